@@ -6,15 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from databases import DIALECTS, fresh_database
 from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import URL
 
+from databases import DIALECTS, fresh_database
 from familyhubs_sdk.store import create_engine
 
-settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")
 
 
@@ -24,7 +22,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         dialect = callspec.params.get("dialect") if callspec else None
         if dialect in ("postgresql", "mariadb"):
-            item.add_marker(getattr(pytest.mark, "postgres" if dialect == "postgresql" else dialect))
+            item.add_marker(
+                getattr(pytest.mark, "postgres" if dialect == "postgresql" else dialect)
+            )
 
 
 @pytest.fixture(params=DIALECTS)

@@ -33,7 +33,8 @@ DIALECTS = ("sqlite", "postgresql", "mariadb")
 
 def unavailable(dialect: str, why: str) -> None:
     """Skip (on a developer's machine) or fail (in CI) because a server is missing."""
-    message = f"{dialect} server not reachable at {make_url(SERVER_URLS[dialect]).render_as_string()}: {why}"
+    where = make_url(SERVER_URLS[dialect]).render_as_string(hide_password=True)
+    message = f"{dialect} server not reachable at {where}: {why}"
     if IN_CI:
         pytest.fail(f"CI=true requires the {dialect} integration tests to run. {message}")
     pytest.skip(message)

@@ -1,8 +1,8 @@
 """Every error the SDK raises, in one tree under :class:`FamilyHubsError`.
 
-Each class carries a stable short ``code`` (documented in ``docs/errors.md``; a test keeps the two in
-step) and mixes in the stdlib exception a generic handler would expect, so ``except LookupError`` or
-``except ValueError`` keep working in host code::
+Each class carries a stable short ``code`` (documented in ``docs/errors.md``; a test keeps the two
+in step) and mixes in the stdlib exception a generic handler would expect, so ``except LookupError``
+or ``except ValueError`` keep working in host code::
 
     FamilyHubsError
     ├── ConfigurationError (ValueError)         configuration_invalid

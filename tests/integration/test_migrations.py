@@ -63,7 +63,7 @@ def test_naive_timestamps_are_refused(engine: sa.Engine) -> None:
     with pytest.raises(sa.exc.StatementError, match="timezone-aware"), engine.begin() as conn:
         conn.execute(
             audit_events.insert().values(
-                occurred_at=datetime(2026, 1, 1),  # noqa: DTZ001 - the point of the test
+                occurred_at=datetime(2026, 1, 1),
                 request_id="r1",
                 actor_id="a1",
                 actor_role="role",

@@ -53,7 +53,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m familyhubs_sdk.cli`
-    raise SystemExit(main())

@@ -35,7 +35,8 @@ def _config(engine: Engine | None = None) -> Config:
 def head_revision() -> str:
     """The newest migration shipped with this version of the SDK."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None  # the package always ships at least one migration
+    if head is None:  # pragma: no cover - the package always ships a migration
+        raise MigrationError("the package's migrations are missing; reinstall familyhubs-sdk")
     return head
 
 
@@ -43,9 +44,7 @@ def current_revision(engine: Engine) -> str | None:
     """The migration the database is at, or ``None`` for a database the SDK has not touched."""
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"version_table": VERSION_TABLE}
-            )
+            context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
             return context.get_current_revision()
     except OperationalError:
         raise StoreUnavailableError(
@@ -54,7 +53,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration up to ``revision`` (default: the newest) in one transaction per step."""
+    """Apply every migration up to ``revision`` (default: the newest), one transaction a step."""
     current_revision(engine)  # fails fast, and clearly, when the server is unreachable
     try:
         command.upgrade(_config(engine), revision)

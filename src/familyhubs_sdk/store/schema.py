@@ -43,9 +43,17 @@ metadata = sa.MetaData(
 _BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _uuid(name: str = "id", *args: sa.SchemaItem, **kwargs: bool) -> sa.Column[str]:
+def _uuid(
+    name: str = "id",
+    *args: sa.ForeignKey,
+    primary_key: bool = False,
+    nullable: bool = False,
+    index: bool | None = None,
+) -> sa.Column[str]:
     """A UUID column, stored as its 36-character text on every dialect."""
-    return sa.Column(name, sa.String(36), *args, **kwargs)
+    return sa.Column(
+        name, sa.String(36), *args, primary_key=primary_key, nullable=nullable, index=index
+    )
 
 
 drafts = sa.Table(

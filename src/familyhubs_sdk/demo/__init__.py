@@ -1,0 +1,1 @@
+"""The demo portal behind ``familyhubs demo``: synthetic data only, bound to loopback."""

@@ -1,0 +1,99 @@
+"""`familyhubs demo` starts, serves real pages on loopback and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hostile import structure
+
+DEMO = [sys.executable, "-m", "familyhubs_sdk", "demo", "--port", "0"]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = subprocess.Popen(
+        [*DEMO, "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    match = re.search(r"(http://127\.0\.0\.1:\d+/)", first)
+    try:
+        if match is None:
+            process.kill()
+            _out, err = process.communicate(timeout=10)
+            pytest.fail(f"demo did not print its URL: {first!r} {err}")
+        yield process, match.group(1)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)
+
+
+def _get(url: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
+    request = urllib.request.Request(url, method=method)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_demo_serves_the_home_page(demo: tuple[subprocess.Popen[str], str]) -> None:
+    _process, url = demo
+    status, headers, body = _get(url)
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'self' covers it
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert '<h1 class="govuk-heading-xl">Family Hubs SDK demo</h1>' in body
+    assert "Schema revision" in body
+    assert ("main", ("class", "id")) in structure(body)
+    css_status, css_headers, _ = _get(url + "static/demo.css")
+    assert (css_status, css_headers["Content-Type"]) == (200, "text/css")
+
+
+def test_demo_answers_unknown_pages_and_methods(demo: tuple[subprocess.Popen[str], str]) -> None:
+    _process, url = demo
+    status, _, body = _get(url + "no-such-page?nhs=9434765919")
+    assert status == 404
+    assert "Page not found" in body
+    assert _get(url, method="POST")[0] == 405
+
+
+def test_demo_logs_no_query_strings_and_stops_on_ctrl_c(
+    demo: tuple[subprocess.Popen[str], str],
+) -> None:
+    process, url = demo
+    _get(url + "?name=canary-family-name")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert "Stopping the demo." in out
+    assert "GET / 200" in err
+    assert "canary-family-name" not in err + out
+    assert "Traceback" not in err
+
+
+def test_demo_refuses_a_non_loopback_address(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*DEMO, "--host", "0.0.0.0", "--data-dir", str(tmp_path)],  # noqa: S104 - refused
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "[configuration_invalid]" in result.stderr

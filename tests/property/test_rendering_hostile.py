@@ -1,0 +1,58 @@
+"""Hostile data through every context of the sample fragments adds no markup, ever."""
+
+from __future__ import annotations
+
+import jinja2
+from hypothesis import given, settings
+
+from familyhubs_sdk.rendering import Renderer, is_safe_url
+from hostile import attribute_values, hostile_text, structure
+
+RENDERER = Renderer(undefined=jinja2.StrictUndefined)
+BANNER = "familyhubs/components/notification_banner.html"
+BACK_LINK = "familyhubs/components/back_link.html"
+
+
+def _banner(value: str) -> str:
+    return RENDERER.render(
+        BANNER,
+        titleText=value,
+        text=value,
+        titleId=value or "x",
+        classes=value,
+        attributes={"data-ref": value, "aria-label": value},
+    )
+
+
+def _back_link(value: str) -> str:
+    return RENDERER.render(
+        BACK_LINK, href=value, text=value, classes=value, attributes={"data-ref": value}
+    )
+
+
+BASELINE = {"banner": structure(_banner("harmless")), "back": structure(_back_link("harmless"))}
+
+
+def assert_inert(value: str) -> None:
+    banner, back = _banner(value), _back_link(value)
+    assert structure(banner) == BASELINE["banner"], value
+    assert structure(back) == BASELINE["back"], value
+    for page in (banner, back):
+        for tag, attrs in structure(page):
+            assert not any(name.startswith("on") for name in attrs), (tag, value)
+    for href in attribute_values(back, "href"):
+        assert is_safe_url(href), (href, value)
+
+
+def test_a_thousand_hostile_strings_add_no_elements_attributes_or_handlers() -> None:
+    checked: list[str] = []
+
+    @settings(max_examples=1000, database=None)
+    @given(hostile_text)
+    def check(value: str) -> None:
+        checked.append(value)
+        assert_inert(value)
+
+    check()
+    assert len(checked) >= 1000
+    print(f"hostile strings checked: {len(checked)}")

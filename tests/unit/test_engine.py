@@ -1,0 +1,57 @@
+"""The engine factory's defaults for each dialect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from familyhubs_sdk.errors import ConfigurationError
+from familyhubs_sdk.store import create_engine
+from familyhubs_sdk.store.engine import SQLITE_BUSY_TIMEOUT_MS, normalise_url
+
+
+def test_sqlite_file_gets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'nested' / 'fh.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
+    assert (tmp_path / "nested" / "fh.db").exists()
+    engine.dispose()
+
+
+def test_sqlite_memory_keeps_foreign_keys() -> None:
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg"),
+        ("postgresql+psycopg2://u@h/db", "postgresql+psycopg2"),
+        ("mysql://u@h/db", "mysql+pymysql"),
+        ("mariadb://u@h/db", "mariadb+pymysql"),
+        ("sqlite:///x.db", "sqlite"),
+    ],
+)
+def test_bare_dialects_get_the_extras_driver(given: str, expected: str) -> None:
+    assert normalise_url(given).drivername == expected
+
+
+def test_server_engines_pre_ping() -> None:
+    engine = create_engine("postgresql://user@127.0.0.1:1/none")
+    assert engine.pool._pre_ping is True
+
+
+def test_engine_options_win() -> None:
+    engine = create_engine("postgresql://user@127.0.0.1:1/none", pool_pre_ping=False)
+    assert engine.pool._pre_ping is False
+
+
+def test_invalid_url_is_a_configuration_error_without_the_url() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        create_engine("not a url with secret-canary")
+    assert "secret-canary" not in str(caught.value)

@@ -1,0 +1,48 @@
+"""The public surface changes only on purpose: this test lists it."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+
+import familyhubs_sdk
+
+PUBLIC = {
+    "familyhubs_sdk": {"FamilyHubsError", "Settings", "__version__", "load_settings"},
+    "familyhubs_sdk.rendering": {
+        "Renderer",
+        "check_url",
+        "is_safe_url",
+        "make_environment",
+        "render",
+        "safe_url",
+    },
+    "familyhubs_sdk.store": {
+        "UTCDateTime",
+        "create_engine",
+        "current_revision",
+        "head_revision",
+        "metadata",
+        "upgrade",
+    },
+}
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC))
+def test_all_lists_exactly_the_public_names(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert set(module.__all__) == PUBLIC[module_name]
+    for name in module.__all__:
+        assert getattr(module, name) is not None
+
+
+def test_version_is_a_version_string() -> None:
+    assert re.match(r"^\d+\.\d+", familyhubs_sdk.__version__)
+
+
+def test_package_ships_type_information() -> None:
+    from importlib.resources import files
+
+    assert (files("familyhubs_sdk") / "py.typed").is_file()

@@ -27,9 +27,11 @@ from familyhubs_sdk.rendering.urls import safe_url
 
 NAME = "familyhubs/components/notification_banner.html"
 CONTEXT = {
-    "titleText": "Important",
-    "text": "Requests are answered within 2 working days & we'll call you.",
-    "attributes": {"data-ref": "abc"},
+    "params": {
+        "titleText": "Important",
+        "text": "Requests are answered within 2 working days & we'll call you.",
+        "attributes": {"data-ref": "abc"},
+    }
 }
 
 

@@ -36,7 +36,7 @@ assert "site-packages" in familyhubs_sdk.__file__, familyhubs_sdk.__file__
 engine = create_engine("sqlite:///smoke.db")
 upgrade(engine)
 assert current_revision(engine) == head_revision()
-html = render("familyhubs/components/back_link.html", href="/start", text="<Back>")
+html = render("familyhubs/components/back_link.html", params={"href": "/start", "text": "<Back>"})
 assert 'href="/start"' in html and "&lt;Back&gt;" in html, html
 print("rendered:", html)
 """

@@ -14,20 +14,19 @@ BACK_LINK = "familyhubs/components/back_link.html"
 
 
 def _banner(value: str) -> str:
-    return RENDERER.render(
-        BANNER,
-        titleText=value,
-        text=value,
-        titleId=value or "x",
-        classes=value,
-        attributes={"data-ref": value, "aria-label": value},
-    )
+    params = {
+        "titleText": value,
+        "text": value,
+        "titleId": value or "x",
+        "classes": value,
+        "attributes": {"data-ref": value, "aria-label": value},
+    }
+    return RENDERER.render(BANNER, params=params)
 
 
 def _back_link(value: str) -> str:
-    return RENDERER.render(
-        BACK_LINK, href=value, text=value, classes=value, attributes={"data-ref": value}
-    )
+    params = {"href": value, "text": value, "classes": value, "attributes": {"data-ref": value}}
+    return RENDERER.render(BACK_LINK, params=params)
 
 
 BASELINE = {"banner": structure(_banner("harmless")), "back": structure(_back_link("harmless"))}

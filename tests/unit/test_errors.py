@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
 def _import_everything() -> None:
     # Error classes register by subclassing; import every module so none is missed.
     for module in pkgutil.walk_packages(familyhubs_sdk.__path__, "familyhubs_sdk."):
-        if ".migrations" not in module.name:
+        if ".migrations" not in module.name and not module.name.endswith("__main__"):
             importlib.import_module(module.name)
 
 

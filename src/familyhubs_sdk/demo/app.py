@@ -77,8 +77,10 @@ class DemoApp:
             database=self.engine.dialect.name,
             revision=current_revision(self.engine) or "not migrated",
             features=_FEATURES,
-            titleText="Demo portal",
-            text="Everything here is synthetic. More screens arrive as the SDK grows.",
+            banner={
+                "titleText": "Demo portal",
+                "text": "Everything here is synthetic. More screens arrive as the SDK grows.",
+            },
         )
         return html.encode()
 

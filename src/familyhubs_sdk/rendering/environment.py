@@ -3,8 +3,7 @@
 >>> renderer = Renderer()
 >>> html = renderer.render(
 ...     "familyhubs/components/notification_banner.html",
-...     title_text="Important",
-...     text="Requests are answered within 2 working days",
+...     params={"titleText": "Important", "text": "Requests are answered within 2 working days"},
 ... )
 >>> type(html).__name__, "Requests are answered" in html
 ('Markup', True)

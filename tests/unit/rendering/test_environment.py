@@ -21,7 +21,9 @@ def strict() -> Renderer:
 
 
 def test_render_returns_markup_and_escapes(strict: Renderer) -> None:
-    html = strict.render(BANNER, text="<script>alert(1)</script>", titleText="Tom & Jerry")
+    html = strict.render(
+        BANNER, params={"text": "<script>alert(1)</script>", "titleText": "Tom & Jerry"}
+    )
     assert isinstance(html, Markup)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
@@ -29,23 +31,27 @@ def test_render_returns_markup_and_escapes(strict: Renderer) -> None:
 
 
 def test_markup_html_parameter_is_trusted_but_strings_are_not(strict: Renderer) -> None:
-    trusted = strict.render(BANNER, html=Markup("<p class='x'>ok</p>"))
-    untrusted = strict.render(BANNER, html="<p class='x'>no</p>")
+    trusted = strict.render(BANNER, params={"html": Markup("<p class='x'>ok</p>")})
+    untrusted = strict.render(BANNER, params={"html": "<p class='x'>no</p>"})
     assert "<p class='x'>ok</p>" in trusted
     assert "&lt;p class=" in untrusted
 
 
 def test_module_level_render_uses_package_templates() -> None:
-    assert "govuk-back-link" in render("familyhubs/components/back_link.html", href="/")
+    assert "govuk-back-link" in render("familyhubs/components/back_link.html", params={"href": "/"})
 
 
 def test_host_loader_overrides_a_fragment(tmp_path: Path) -> None:
     override = tmp_path / "familyhubs" / "components"
     override.mkdir(parents=True)
-    (override / "back_link.html").write_text('<a class="host-back" href="{{ href }}">Back</a>')
+    (override / "back_link.html").write_text(
+        '<a class="host-back" href="{{ params.href }}">Back</a>'
+    )
     renderer = Renderer([jinja2.FileSystemLoader(tmp_path)])
 
-    assert 'class="host-back"' in renderer.render("familyhubs/components/back_link.html", href="/")
+    assert 'class="host-back"' in renderer.render(
+        "familyhubs/components/back_link.html", params={"href": "/"}
+    )
     assert renderer.which("familyhubs/components/back_link.html") == str(
         override / "back_link.html"
     )
@@ -57,14 +63,19 @@ def test_host_loader_overrides_a_fragment(tmp_path: Path) -> None:
 
 def test_host_environment_is_used_but_not_changed() -> None:
     host = jinja2.Environment(
-        loader=jinja2.DictLoader({"familyhubs/components/back_link.html": "HOST {{ href }}"}),
+        loader=jinja2.DictLoader(
+            {"familyhubs/components/back_link.html": "HOST {{ params.href }}"}
+        ),
         autoescape=False,  # noqa: S701 - proves the SDK forces autoescape on anyway
     )
     host.globals["portal_name"] = "Exampleshire portal"
     renderer = Renderer(environment=host)
 
-    assert renderer.render("familyhubs/components/back_link.html", href="<x>") == "HOST &lt;x&gt;"
-    assert "govuk-notification-banner" in renderer.render(BANNER, text="t")
+    assert (
+        renderer.render("familyhubs/components/back_link.html", params={"href": "<x>"})
+        == "HOST &lt;x&gt;"
+    )
+    assert "govuk-notification-banner" in renderer.render(BANNER, params={"text": "t"})
     assert renderer.environment.globals["portal_name"] == "Exampleshire portal"
     assert host.autoescape is False
     assert "safe_url" not in host.filters
@@ -92,7 +103,9 @@ def test_strict_undefined_names_the_template() -> None:
 
 
 def test_unsafe_href_becomes_inert(strict: Renderer) -> None:
-    html = strict.render("familyhubs/components/back_link.html", href="javascript:alert(1)")
+    html = strict.render(
+        "familyhubs/components/back_link.html", params={"href": "javascript:alert(1)"}
+    )
     assert 'href="#"' in html
 
 
@@ -112,13 +125,13 @@ def test_attribute_values_are_escaped_and_urls_checked() -> None:
 
 
 def test_banner_heading_level_is_clamped(strict: Renderer) -> None:
-    html = strict.render(BANNER, text="t", titleHeadingLevel="9")
+    html = strict.render(BANNER, params={"text": "t", "titleHeadingLevel": "9"})
     assert "<h2 " in html
-    assert "<h3 " in strict.render(BANNER, text="t", titleHeadingLevel=3)
+    assert "<h3 " in strict.render(BANNER, params={"text": "t", "titleHeadingLevel": 3})
 
 
 def test_success_banner_uses_alert_role(strict: Renderer) -> None:
-    html = strict.render(BANNER, text="Saved", type="success")
+    html = strict.render(BANNER, params={"text": "Saved", "type": "success"})
     assert 'role="alert"' in html
     assert "govuk-notification-banner--success" in html
     assert ">Success</h2>" in html

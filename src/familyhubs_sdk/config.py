@@ -9,6 +9,8 @@ SecretStr('**********')
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,21 @@ class Settings(BaseSettings):
         if value is not None and "://" not in value.get_secret_value():
             raise ValueError("must be an SQLAlchemy URL such as sqlite:///path/to/file.db")
         return value
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A 32-byte key for one ``purpose`` (e.g. ``"audit"``), derived from :attr:`secret_key`.
+
+        Separate keys per purpose mean a key leaked from one use does not unlock another.
+
+        :raises ConfigurationError: when no secret key is set.
+        """
+        if self.secret_key is None:
+            raise ConfigurationError(
+                "FAMILYHUBS_SECRET_KEY is not set; generate one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
+            )
+        secret = self.secret_key.get_secret_value().encode()
+        return hmac.new(secret, f"familyhubs:{purpose}".encode(), hashlib.sha256).digest()
 
     def database_url_value(self) -> str:
         """The database URL to connect to, falling back to SQLite inside :attr:`data_dir`."""

@@ -71,6 +71,7 @@ def test_doc_code_blocks_run(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FAMILYHUBS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FAMILYHUBS_SECRET_KEY", "docs-test-secret-" + "x" * 32)
     namespace: dict[str, object] = {"__name__": f"docs_{path.stem}"}
     executed = 0
     for index, (lang, body) in enumerate(blocks(path), start=1):

@@ -61,3 +61,52 @@ def test_errors_print_one_line_with_code_and_no_traceback(
 def test_invalid_url_is_reported_as_configuration(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade", "--url", "nonsense"]) == 2
     assert "[configuration_invalid]" in capsys.readouterr().err
+
+
+def test_audit_export_writes_csv_for_a_subject(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from familyhubs_sdk import load_settings
+    from familyhubs_sdk.store import create_engine, upgrade
+    from familyhubs_sdk.timeline import AuditAction, AuditLog, Viewer
+
+    monkeypatch.setenv("FAMILYHUBS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("FAMILYHUBS_SECRET_KEY", "s" * 48)
+    settings = load_settings()
+    engine = create_engine(settings.database_url_value())
+    upgrade(engine)
+    audit = AuditLog(engine, key=settings.derived_key("audit"))
+    viewer = Viewer(id="u1", name="Sam", role="hv", organisation="NHS")
+    audit.record(viewer, AuditAction.TIMELINE_VIEW, subject_id="p1")
+    audit.record(viewer, AuditAction.TIMELINE_VIEW, subject_id="p2")
+    engine.dispose()
+
+    output = tmp_path / "audit.csv"
+    assert main(["audit", "export", "--subject", "p1", "--output", str(output)]) == 0
+    lines = output.read_text().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("occurred_at,request_id,actor_id")
+    assert "1 audit events exported" in capsys.readouterr().err
+    # Never overwrite an earlier export.
+    assert main(["audit", "export", "--output", str(output)]) == 2
+
+
+def test_audit_export_needs_the_secret_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FAMILYHUBS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("FAMILYHUBS_SECRET_KEY", raising=False)
+    assert main(["audit", "export"]) == 2
+    assert "FAMILYHUBS_SECRET_KEY" in capsys.readouterr().err
+
+
+def test_database_errors_print_no_sql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FAMILYHUBS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("FAMILYHUBS_SECRET_KEY", "s" * 48)
+    assert main(["audit", "export"]) == 2  # the database was never migrated
+    err = capsys.readouterr().err
+    assert "[store_error]" in err
+    assert "SELECT" not in err
+    assert "fh_audit_events" not in err

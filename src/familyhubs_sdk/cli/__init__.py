@@ -12,13 +12,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from familyhubs_sdk import __version__
 from familyhubs_sdk.errors import FamilyHubsError
 
 __all__ = ["COMMAND_GROUPS", "main"]
 
 #: Modules of ``familyhubs_sdk.cli`` that add a command group.
-COMMAND_GROUPS: tuple[str, ...] = ("db", "demo")
+COMMAND_GROUPS: tuple[str, ...] = ("db", "audit", "demo")
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -50,6 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except FamilyHubsError as exc:
         print(f"familyhubs: error: {exc} [{exc.code}]", file=sys.stderr)
+        return EXIT_ERROR
+    except DBAPIError as exc:
+        # The driver's message can carry SQL and data; name the failure's kind only.
+        print(
+            f"familyhubs: error: the database refused the operation ({type(exc.orig).__name__}); "
+            "is it reachable and migrated? Try `familyhubs db current` [store_error]",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -209,6 +209,8 @@ audit_events = sa.Table(
     sa.Column("basis", sa.String(100), nullable=True),
     sa.Column("outcome", sa.String(20), nullable=False),
     sa.Column("break_glass", sa.Boolean(), nullable=False, server_default=sa.false()),
+    # Typed by the viewer when they use break-glass access; never the data they saw.
+    sa.Column("justification", sa.String(500), nullable=True),
     sa.Index(None, "subject_ref", "occurred_at"),
     sa.Index(None, "actor_id", "occurred_at"),
 )

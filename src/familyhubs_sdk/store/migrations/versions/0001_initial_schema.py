@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("basis", sa.String(length=100), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=False),
         sa.Column("break_glass", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("justification", sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fh_audit_events")),
     )
     with op.batch_alter_table("fh_audit_events", schema=None) as batch_op:

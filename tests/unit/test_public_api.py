@@ -19,6 +19,17 @@ PUBLIC = {
         "render",
         "safe_url",
     },
+    "familyhubs_sdk.timeline": {
+        "AccessDecision",
+        "AccessPolicy",
+        "AccessRules",
+        "AuditAction",
+        "AuditEvent",
+        "AuditLog",
+        "AuditOutcome",
+        "RoleRule",
+        "Viewer",
+    },
     "familyhubs_sdk.store": {
         "UTCDateTime",
         "create_engine",

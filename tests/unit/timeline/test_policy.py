@@ -1,0 +1,145 @@
+"""Access rules deny by default and grant exactly what a role's rule lists."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import product
+
+import pytest
+
+from familyhubs_sdk.errors import ConfigurationError
+from familyhubs_sdk.timeline import AccessPolicy, AccessRules, Viewer
+
+RULES = AccessRules.from_yaml(
+    """
+roles:
+  health_visitor:
+    views: [search, timeline, contacts]
+    event_kinds: ["health.*", "early_help.*"]
+    sensitivities: [standard]
+    contact_fields: [work_phone, work_email]
+    requires_relationship: true
+    max_subject_age: 19
+  front_door:
+    views: [search, timeline, contacts, family, export]
+    event_kinds: ["*"]
+    sensitivities: [standard, sensitive, restricted]
+    contact_fields: [work_phone, duty_phone, work_email, secure_email, mobile]
+    requires_relationship: true
+    may_break_glass: true
+"""
+)
+TODAY = date(2026, 6, 1)
+CHILD_DOB = date(2019, 3, 4)
+
+
+def viewer(role: str) -> Viewer:
+    return Viewer(id=f"u-{role}", name="A Person", role=role, organisation="Org")
+
+
+def policy(related: set[str] | None = None, refused: set[str] | None = None) -> AccessPolicy:
+    related = related or set()
+    refused = refused or set()
+    return AccessPolicy(
+        RULES,
+        relationship=lambda v, subject: v.id in related,
+        consent=lambda subject, category: category not in refused,
+        today=lambda: TODAY,
+    )
+
+
+KINDS = ["health.ae_attendance", "early_help.episode", "police.notification", "social_care.cin"]
+SENSITIVITIES = ["standard", "sensitive", "restricted"]
+
+
+@pytest.mark.parametrize(
+    ("role", "related"), list(product(["health_visitor", "front_door", "volunteer"], [True, False]))
+)
+def test_policy_matrix(role: str, related: bool) -> None:
+    v = viewer(role)
+    decision = policy({v.id} if related else set()).decide(
+        v, "p1", view="timeline", subject_birth_date=CHILD_DOB
+    )
+    rule = RULES.roles.get(role)
+    expected_allowed = rule is not None and related
+    assert decision.allowed is expected_allowed
+    for kind, sensitivity in product(KINDS, SENSITIVITIES):
+        expected = (
+            expected_allowed
+            and rule is not None
+            and sensitivity in rule.sensitivities
+            and (kind.startswith(("health.", "early_help.")) or role == "front_door")
+        )
+        assert decision.permits_event(kind, sensitivity) is expected, (kind, sensitivity)
+
+
+def test_unknown_role_and_unlisted_view_are_denied() -> None:
+    assert policy().decide(viewer("volunteer"), "p1", view="search").reason == "no_rule_for_role"
+    hv = viewer("health_visitor")
+    decision = policy({hv.id}).decide(hv, "p1", view="export", subject_birth_date=CHILD_DOB)
+    assert (decision.allowed, decision.reason) == (False, "view_not_permitted")
+
+
+def test_no_relationship_hook_means_no_relationship() -> None:
+    hv = viewer("health_visitor")
+    decision = AccessPolicy(RULES, today=lambda: TODAY).decide(
+        hv, "p1", view="timeline", subject_birth_date=CHILD_DOB
+    )
+    assert (decision.allowed, decision.reason) == (False, "no_relationship")
+
+
+def test_break_glass_only_for_permitted_roles_with_a_justification() -> None:
+    fd, hv = viewer("front_door"), viewer("health_visitor")
+    p = policy()
+    granted = p.decide(fd, "p1", view="timeline", break_glass_justification="Child at A&E, 2am")
+    assert (granted.allowed, granted.reason, granted.break_glass) == (True, "break_glass", True)
+    blank = p.decide(fd, "p1", view="timeline", break_glass_justification="  ")
+    assert (blank.allowed, blank.reason) == (False, "justification_required")
+    refused = p.decide(
+        hv, "p1", view="timeline", subject_birth_date=CHILD_DOB, break_glass_justification="x"
+    )
+    assert (refused.allowed, refused.reason) == (False, "break_glass_not_permitted")
+
+
+def test_age_limit_needs_a_known_young_enough_subject() -> None:
+    hv = viewer("health_visitor")
+    p = policy({hv.id})
+    assert p.decide(hv, "p1", view="timeline", subject_birth_date=CHILD_DOB).allowed
+    assert p.decide(hv, "p1", view="timeline").reason == "age_limit"
+    adult = date(2007, 6, 1)  # 19 today
+    assert p.decide(hv, "p1", view="timeline", subject_birth_date=adult).reason == "age_limit"
+    almost = date(2007, 6, 2)  # 18 for one more day
+    assert p.decide(hv, "p1", view="timeline", subject_birth_date=almost).allowed
+
+
+def test_consent_by_category_hides_that_category_only() -> None:
+    fd = viewer("front_door")
+    decision = policy({fd.id}, refused={"health"}).decide(fd, "p1", view="timeline")
+    assert not decision.permits_event("health.ae_attendance", "standard")
+    assert decision.permits_event("police.notification", "standard")
+
+
+def test_field_level_redaction() -> None:
+    hv, fd = viewer("health_visitor"), viewer("front_door")
+    p = policy({hv.id, fd.id})
+    hv_decision = p.decide(hv, "p1", view="contacts", subject_birth_date=CHILD_DOB)
+    fd_decision = p.decide(fd, "p1", view="contacts")
+    assert hv_decision.permits_field("work_phone")
+    assert not hv_decision.permits_field("mobile")
+    assert fd_decision.permits_field("mobile")
+    denied = p.decide(viewer("volunteer"), "p1", view="contacts")
+    assert not denied.permits_field("work_phone")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("roles: [", "not valid YAML"),
+        ("roles:\n  hv:\n    views: [everything]", "roles.hv.views"),
+        ("roles:\n  hv:\n    colour: blue", "roles.hv.colour"),
+        ("people: {}", "roles"),
+    ],
+)
+def test_invalid_rules_name_the_place(text: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        AccessRules.from_yaml(text)

@@ -115,8 +115,9 @@ class AccessDecision(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     allowed: bool
-    #: A short code: ``allowed``, ``break_glass``, ``no_rule_for_role``, ``view_not_permitted``,
-    #: ``no_relationship``, ``break_glass_not_permitted``, ``justification_required``, ``age_limit``.
+    #: A short code: ``allowed``, ``break_glass``, ``no_rule_for_role``,
+    #: ``view_not_permitted``, ``no_relationship``, ``break_glass_not_permitted``,
+    #: ``justification_required`` or ``age_limit``.
     reason: str
     rule: RoleRule | None = None
     break_glass: bool = False

@@ -29,6 +29,11 @@ PUBLIC = {
         "AuditOutcome",
         "RoleRule",
         "Viewer",
+        "render_access_denied",
+        "render_contacts",
+        "render_family",
+        "render_reason_form",
+        "render_timeline_page",
     },
     "familyhubs_sdk.store": {
         "UTCDateTime",

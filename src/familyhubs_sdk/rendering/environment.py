@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from familyhubs_sdk.errors import RenderingError, TemplateNotFoundError
 from familyhubs_sdk.rendering.attributes import html_attributes
+from familyhubs_sdk.rendering.formatting import govuk_date, govuk_month
 from familyhubs_sdk.rendering.urls import safe_url
 
 __all__ = ["PACKAGE_LOADER", "Renderer", "make_environment", "render"]
@@ -26,7 +27,12 @@ __all__ = ["PACKAGE_LOADER", "Renderer", "make_environment", "render"]
 #: Loads the package's own templates, all named ``familyhubs/...``.
 PACKAGE_LOADER = jinja2.PackageLoader("familyhubs_sdk", "templates")
 
-_FILTERS: Mapping[str, Any] = {"safe_url": safe_url, "html_attributes": html_attributes}
+_FILTERS: Mapping[str, Any] = {
+    "safe_url": safe_url,
+    "html_attributes": html_attributes,
+    "govuk_date": govuk_date,
+    "govuk_month": govuk_month,
+}
 
 
 def make_environment(

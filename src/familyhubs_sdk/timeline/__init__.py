@@ -8,6 +8,11 @@ from familyhubs_sdk.timeline.policy import AccessDecision as AccessDecision
 from familyhubs_sdk.timeline.policy import AccessPolicy as AccessPolicy
 from familyhubs_sdk.timeline.policy import AccessRules as AccessRules
 from familyhubs_sdk.timeline.policy import RoleRule as RoleRule
+from familyhubs_sdk.timeline.render import render_access_denied as render_access_denied
+from familyhubs_sdk.timeline.render import render_contacts as render_contacts
+from familyhubs_sdk.timeline.render import render_family as render_family
+from familyhubs_sdk.timeline.render import render_reason_form as render_reason_form
+from familyhubs_sdk.timeline.render import render_timeline_page as render_timeline_page
 from familyhubs_sdk.timeline.viewer import Viewer as Viewer
 
 __all__ = [
@@ -20,4 +25,9 @@ __all__ = [
     "AuditOutcome",
     "RoleRule",
     "Viewer",
+    "render_access_denied",
+    "render_contacts",
+    "render_family",
+    "render_reason_form",
+    "render_timeline_page",
 ]

@@ -28,7 +28,7 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -38,6 +38,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from familyhubs_sdk.errors import ConfigurationError
+from familyhubs_sdk.timeline.display import ContactCard, TimelineEntry
 from familyhubs_sdk.timeline.viewer import Viewer
 
 __all__ = [
@@ -136,6 +137,25 @@ class AccessDecision(BaseModel):
     def permits_field(self, field: str) -> bool:
         """Whether a contact field (``work_phone``, ``mobile``…) may be shown."""
         return self.allowed and self.rule is not None and field in self.rule.contact_fields
+
+    def visible_entries(self, entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+        """The entries this decision lets the viewer see."""
+        return [entry for entry in entries if self.permits_event(entry.kind, entry.sensitivity)]
+
+    def redact_contacts(self, cards: Iterable[ContactCard]) -> list[ContactCard]:
+        """Cards with only the contact points this decision lets the viewer see."""
+        if not self.allowed:
+            return []
+        return [
+            card.model_copy(
+                update={
+                    "contact_points": tuple(
+                        p for p in card.contact_points if self.permits_field(p.field)
+                    )
+                }
+            )
+            for card in cards
+        ]
 
 
 def _today() -> date:

@@ -1,0 +1,198 @@
+"""Render the timeline screens to ``Markup``.
+
+>>> from datetime import date
+>>> page = TimelinePage(person=PersonHeader(subject_id="p1", name="Alex Example"))
+>>> html = render_timeline_page(page, action="/timeline/p1")
+>>> "Alex Example" in html and "No interactions match these filters." in html
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+
+from markupsafe import Markup
+
+from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.rendering.formatting import govuk_month
+from familyhubs_sdk.timeline.display import (
+    ContactCard,
+    ContactPoint,
+    FamilyMember,
+    PersonHeader,
+    TimelineEntry,
+    TimelinePage,
+)
+
+__all__ = [
+    "DENIAL_MESSAGES",
+    "render_access_denied",
+    "render_contacts",
+    "render_family",
+    "render_reason_form",
+    "render_timeline_page",
+]
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+#: What a viewer is told for each access decision reason.
+DENIAL_MESSAGES: dict[str, tuple[str, str]] = {
+    "no_rule_for_role": (
+        "Your role does not give you access to these records.",
+        "If you need access, ask your manager to request it from the service owner.",
+    ),
+    "view_not_permitted": (
+        "Your role does not give you access to this part of the record.",
+        "If you need it, ask your manager to request access from the service owner.",
+    ),
+    "no_relationship": (
+        "You are not recorded as working with this child.",
+        "If you are, ask the child's lead professional to add you.",
+    ),
+    "break_glass_not_permitted": (
+        "Your role cannot use emergency access.",
+        "If a child is at risk now, contact the children's services front door.",
+    ),
+    "justification_required": (
+        "Emergency access needs a reason.",
+        "Go back and say why you need to see this record now.",
+    ),
+    "age_limit": (
+        "These records are outside the ages your role can see.",
+        "Contact the service that holds them.",
+    ),
+}
+
+
+def _renderer(renderer: Renderer | None) -> Renderer:
+    return renderer or Renderer()
+
+
+def _sort_key(moment: datetime | date) -> tuple[date, str]:
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return (day, moment.isoformat())
+
+
+def month_groups(entries: Iterable[TimelineEntry]) -> list[tuple[str, list[TimelineEntry]]]:
+    """Entries newest first, grouped under "March 2026"-style headings."""
+    ordered = sorted(entries, key=lambda entry: _sort_key(entry.start), reverse=True)
+    return [
+        (month, list(group)) for month, group in groupby(ordered, lambda e: govuk_month(e.start))
+    ]
+
+
+def _contact_rows(points: Sequence[ContactPoint]) -> list[tuple[str, str, str | None, bool]]:
+    rows: list[tuple[str, str, str | None, bool]] = []
+    for point in points:
+        href: str | None = None
+        if point.system == "phone":
+            digits = re.sub(r"[^\d+]", "", point.value)
+            href = f"tel:{digits}" if len(digits) >= 3 else None
+        elif point.system in ("email", "secure_email") and _EMAIL.match(point.value):
+            href = f"mailto:{point.value}"
+        rows.append((point.label, point.value, href, point.system == "secure_email"))
+    return rows
+
+
+def _cards(contacts: Sequence[ContactCard]) -> list[tuple[str, ContactCard, list[Any]]]:
+    ordered = sorted(
+        contacts,
+        key=lambda card: (not card.current, -(card.last_involved or date.min).toordinal()),
+    )
+    return [
+        (f"familyhubs-contact-{index}", card, _contact_rows(card.contact_points))
+        for index, card in enumerate(ordered, start=1)
+    ]
+
+
+def _kind_items(page: TimelinePage) -> list[dict[str, Any]]:
+    return [
+        {"value": kind, "text": f"{label} ({count})", "checked": kind in page.filters.kinds}
+        for kind, label, count in page.kind_counts
+    ]
+
+
+def render_timeline_page(
+    page: TimelinePage, *, action: str, renderer: Renderer | None = None
+) -> Markup:
+    """The timeline screen: person, source notices, filters, timeline and who to contact.
+
+    :param action: the URL the filter form submits to (by GET), usually the current page.
+    """
+    cards = _cards(page.contacts)
+    anchors = {card.id: anchor for anchor, card, _ in cards}
+    return _renderer(renderer).render(
+        "familyhubs/timeline/page.html",
+        person=page.person,
+        sources=page.sources,
+        filters=page.filters,
+        kind_items=_kind_items(page),
+        action=action,
+        groups=month_groups(page.entries),
+        contact_anchor=anchors,
+        cards=cards,
+    )
+
+
+def render_contacts(contacts: Sequence[ContactCard], *, renderer: Renderer | None = None) -> Markup:
+    """Only the "who to contact" panel."""
+    return _renderer(renderer).render("familyhubs/timeline/contacts.html", cards=_cards(contacts))
+
+
+def render_family(
+    person: PersonHeader,
+    family: Sequence[FamilyMember],
+    *,
+    member_href: Callable[[FamilyMember], str] | None = None,
+    renderer: Renderer | None = None,
+) -> Markup:
+    """The family view: the person header and their family members."""
+    r = _renderer(renderer)
+    header = r.render("familyhubs/timeline/person_header.html", person=person)
+    table = r.render("familyhubs/timeline/family.html", family=family, member_href=member_href)
+    return header + table
+
+
+def render_reason_form(
+    *,
+    action: str,
+    csrf_token: str,
+    subject_label: str,
+    reasons: Sequence[tuple[str, str]],
+    csrf_field: str = "csrf_token",
+    chosen: str | None = None,
+    allow_break_glass: bool = False,
+    justification: str = "",
+    errors: Sequence[dict[str, str]] = (),
+    renderer: Renderer | None = None,
+) -> Markup:
+    """The reason-for-access question, asked before any record is shown."""
+    items = [{"value": value, "text": text, "checked": value == chosen} for value, text in reasons]
+    return _renderer(renderer).render(
+        "familyhubs/timeline/reason_form.html",
+        action=action,
+        csrf_field=csrf_field,
+        csrf_token=csrf_token,
+        subject_label=subject_label,
+        reason_items=items,
+        allow_break_glass=allow_break_glass,
+        justification=justification,
+        errors=list(errors),
+    )
+
+
+def render_access_denied(reason: str, *, renderer: Renderer | None = None) -> Markup:
+    """What a viewer sees instead of a record they may not see."""
+    message, next_step = DENIAL_MESSAGES.get(
+        reason, ("You cannot see this record.", "Contact the service owner if you need access.")
+    )
+    return _renderer(renderer).render(
+        "familyhubs/timeline/access_denied.html",
+        heading="You cannot see this record",
+        message=message,
+        next_step=next_step,
+    )

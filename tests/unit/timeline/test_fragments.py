@@ -1,0 +1,189 @@
+"""The timeline fragments: month groups, contact links, source notices, filters, forms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import html5lib
+import jinja2
+
+from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.timeline.display import (
+    ContactCard,
+    ContactPoint,
+    FamilyMember,
+    PersonHeader,
+    TimelineEntry,
+)
+from familyhubs_sdk.timeline.render import (
+    month_groups,
+    render_access_denied,
+    render_contacts,
+    render_family,
+    render_reason_form,
+    render_timeline_page,
+)
+from hostile import structure
+from timeline_samples import sample_page
+
+STRICT = Renderer(undefined=jinja2.StrictUndefined)
+
+
+def parse(html: str):  # type: ignore[no-untyped-def]
+    return html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:  # type: ignore[no-untyped-def]
+    return " ".join("".join(element.itertext()).split())
+
+
+def entry(id: str, start: datetime | date, **extra: object) -> TimelineEntry:
+    return TimelineEntry(
+        id=id,
+        kind="k",
+        kind_label="Kind",
+        start=start,
+        label=f"Entry {id}",
+        source_name="S",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_entries_are_newest_first_grouped_by_month() -> None:
+    groups = month_groups(
+        [
+            entry("a", date(2025, 12, 30)),
+            entry("b", datetime(2026, 3, 4, 9, 0)),
+            entry("c", date(2026, 3, 20)),
+        ]
+    )
+    assert [(month, [e.id for e in entries]) for month, entries in groups] == [
+        ("March 2026", ["c", "b"]),
+        ("December 2025", ["a"]),
+    ]
+
+
+def test_page_links_professionals_to_their_contact_card() -> None:
+    html = render_timeline_page(sample_page("Dr Jo"), action="/t/p1", renderer=STRICT)
+    tree = parse(html)
+    link = tree.find(".//div[@class='moj-timeline__description']//a")
+    target = link.attrib["href"].removeprefix("#")
+    cards = [el for el in tree.iter() if el.attrib.get("id") == target]
+    assert len(cards) == 1
+    assert "govuk-summary-card" in cards[0].attrib["class"]
+    assert "Significant" in html
+    assert '<time datetime="2026-03-04T02:00:00">4 March 2026</time>' in html
+
+
+def test_contact_points_become_tel_and_mailto_links() -> None:
+    card = ContactCard(
+        id="x",
+        name="Duty team",
+        contact_points=(
+            ContactPoint(system="phone", value="0123 456 789", use="duty", label="Duty phone"),
+            ContactPoint(system="secure_email", value="duty@la.gov.uk", label="Secure email"),
+            ContactPoint(system="email", value="not an email", label="Email"),
+        ),
+    )
+    tree = parse(render_contacts([card], renderer=STRICT))
+    hrefs = [a.attrib["href"] for a in tree.iter("a")]
+    assert hrefs == ["tel:0123456789", "mailto:duty@la.gov.uk"]
+    assert "Secure" in text_of(tree)
+    assert "not an email" in text_of(tree)
+
+
+def test_current_involvements_come_first() -> None:
+    cards = [
+        ContactCard(id="old", name="Past worker", last_involved=date(2020, 1, 1)),
+        ContactCard(id="now", name="Current worker", current=True),
+        ContactCard(id="recent", name="Recent worker", last_involved=date(2025, 1, 1)),
+    ]
+    titles = [text_of(h) for h in parse(render_contacts(cards, renderer=STRICT)).iter("h3")]
+    assert titles == ["Current worker Current", "Recent worker", "Past worker"]
+
+
+def test_source_notices_distinguish_unavailable_not_connected_and_empty() -> None:
+    html = render_timeline_page(sample_page("Police"), action="/t", renderer=STRICT)
+    text = text_of(parse(html))
+    assert "Police data is unavailable right now" in text
+    assert "Police is not connected, so its records are not shown." in text
+    assert "Police data covers from 1 January 2019." in text
+    assert "No records in Police." in text
+
+
+def test_filters_are_a_get_form_that_keeps_the_current_choice() -> None:
+    tree = parse(render_timeline_page(sample_page(), action="/t/p1", renderer=STRICT))
+    form = tree.find(".//form")
+    assert (form.attrib["method"], form.attrib["action"]) == ("get", "/t/p1")
+    checked = {
+        (i.attrib["name"], i.attrib["value"]) for i in form.iter("input") if "checked" in i.attrib
+    }
+    assert checked == {("kind", "health.ae_attendance"), ("period", "custom")}
+    values = {
+        i.attrib["name"]: i.attrib.get("value")
+        for i in form.iter("input")
+        if i.attrib.get("type") == "text"
+    }
+    assert values == {
+        "from-day": "1",
+        "from-month": "1",
+        "from-year": "2025",
+        "to-day": "1",
+        "to-month": "6",
+        "to-year": "2026",
+    }
+
+
+def test_empty_timeline_says_so() -> None:
+    page = sample_page().model_copy(update={"entries": [], "contacts": []})
+    text = text_of(parse(render_timeline_page(page, action="/t", renderer=STRICT)))
+    assert "No interactions match these filters." in text
+    assert "No professionals are recorded for this child." in text
+
+
+def test_family_view_lists_members_with_optional_links() -> None:
+    person = PersonHeader(subject_id="p1", name="Alex")
+    family = [FamilyMember(subject_id="p2", name="Sam", relationship="Sibling")]
+    plain = parse(render_family(person, family, renderer=STRICT))
+    assert [text_of(td) for td in plain.iter("td")] == ["Sam", "Sibling", "Not known"]
+    linked = render_family(
+        person, family, member_href=lambda m: f"/t/{m.subject_id}", renderer=STRICT
+    )
+    assert 'href="/t/p2"' in linked
+    assert "No family members are recorded." in render_family(person, [], renderer=STRICT)
+
+
+def test_reason_form_posts_with_csrf_and_shows_errors() -> None:
+    html = render_reason_form(
+        action="/t/p1/reason",
+        csrf_token="tok",  # noqa: S106 - a test token
+        subject_label="Alex",
+        reasons=[("assessment", "Early help assessment"), ("safeguarding", "Safeguarding concern")],
+        allow_break_glass=True,
+        errors=[{"text": "Select why you need to see the record", "href": "#reason"}],
+        renderer=STRICT,
+    )
+    tree = parse(html)
+    form = tree.find(".//form")
+    assert form.attrib["method"] == "post"
+    assert tree.find(".//input[@name='csrf_token']").attrib["value"] == "tok"
+    assert tree.find(".//p[@id='reason-error']") is not None
+    assert tree.find(".//textarea[@name='justification']") is not None
+    assert "Alex’s record" in text_of(tree)
+
+
+def test_access_denied_explains_each_reason() -> None:
+    for reason, expected in [
+        ("no_relationship", "not recorded as working with this child"),
+        ("age_limit", "outside the ages"),
+        ("something_new", "You cannot see this record."),
+    ]:
+        assert expected in render_access_denied(reason, renderer=STRICT)
+
+
+def test_structure_does_not_depend_on_the_data() -> None:
+    baseline = structure(render_timeline_page(sample_page("x"), action="/t", renderer=STRICT))
+    other = structure(
+        render_timeline_page(sample_page("Other words"), action="/t", renderer=STRICT)
+    )
+    assert baseline == other

@@ -34,6 +34,7 @@ PUBLIC = {
         "render_family",
         "render_reason_form",
         "render_timeline_page",
+        "render_viewed_by",
     },
     "familyhubs_sdk.store": {
         "UTCDateTime",

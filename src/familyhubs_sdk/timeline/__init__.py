@@ -13,6 +13,7 @@ from familyhubs_sdk.timeline.render import render_contacts as render_contacts
 from familyhubs_sdk.timeline.render import render_family as render_family
 from familyhubs_sdk.timeline.render import render_reason_form as render_reason_form
 from familyhubs_sdk.timeline.render import render_timeline_page as render_timeline_page
+from familyhubs_sdk.timeline.render import render_viewed_by as render_viewed_by
 from familyhubs_sdk.timeline.viewer import Viewer as Viewer
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "render_family",
     "render_reason_form",
     "render_timeline_page",
+    "render_viewed_by",
 ]

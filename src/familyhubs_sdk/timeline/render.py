@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.rendering.formatting import govuk_month
+from familyhubs_sdk.timeline.audit import AuditEvent
 from familyhubs_sdk.timeline.display import (
     ContactCard,
     ContactPoint,
@@ -35,6 +36,7 @@ __all__ = [
     "render_family",
     "render_reason_form",
     "render_timeline_page",
+    "render_viewed_by",
 ]
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -183,6 +185,39 @@ def render_reason_form(
         justification=justification,
         errors=list(errors),
     )
+
+
+_ACTION_TEXT = {
+    "search": "Search",
+    "timeline_view": "Timeline",
+    "contacts_view": "Contacts",
+    "family_view": "Family",
+    "export": "Export",
+}
+
+
+def render_viewed_by(
+    events: Iterable[AuditEvent],
+    *,
+    reason_text: Callable[[str], str] = lambda code: code.replace("_", " ").capitalize(),
+    renderer: Renderer | None = None,
+) -> Markup:
+    """"Who has viewed this record": audit events about one subject, as a table.
+
+    Shows role and organisation beside the user id; the audit keeps no names.
+    """
+    rows = [
+        (
+            event.occurred_at,
+            f"{event.actor_role}, {event.actor_organisation} ({event.actor_id})",
+            _ACTION_TEXT.get(event.action.value, event.action.value),
+            reason_text(event.reason) if event.reason else "Not given",
+            event.break_glass,
+            event.outcome.value,
+        )
+        for event in events
+    ]
+    return _renderer(renderer).render("familyhubs/timeline/viewed_by.html", rows=rows)
 
 
 def render_access_denied(reason: str, *, renderer: Renderer | None = None) -> Markup:

@@ -135,3 +135,25 @@ def test_record_joins_the_callers_transaction(audit: AuditLog, engine: sa.Engine
     with pytest.raises(RuntimeError):
         write_then_fail()
     assert audit.query() == []
+
+
+def test_viewed_by_fragment_lists_the_subjects_views(audit: AuditLog) -> None:
+    from familyhubs_sdk.timeline import render_viewed_by
+
+    audit.record(VIEWER, AuditAction.TIMELINE_VIEW, subject_id="p1", reason="early_help_assessment")
+    audit.record(
+        VIEWER,
+        AuditAction.CONTACTS_VIEW,
+        subject_id="p1",
+        break_glass=True,
+        justification="urgent",
+        outcome=AuditOutcome.DENIED,
+    )
+    audit.record(VIEWER, AuditAction.TIMELINE_VIEW, subject_id="someone-else")
+    html = render_viewed_by(audit.query(subject_id="p1"))
+    assert html.count('<tr class="govuk-table__row">') == 3  # header + two views
+    assert "health_visitor, Exampleshire NHS (u-7)" in html
+    assert "Early help assessment" in html
+    assert "Emergency access" in html
+    assert "Refused" in html
+    assert "Nobody has viewed this record yet." in render_viewed_by([])

@@ -4,11 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: help demo test lint bench dist docs clean
+.PHONY: help demo test test-wheel test-min lint bench dist docs clean
 
 help:
 	@echo "make demo   run the demo portal on 127.0.0.1 (SQLite, synthetic data)"
 	@echo "make test   run the whole test suite"
+	@echo "make test-wheel  the suite against the built wheel, src/ not importable"
+	@echo "make test-min    the suite on the lowest dependency versions pyproject allows"
 	@echo "make lint   ruff and mypy (strict) on src/"
 	@echo "make bench  run the benchmarks, printing side-by-side ratios"
 	@echo "make dist   build sdist + wheel, check them, test the wheel in a fresh venv"
@@ -35,6 +37,24 @@ test: $(VENV)/.installed-dev
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
+
+# The installed wheel, not the source tree: templates and migrations must ship as package data.
+test-wheel: $(VENV)/.installed-dev
+	rm -rf build/wheel build/wheel-venv
+	$(BIN)/python -m build --wheel --outdir build/wheel
+	$(PYTHON) -m venv build/wheel-venv
+	build/wheel-venv/bin/python -m pip install --quiet "$$(ls build/wheel/*.whl)[dev]"
+	cd build && wheel-venv/bin/python -c "import familyhubs_sdk as m; assert 'site-packages' in m.__file__, m.__file__"
+	build/wheel-venv/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS)
+
+# The lowest versions of the core dependencies that pyproject.toml claims to support.
+test-min: $(VENV)/.installed-dev
+	rm -rf build/min-venv
+	$(PYTHON) -m venv build/min-venv
+	$(BIN)/python scripts/min_constraints.py > build/constraints-min.txt
+	build/min-venv/bin/python -m pip install --quiet -c build/constraints-min.txt -e . \
+		pytest hypothesis html5lib "psycopg[binary]" pymysql
+	build/min-venv/bin/python -m pytest -p no:cacheprovider -q tests $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks scripts

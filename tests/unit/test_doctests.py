@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import doctest
 import importlib
-import pkgutil
 from pathlib import Path
 
 import pytest
 
-import familyhubs_sdk
+from sdk_modules import sdk_modules
 
-MODULES = sorted(
-    module.name
-    for module in pkgutil.walk_packages(familyhubs_sdk.__path__, "familyhubs_sdk.")
-    if ".migrations" not in module.name and not module.name.endswith("__main__")
-)
+MODULES = sdk_modules()
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 from pathlib import Path
 
 import pytest
 
-import familyhubs_sdk
 from familyhubs_sdk import errors
+from sdk_modules import sdk_modules
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
 
 
 def _import_everything() -> None:
     # Error classes register by subclassing; import every module so none is missed.
-    for module in pkgutil.walk_packages(familyhubs_sdk.__path__, "familyhubs_sdk."):
-        if ".migrations" not in module.name and not module.name.endswith("__main__"):
-            importlib.import_module(module.name)
+    for name in sdk_modules():
+        importlib.import_module(name)
 
 
 def _documented_codes() -> dict[str, str]:

@@ -156,7 +156,7 @@ def test_family_view_lists_members_with_optional_links() -> None:
 def test_reason_form_posts_with_csrf_and_shows_errors() -> None:
     html = render_reason_form(
         action="/t/p1/reason",
-        csrf_token="tok",  # noqa: S106 - a test token
+        csrf_token="tok",
         subject_label="Alex",
         reasons=[("assessment", "Early help assessment"), ("safeguarding", "Safeguarding concern")],
         allow_break_glass=True,

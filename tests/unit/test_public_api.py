@@ -33,6 +33,8 @@ PUBLIC = {
         "render_contacts",
         "render_family",
         "render_reason_form",
+        "render_search_form",
+        "render_search_results",
         "render_timeline_page",
         "render_viewed_by",
     },

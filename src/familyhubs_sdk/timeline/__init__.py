@@ -12,6 +12,8 @@ from familyhubs_sdk.timeline.render import render_access_denied as render_access
 from familyhubs_sdk.timeline.render import render_contacts as render_contacts
 from familyhubs_sdk.timeline.render import render_family as render_family
 from familyhubs_sdk.timeline.render import render_reason_form as render_reason_form
+from familyhubs_sdk.timeline.render import render_search_form as render_search_form
+from familyhubs_sdk.timeline.render import render_search_results as render_search_results
 from familyhubs_sdk.timeline.render import render_timeline_page as render_timeline_page
 from familyhubs_sdk.timeline.render import render_viewed_by as render_viewed_by
 from familyhubs_sdk.timeline.viewer import Viewer as Viewer
@@ -30,6 +32,8 @@ __all__ = [
     "render_contacts",
     "render_family",
     "render_reason_form",
+    "render_search_form",
+    "render_search_results",
     "render_timeline_page",
     "render_viewed_by",
 ]

@@ -17,6 +17,7 @@ __all__ = [
     "ContactPoint",
     "FamilyMember",
     "PersonHeader",
+    "SearchResult",
     "SourceNotice",
     "SourceState",
     "TimelineEntry",
@@ -37,6 +38,16 @@ class PersonHeader(_Frozen):
     birth_date: date | None = None
     age_text: str | None = None
     #: e.g. ``[("NHS number", "*** *** 5919")]``
+    identifiers: tuple[tuple[str, str], ...] = ()
+
+
+class SearchResult(_Frozen):
+    """One child found by a search: only what confirms it is the right child."""
+
+    subject_id: str
+    name: str
+    birth_date: date | None = None
+    #: Masked, e.g. ``[("NHS number", "*** *** 5919")]``.
     identifiers: tuple[tuple[str, str], ...] = ()
 
 

@@ -10,7 +10,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from itertools import groupby
 from typing import Any
@@ -25,6 +25,7 @@ from familyhubs_sdk.timeline.display import (
     ContactPoint,
     FamilyMember,
     PersonHeader,
+    SearchResult,
     TimelineEntry,
     TimelinePage,
 )
@@ -35,6 +36,8 @@ __all__ = [
     "render_contacts",
     "render_family",
     "render_reason_form",
+    "render_search_form",
+    "render_search_results",
     "render_timeline_page",
     "render_viewed_by",
 ]
@@ -202,7 +205,7 @@ def render_viewed_by(
     reason_text: Callable[[str], str] = lambda code: code.replace("_", " ").capitalize(),
     renderer: Renderer | None = None,
 ) -> Markup:
-    """"Who has viewed this record": audit events about one subject, as a table.
+    """ "Who has viewed this record": audit events about one subject, as a table.
 
     Shows role and organisation beside the user id; the audit keeps no names.
     """
@@ -218,6 +221,64 @@ def render_viewed_by(
         for event in events
     ]
     return _renderer(renderer).render("familyhubs/timeline/viewed_by.html", rows=rows)
+
+
+#: Fields of the search form, each empty until the viewer types something.
+SEARCH_FIELDS = (
+    "nhs_number",
+    "upn",
+    "given_name",
+    "family_name",
+    "birth_day",
+    "birth_month",
+    "birth_year",
+)
+
+
+def render_search_form(
+    *,
+    action: str,
+    csrf_token: str,
+    by: str | None = None,
+    values: Mapping[str, str] | None = None,
+    errors: Sequence[dict[str, str]] = (),
+    csrf_field: str = "csrf_token",
+    renderer: Renderer | None = None,
+) -> Markup:
+    """Find a child by NHS number, UPN, or name and date of birth (POSTed: no names in URLs).
+
+    ``errors`` link to the fields at fault: ``#by``, ``#nhs-number``, ``#upn``, ``#given-name``,
+    ``#family-name`` or ``#birth-day``.
+    """
+    given = dict(values or {})
+    return _renderer(renderer).render(
+        "familyhubs/timeline/search_form.html",
+        action=action,
+        csrf_field=csrf_field,
+        csrf_token=csrf_token,
+        by=by,
+        values={name: given.get(name, "") for name in SEARCH_FIELDS},
+        errors=list(errors),
+        errors_by_href={error["href"]: {"text": error["text"]} for error in errors},
+    )
+
+
+def render_search_results(
+    results: Sequence[SearchResult],
+    *,
+    record_href: Callable[[SearchResult], str],
+    limit: int = 10,
+    renderer: Renderer | None = None,
+) -> Markup:
+    """At most ``limit`` results, each linking to the record (via the reason question)."""
+    shown = [(result, record_href(result)) for result in results[:limit]]
+    return _renderer(renderer).render(
+        "familyhubs/timeline/search_results.html",
+        results=shown,
+        total=len(results),
+        limit=limit,
+        truncated=len(results) > limit,
+    )
 
 
 def render_access_denied(reason: str, *, renderer: Renderer | None = None) -> Markup:

@@ -187,3 +187,46 @@ def test_structure_does_not_depend_on_the_data() -> None:
         render_timeline_page(sample_page("Other words"), action="/t", renderer=STRICT)
     )
     assert baseline == other
+
+
+def test_search_form_posts_and_keeps_what_was_typed() -> None:
+    from familyhubs_sdk.timeline import render_search_form
+
+    html = render_search_form(
+        action="/search",
+        csrf_token="tok",
+        by="name",
+        values={"given_name": "Zoë", "family_name": "O'Brien", "birth_year": "2019"},
+        errors=[{"text": "Enter a date of birth", "href": "#birth-day"}],
+        renderer=STRICT,
+    )
+    tree = parse(html)
+    assert tree.find(".//form").attrib["method"] == "post"
+    values = {i.attrib["name"]: i.attrib.get("value") for i in tree.iter("input")}
+    assert values["given_name"] == "Zoë"
+    assert values["family_name"] == "O'Brien"
+    assert values["birth-year"] == "2019"
+    checked = [i.attrib["value"] for i in tree.iter("input") if "checked" in i.attrib]
+    assert checked == ["name"]
+    summary_link = tree.find(".//div[@class='govuk-error-summary']//a")
+    assert summary_link.attrib["href"] == "#birth-day"
+    assert [el for el in tree.iter() if el.attrib.get("id") == "birth-day"]
+
+
+def test_search_results_are_minimal_and_capped() -> None:
+    from familyhubs_sdk.timeline import render_search_results
+    from familyhubs_sdk.timeline.display import SearchResult
+
+    results = [
+        SearchResult(
+            subject_id=f"p{n}", name=f"Child {n}", identifiers=(("NHS number", "*** *** 0000"),)
+        )
+        for n in range(12)
+    ]
+    html = render_search_results(results, record_href=lambda r: f"/record/{r.subject_id}", limit=10)
+    tree = parse(html)
+    assert text_of(tree.find(".//h2")) == "12 children found"
+    assert "Only the first 10 are shown" in html
+    assert [a.attrib["href"] for a in tree.iter("a")] == [f"/record/p{n}" for n in range(10)]
+    assert "1 child found" in render_search_results(results[:1], record_href=lambda r: "/r")
+    assert "Check the spelling" in render_search_results([], record_href=lambda r: "/r")

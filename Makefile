@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# The question-tree engine is the heart of the form: every branch of it is tested.
+COVERAGE_GATE ?= --cov=familyhubs_sdk.questiontree --cov-branch \
+	--cov-report=term-missing:skip-covered --cov-fail-under=100
 
 .PHONY: help demo test test-wheel test-min lint bench dist docs clean
 
@@ -34,7 +37,7 @@ demo: $(VENV)/.installed-runtime
 
 # pytest exits 5 when it collected nothing: a suite that finds no tests is broken, so say so.
 test: $(VENV)/.installed-dev
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	@$(BIN)/python -m pytest $(COVERAGE_GATE) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	exit $$status
 

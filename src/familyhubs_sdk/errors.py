@@ -9,9 +9,13 @@ or ``except ValueError`` keep working in host code::
     ├── StoreError (RuntimeError)               store_error
     │   ├── StoreUnavailableError               store_unavailable
     │   └── MigrationError                      migration_failed
-    └── RenderingError                          rendering_error
-        ├── TemplateNotFoundError (LookupError) template_not_found
-        └── UnsafeURLError (ValueError)         unsafe_url
+    ├── RenderingError                          rendering_error
+    │   ├── TemplateNotFoundError (LookupError) template_not_found
+    │   └── UnsafeURLError (ValueError)         unsafe_url
+    ├── TreeDefinitionError (ValueError)        tree_invalid
+    ├── ConditionError (ValueError)             condition_error
+    │   └── UnansweredQuestionError             question_unanswered
+    └── StepNotOnPathError (LookupError)        step_not_on_path
 
 Messages are written for the developer reading a log: they name the setting, template or element at
 fault and never carry personal data, SQL text or secrets.
@@ -22,13 +26,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "ConditionError",
     "ConfigurationError",
     "FamilyHubsError",
     "MigrationError",
     "RenderingError",
+    "StepNotOnPathError",
     "StoreError",
     "StoreUnavailableError",
     "TemplateNotFoundError",
+    "TreeDefinitionError",
+    "UnansweredQuestionError",
     "UnsafeURLError",
     "all_error_classes",
 ]
@@ -97,6 +105,32 @@ class UnsafeURLError(RenderingError, ValueError):
     """A URL uses a scheme outside the allowlist (http, https, mailto, tel, relative)."""
 
     code = "unsafe_url"
+
+
+class TreeDefinitionError(FamilyHubsError, ValueError):
+    """A question tree is malformed; the message names the element, e.g.
+    ``questions[3].routes[1].when: unknown question 'age'``."""
+
+    code = "tree_invalid"
+
+
+class ConditionError(FamilyHubsError, ValueError):
+    """A route's condition could not be decided. Never read as "false"."""
+
+    code = "condition_error"
+
+
+class UnansweredQuestionError(ConditionError):
+    """A condition reads a question that has not been answered."""
+
+    code = "question_unanswered"
+
+
+class StepNotOnPathError(FamilyHubsError, LookupError):
+    """An answer was posted for a step that is not on the journey's current path (a stale,
+    replayed or crafted form). Nothing is stored."""
+
+    code = "step_not_on_path"
 
 
 def all_error_classes() -> list[type[FamilyHubsError]]:

@@ -1,0 +1,91 @@
+"""The question-tree engine: dynamic questions whose routes depend on earlier answers.
+
+A pure library: it knows nothing of HTTP, SQL or HTML. Load a tree (YAML or JSON), check it, and
+drive a journey through it with immutable states::
+
+    tree = load_tree_file("request_for_support.yaml")
+    assert check_tree(tree).ok
+    state = start(tree)
+    step = current_step(tree, state, today)
+    result = answer(tree, state, step.address, "yes", today)
+"""
+
+from familyhubs_sdk.questiontree.checker import CheckReport as CheckReport
+from familyhubs_sdk.questiontree.checker import Problem as Problem
+from familyhubs_sdk.questiontree.checker import check_tree as check_tree
+from familyhubs_sdk.questiontree.checker import mermaid as mermaid
+from familyhubs_sdk.questiontree.conditions import Answer as Answer
+from familyhubs_sdk.questiontree.engine import AnswerResult as AnswerResult
+from familyhubs_sdk.questiontree.engine import JourneyState as JourneyState
+from familyhubs_sdk.questiontree.engine import Step as Step
+from familyhubs_sdk.questiontree.engine import Walk as Walk
+from familyhubs_sdk.questiontree.engine import add_another as add_another
+from familyhubs_sdk.questiontree.engine import answer as answer
+from familyhubs_sdk.questiontree.engine import back as back
+from familyhubs_sdk.questiontree.engine import current_step as current_step
+from familyhubs_sdk.questiontree.engine import is_complete as is_complete
+from familyhubs_sdk.questiontree.engine import path_answers as path_answers
+from familyhubs_sdk.questiontree.engine import remove_repeat as remove_repeat
+from familyhubs_sdk.questiontree.engine import start as start
+from familyhubs_sdk.questiontree.engine import walk as walk
+from familyhubs_sdk.questiontree.loader import dump_tree as dump_tree
+from familyhubs_sdk.questiontree.loader import load_tree as load_tree
+from familyhubs_sdk.questiontree.loader import load_tree_file as load_tree_file
+from familyhubs_sdk.questiontree.model import ExitPage as ExitPage
+from familyhubs_sdk.questiontree.model import Group as Group
+from familyhubs_sdk.questiontree.model import Option as Option
+from familyhubs_sdk.questiontree.model import Outcome as Outcome
+from familyhubs_sdk.questiontree.model import Question as Question
+from familyhubs_sdk.questiontree.model import QuestionTree as QuestionTree
+from familyhubs_sdk.questiontree.model import Route as Route
+from familyhubs_sdk.questiontree.model import Section as Section
+from familyhubs_sdk.questiontree.progress import Progress as Progress
+from familyhubs_sdk.questiontree.progress import progress as progress
+from familyhubs_sdk.questiontree.summary import IndicatedOutcome as IndicatedOutcome
+from familyhubs_sdk.questiontree.summary import SummaryRow as SummaryRow
+from familyhubs_sdk.questiontree.summary import outcomes as outcomes
+from familyhubs_sdk.questiontree.summary import summary as summary
+from familyhubs_sdk.questiontree.validation import FieldError as FieldError
+from familyhubs_sdk.questiontree.versions import Migration as Migration
+from familyhubs_sdk.questiontree.versions import migrate_state as migrate_state
+
+__all__ = [
+    "Answer",
+    "AnswerResult",
+    "CheckReport",
+    "ExitPage",
+    "FieldError",
+    "Group",
+    "IndicatedOutcome",
+    "JourneyState",
+    "Migration",
+    "Option",
+    "Outcome",
+    "Problem",
+    "Progress",
+    "Question",
+    "QuestionTree",
+    "Route",
+    "Section",
+    "Step",
+    "SummaryRow",
+    "Walk",
+    "add_another",
+    "answer",
+    "back",
+    "check_tree",
+    "current_step",
+    "dump_tree",
+    "is_complete",
+    "load_tree",
+    "load_tree_file",
+    "mermaid",
+    "migrate_state",
+    "outcomes",
+    "path_answers",
+    "progress",
+    "remove_repeat",
+    "start",
+    "summary",
+    "walk",
+]

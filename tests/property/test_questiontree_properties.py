@@ -1,0 +1,97 @@
+"""Properties of the engine over random trees and random answer sequences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from familyhubs_sdk.questiontree import (
+    QuestionTree,
+    add_another,
+    answer,
+    check_tree,
+    dump_tree,
+    load_tree,
+    progress,
+    start,
+    summary,
+    walk,
+)
+from strategies import raw_answer, trees
+
+TODAY = date(2026, 6, 1)
+
+
+def drive(tree: QuestionTree, data: st.DataObject):  # type: ignore[no-untyped-def]
+    """Answer random valid values until the journey ends; yield (state, progress) at each step."""
+    state = start(tree)
+    limit = len(tree.questions) + sum(g.max_repeats * (len(g.questions) + 1) for g in tree.groups)
+    for _ in range(limit + 2):
+        yield state, progress(tree, state, TODAY)
+        step = walk(tree, state, TODAY).current
+        if step is None:
+            return
+        if step.kind == "add_another":
+            state = add_another(tree, state, step.group.id, data.draw(st.booleans()), TODAY)  # type: ignore[union-attr]
+            continue
+        value = data.draw(raw_answer(step.question.kind))  # type: ignore[union-attr]
+        result = answer(tree, state, step.address, value, TODAY)
+        assert result.error is None, result.error
+        state = result.state
+    raise AssertionError("the journey did not end within the number of questions")
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees(), st.data())
+def test_every_path_ends_within_the_number_of_questions(
+    tree: QuestionTree, data: st.DataObject
+) -> None:
+    states = list(drive(tree, data))
+    final = walk(tree, states[-1][0], TODAY)
+    assert final.ending is not None
+    answered = sum(1 for s in final.steps if s.kind == "question")
+    assert answered <= len(tree.questions) + sum(
+        g.max_repeats * len(g.questions) for g in tree.groups
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees(), st.data())
+def test_progress_never_goes_backwards_and_bounds_hold(
+    tree: QuestionTree, data: st.DataObject
+) -> None:
+    steps = list(drive(tree, data))
+    fractions = [p.fraction for _, p in steps]
+    assert fractions == sorted(fractions)
+    ending = walk(tree, steps[-1][0], TODAY).ending
+    total = steps[-1][1].answered
+    for _state, p in steps:
+        actual = total - p.answered
+        assert actual <= p.max_remaining
+        if ending == "end":
+            assert p.min_remaining <= actual
+
+
+@settings(max_examples=100, deadline=None)
+@given(trees(), st.data())
+def test_answers_off_the_path_never_reach_the_summary(
+    tree: QuestionTree, data: st.DataObject
+) -> None:
+    final, _ = list(drive(tree, data))[-1]
+    first = tree.questions[0]
+    if tree.start != first.id:
+        return
+    # Change the first answer: whatever falls off the path must leave the summary.
+    changed = answer(tree, final, first.id, data.draw(raw_answer(first.kind)), TODAY).state
+    on_path = {s.address for s in walk(tree, changed, TODAY).steps}
+    assert {row.address for row in summary(tree, changed, TODAY)} <= on_path
+
+
+@settings(max_examples=100, deadline=None)
+@given(trees())
+def test_generated_trees_pass_the_checker_and_round_trip(tree: QuestionTree) -> None:
+    assert check_tree(tree).ok, check_tree(tree).problems
+    assert load_tree(dump_tree(tree)) == tree
+    assert load_tree(dump_tree(tree, "json"), "json") == tree

@@ -1,0 +1,55 @@
+"""`familyhubs tree check | paths | graph`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from familyhubs_sdk.cli import main
+
+GOOD = """
+id: t
+version: "1"
+title: T
+start: a
+questions:
+  - {id: a, kind: yes_no, label: A, routes: [{when: {equals: [a, "yes"]}, goto: c}]}
+  - {id: b, kind: yes_no, label: B}
+  - {id: c, kind: yes_no, label: C}
+"""
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "tree.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_check_passes_a_good_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tree", "check", write(tmp_path, GOOD)]) == 0
+    assert "no problems; 2 routes through the tree" in capsys.readouterr().out
+
+
+def test_check_fails_with_each_problem_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = GOOD.replace("goto: c}]}", "goto: c}], next: c}")
+    assert main(["tree", "check", write(tmp_path, bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "questions[1]: 'b' can never be reached from the start [unreachable]"
+    assert out[-1].endswith("1 problem(s)")
+
+
+def test_check_reports_load_errors_as_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = GOOD.replace("goto: c", "goto: nowhere")
+    assert main(["tree", "check", write(tmp_path, bad)]) == 2
+    err = capsys.readouterr().err
+    assert "questions[0].routes[0].goto: unknown target 'nowhere' [tree_invalid]" in err
+
+
+def test_paths_and_graph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, GOOD)
+    assert main(["tree", "paths", path, "--cap", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["a → c → end", "2 routes in all; first 1 shown"]
+    assert main(["tree", "graph", path]) == 0
+    assert capsys.readouterr().out.startswith("flowchart TD")

@@ -39,11 +39,7 @@ PUBLIC = {
         "render_viewed_by",
     },
     "familyhubs_sdk.questiontree": set(
-        "Answer AnswerResult CheckReport ExitPage FieldError Group IndicatedOutcome JourneyState "
-        "Migration Option Outcome Problem Progress Question QuestionTree Route Section Step "
-        "SummaryRow Walk add_another answer back check_tree current_step dump_tree is_complete "
-        "load_tree load_tree_file mermaid migrate_state outcomes path_answers progress "
-        "remove_repeat start summary walk".split()
+        ["Answer", "AnswerResult", "CheckReport", "ExitPage", "FieldError", "Group", "IndicatedOutcome", "JourneyState", "Migration", "Option", "Outcome", "Problem", "Progress", "Question", "QuestionTree", "Route", "Section", "Step", "SummaryRow", "Walk", "add_another", "answer", "back", "check_tree", "current_step", "dump_tree", "is_complete", "load_tree", "load_tree_file", "mermaid", "migrate_state", "outcomes", "path_answers", "progress", "remove_repeat", "start", "summary", "walk"]
     ),
     "familyhubs_sdk.store": {
         "UTCDateTime",

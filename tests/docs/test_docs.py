@@ -72,7 +72,10 @@ def test_doc_code_blocks_run(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FAMILYHUBS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("FAMILYHUBS_SECRET_KEY", "docs-test-secret-" + "x" * 32)
-    namespace: dict[str, object] = {"__name__": f"docs_{path.stem}"}
+    namespace: dict[str, object] = {"__name__": f"docs_{path.stem}", "DOCS_DIR": str(path.parent)}
+    yaml_blocks = [body for lang, body in blocks(path) if lang == "yaml"]
+    if yaml_blocks:  # shell examples refer to the page's first YAML example by this name
+        (tmp_path / "docs-example.yaml").write_text(yaml_blocks[0])
     executed = 0
     for index, (lang, body) in enumerate(blocks(path), start=1):
         where = f"{path.relative_to(ROOT)} block {index}"

@@ -25,6 +25,8 @@ __all__ = [
 ]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+#: Tree ids may also use hyphens: ``request-for-support``.
+TreeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_\-]{0,99}$")]
 QuestionKind = Literal[
     "single_choice",
     "multiple_choice",
@@ -169,7 +171,7 @@ class Section(_Frozen):
 class QuestionTree(_Frozen):
     """A whole request-for-support form."""
 
-    id: Id
+    id: TreeId
     version: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1)
     start: str

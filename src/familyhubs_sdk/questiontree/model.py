@@ -124,6 +124,8 @@ class Group(_Frozen):
     label: str = Field(min_length=1)
     #: What one repetition is called: "child", "adult".
     item_label: str = Field(min_length=1)
+    #: The plural, when adding "s" is wrong: "children".
+    item_label_plural: str | None = None
     section: str | None = None
     min_repeats: int = Field(default=0, ge=0, le=50)
     max_repeats: int = Field(default=10, ge=1, le=50)
@@ -131,6 +133,11 @@ class Group(_Frozen):
     next: str | None = None
     #: The question whose answer names a repetition in lists ("Sam Example").
     title_question: str | None = None
+
+    @property
+    def plural(self) -> str:
+        """``item_label_plural``, or ``item_label`` with an "s"."""
+        return self.item_label_plural or f"{self.item_label}s"
 
     @model_validator(mode="after")
     def _repeats_in_order(self) -> Group:

@@ -31,7 +31,9 @@ def test_check_passes_a_good_tree(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "no problems; 2 routes through the tree" in capsys.readouterr().out
 
 
-def test_check_fails_with_each_problem_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_fails_with_each_problem_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = GOOD.replace("goto: c}]}", "goto: c}], next: c}")
     assert main(["tree", "check", write(tmp_path, bad)]) == 1
     out = capsys.readouterr().out.splitlines()
@@ -39,7 +41,9 @@ def test_check_fails_with_each_problem_named(tmp_path: Path, capsys: pytest.Capt
     assert out[-1].endswith("1 problem(s)")
 
 
-def test_check_reports_load_errors_as_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_load_errors_as_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = GOOD.replace("goto: c", "goto: nowhere")
     assert main(["tree", "check", write(tmp_path, bad)]) == 2
     err = capsys.readouterr().err

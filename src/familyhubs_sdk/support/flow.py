@@ -1,0 +1,451 @@
+"""The request-for-support journey as a framework-neutral controller: requests in, responses out.
+
+URLs below the mount point: ``""`` starts (or resumes) a draft; a question's id (``consent``), or
+``children/2/child_name`` inside a repeating group, is a question page; ``children/add`` is the
+"add another?" page; ``check`` is check your answers; ``exit/<id>`` an exit page; ``confirmation``
+shows the reference once the request is stored. Append ``?change=1`` to return to check your
+answers after changing an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from familyhubs_sdk.errors import ConfigurationError, StepNotOnPathError
+from familyhubs_sdk.questiontree import (
+    FieldError,
+    Group,
+    JourneyState,
+    QuestionTree,
+    Step,
+    add_another,
+    answer,
+    back,
+    outcomes,
+    progress,
+    remove_repeat,
+    start,
+    summary,
+    walk,
+)
+from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.support.draft_store import DraftStore
+from familyhubs_sdk.support.pages import FIELD, component_for, field_values, progress_view
+from familyhubs_sdk.support.submission import Submitter
+from familyhubs_sdk.support.web import (
+    CompleteResponse,
+    FlowRequest,
+    FlowResponse,
+    RedirectResponse,
+    RenderResponse,
+)
+
+__all__ = ["FormFlow", "address_to_path", "path_to_address"]
+
+_GROUP_PATH = re.compile(r"^([a-z][a-z0-9_]*)/(?:(\d{1,3})/([a-z][a-z0-9_]*)|add)$")
+_ADDRESS = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+|\+)\](?:\.([a-z][a-z0-9_]*))?$")
+
+
+def address_to_path(address: str) -> str:
+    """``children[0].child_name`` → ``children/1/child_name``; ``children[+]`` → ``children/add``.
+
+    Repetitions count from 1 in URLs, as people do.
+    """
+    match = _ADDRESS.match(address)
+    if match is None:
+        return address
+    group, index, question = match.groups()
+    return f"{group}/add" if index == "+" else f"{group}/{int(index) + 1}/{question}"
+
+
+def path_to_address(path: str) -> str | None:
+    """The inverse of :func:`address_to_path`; ``None`` for a path that is not a step."""
+    if re.fullmatch(r"[a-z][a-z0-9_]*", path):
+        return path
+    match = _GROUP_PATH.match(path)
+    if match is None:
+        return None
+    group, number, question = match.groups()
+    if number is None:
+        return f"{group}[+]"
+    if int(number) < 1:
+        return None
+    return f"{group}[{int(number) - 1}].{question}"
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+class FormFlow:
+    """Runs a question tree as GOV.UK pages.
+
+    :param csrf_field: the form field the host's CSRF protection reads (Django:
+        ``csrfmiddlewaretoken``).
+    :param csrf_exempt: render forms without a CSRF token. Only for hosts that protect POSTs some
+        other way; the default refuses.
+    """
+
+    def __init__(
+        self,
+        tree: QuestionTree,
+        drafts: DraftStore,
+        submitter: Submitter,
+        *,
+        renderer: Renderer | None = None,
+        csrf_field: str = "csrf_token",
+        csrf_exempt: bool = False,
+        front_door_phone: str = "",
+        referrer_id: Callable[[FlowRequest], str] = lambda request: "anonymous",
+        today: Callable[[], date] = _today,
+    ) -> None:
+        self.tree = tree
+        self.drafts = drafts
+        self.submitter = submitter
+        self.renderer = renderer or Renderer()
+        self.csrf_field = csrf_field
+        self.csrf_exempt = csrf_exempt
+        self.front_door_phone = front_door_phone
+        self._referrer_id = referrer_id
+        self._today = today
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def handle(self, request: FlowRequest) -> FlowResponse:
+        """Answer one HTTP request of the journey."""
+        base = request.base_path.rstrip("/")
+        path = request.path.strip("/")
+        if request.method not in ("GET", "POST"):
+            return self._message(
+                request, "Method not allowed", "This page accepts GET and POST.", 405
+            )
+        if path == "":
+            return self._start(request, base)
+        if path == "confirmation":
+            return self._confirmation(request)
+        state = self.drafts.load(request.draft_id) if request.draft_id else None
+        if state is None or state.tree_id != self.tree.id:
+            return RedirectResponse(f"{base}/", draft_id=None)
+        if path == "check":
+            return self._check(request, base, state)
+        if path.startswith("exit/"):
+            return self._exit(request, base, state, path.removeprefix("exit/"))
+        address = path_to_address(path)
+        if address is None:
+            return self._message(request, "Page not found", "Check the web address.", 404)
+        return self._step(request, base, state, address)
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def _start(self, request: FlowRequest, base: str) -> FlowResponse:
+        state = self.drafts.load(request.draft_id) if request.draft_id else None
+        draft_id = request.draft_id
+        if state is None or state.tree_id != self.tree.id:
+            state = start(self.tree)
+            draft_id = self.drafts.create(state)
+        return RedirectResponse(self._next_location(base, state, change=False), draft_id=draft_id)
+
+    def _next_location(self, base: str, state: JourneyState, *, change: bool) -> str:
+        route = walk(self.tree, state, self._today())
+        if route.current is not None:
+            suffix = "?change=1" if change else ""
+            return f"{base}/{address_to_path(route.current.address)}{suffix}"
+        if route.ending and route.ending.startswith("exit:"):
+            return f"{base}/exit/{route.ending.removeprefix('exit:')}"
+        return f"{base}/check"
+
+    def _step(
+        self, request: FlowRequest, base: str, state: JourneyState, address: str
+    ) -> FlowResponse:
+        today = self._today()
+        route = walk(self.tree, state, today)
+        step = next((s for s in route.steps if s.address == address), None)
+        if step is None:
+            # Not on the path (stale, replayed or crafted): nothing is stored.
+            return RedirectResponse(
+                self._next_location(base, state, change=False), draft_id=request.draft_id
+            )
+        change = "1" in request.query.get("change", [])
+        if step.group is not None and step.question is None:
+            return self._add_another(request, base, state, step, step.group, change)
+        if step.question is None:  # pragma: no cover - every other step is a question
+            raise StepNotOnPathError(f"{address!r} is not a question")
+        if request.method == "POST":
+            raw = field_values(request.form, step.question)
+            try:
+                result = answer(self.tree, state, address, raw, today)
+            except StepNotOnPathError:
+                return RedirectResponse(
+                    self._next_location(base, state, change=False), draft_id=request.draft_id
+                )
+            if result.error is not None:
+                return self._question_page(request, base, state, step, raw, result.error, change)
+            self.drafts.save(request.draft_id or "", result.state)
+            return RedirectResponse(
+                self._next_location(base, result.state, change=change), draft_id=request.draft_id
+            )
+        stored = state.answers.get(address)
+        return self._question_page(request, base, state, step, stored, None, change)
+
+    def _common(
+        self, request: FlowRequest, base: str, state: JourneyState, step: Step, change: bool
+    ) -> dict[str, Any]:
+        if request.csrf_token is None and not self.csrf_exempt:
+            raise ConfigurationError(
+                "the request-for-support form needs the host's CSRF token "
+                "(FlowRequest.csrf_token); build the flow with csrf_exempt=True only if POSTs are "
+                "protected another way"
+            )
+        today = self._today()
+        previous = back(self.tree, state, step.address, today)
+        if change:
+            back_href = f"{base}/check"
+        elif previous is not None:
+            back_href = f"{base}/{address_to_path(previous)}"
+        else:
+            back_href = None
+        section_id = (step.group.section if step.group else None) or (
+            step.question.section if step.question else None
+        )
+        section = self.tree.section_index.get(section_id) if section_id else None
+        action = f"{base}/{address_to_path(step.address)}" + ("?change=1" if change else "")
+        return {
+            "back_href": back_href,
+            "progress": progress_view(progress(self.tree, state, today)),
+            "caption": section.title if section else None,
+            "action": action,
+            "csrf_field": self.csrf_field,
+            "csrf_token": request.csrf_token or "",
+        }
+
+    def _question_page(
+        self,
+        request: FlowRequest,
+        base: str,
+        state: JourneyState,
+        step: Step,
+        value: Any,
+        error: FieldError | None,
+        change: bool,
+    ) -> RenderResponse:
+        question = step.question
+        if question is None:  # pragma: no cover - callers pass question steps
+            raise StepNotOnPathError(f"{step.address!r} is not a question")
+        page = self._common(request, base, state, step, change)
+        href = f"#{FIELD}-{error.parts[0]}" if error and error.parts else f"#{FIELD}"
+        if error and question.kind == "date" and not error.parts:
+            href = f"#{FIELD}-day"
+        page.update(
+            errors=[{"text": error.message, "href": href}] if error else [],
+            guidance=question.guidance,
+            component=component_for(question, value, error),
+            button_text="Continue",
+        )
+        html = self.renderer.render("familyhubs/support/question.html", page=page)
+        return self._page(html, question.label, request, error is not None)
+
+    def _add_another(
+        self,
+        request: FlowRequest,
+        base: str,
+        state: JourneyState,
+        step: Step,
+        group: Group,
+        change: bool,
+    ) -> FlowResponse:
+        today = self._today()
+        if request.method == "POST":
+            removing = next(iter(request.form.get("remove") or []), None)
+            if removing is not None:
+                try:
+                    state = remove_repeat(self.tree, state, group.id, int(removing) - 1)
+                except (ValueError, StepNotOnPathError):
+                    return RedirectResponse(f"{base}/{group.id}/add", draft_id=request.draft_id)
+                self.drafts.save(request.draft_id or "", state)
+                return RedirectResponse(f"{base}/{group.id}/add", draft_id=request.draft_id)
+            choice = (request.form.get("add") or [""])[0]
+            if choice in ("yes", "no"):
+                state = add_another(self.tree, state, group.id, choice == "yes", today)
+                self.drafts.save(request.draft_id or "", state)
+                return RedirectResponse(
+                    self._next_location(base, state, change=change), draft_id=request.draft_id
+                )
+            error: FieldError | None = FieldError(
+                "required", f"Select yes if you need to add another {group.item_label}"
+            )
+        else:
+            error = None
+        count = step.index or 0
+        entries = []
+        for index in range(count):
+            title = (
+                state.answers.get(f"{group.id}[{index}].{group.title_question}")
+                if group.title_question
+                else None
+            )
+            entries.append(
+                {
+                    "index": index + 1,
+                    "label": f"{group.item_label.capitalize()} {index + 1}",
+                    "summary": str(title) if title else "",
+                    "change_href": f"{base}/{group.id}/{index + 1}/{group.questions[0].id}",
+                    "removable": count > group.min_repeats,
+                }
+            )
+        noun = group.item_label if count == 1 else group.plural
+        page = self._common(request, base, state, step, change)
+        page.update(
+            errors=[{"text": error.message, "href": "#add"}] if error else [],
+            heading=f"You have added {count} {noun}"
+            if count
+            else f"Do you need to add a {group.item_label}?",
+            entries=entries,
+            can_add=count < group.max_repeats,
+            limit_text=f"You can add up to {group.max_repeats} {group.plural}.",
+            add_question={
+                "idPrefix": "add",
+                "name": "add",
+                "classes": "govuk-radios--inline",
+                "fieldset": {
+                    "legend": {
+                        "text": f"Do you need to add another {group.item_label}?"
+                        if count
+                        else f"Add a {group.item_label}?",
+                        "classes": "govuk-fieldset__legend--m",
+                    }
+                },
+                "errorMessage": {"text": error.message} if error else None,
+                "items": [{"value": "yes", "text": "Yes"}, {"value": "no", "text": "No"}],
+            },
+        )
+        html = self.renderer.render("familyhubs/support/add_another.html", page=page)
+        return self._page(html, page["heading"], request, error is not None)
+
+    def _check(self, request: FlowRequest, base: str, state: JourneyState) -> FlowResponse:
+        today = self._today()
+        route = walk(self.tree, state, today)
+        if route.ending != "end":
+            return RedirectResponse(
+                self._next_location(base, state, change=False), draft_id=request.draft_id
+            )
+        rows = summary(self.tree, state, today)
+        if request.method == "POST":
+            if request.csrf_token is None and not self.csrf_exempt:
+                raise ConfigurationError("the request-for-support form needs the host's CSRF token")
+            reference = self.submitter.submit(
+                tree_id=self.tree.id,
+                tree_version=self.tree.version,
+                answers=rows,
+                outcomes=outcomes(self.tree, state, today),
+                referrer_id=self._referrer_id(request),
+            )
+            self.drafts.mark_submitted(request.draft_id or "", reference)
+            return CompleteResponse(reference, f"{base}/confirmation", draft_id=request.draft_id)
+        sections: list[dict[str, Any]] = []
+        for row in rows:
+            section = self.tree.section_index.get(row.section or "")
+            title = section.title if section else "Your answers"
+            if not sections or sections[-1]["title"] != title:
+                sections.append({"title": title, "rows": []})
+            key = f"{row.repeat_label}: {row.label}" if row.repeat_label else row.label
+            sections[-1]["rows"].append(
+                {
+                    "key": {"text": key},
+                    "value": {"text": row.value},
+                    "actions": {
+                        "items": [
+                            {
+                                "href": f"{base}/{address_to_path(row.address)}?change=1",
+                                "text": "Change",
+                                "visuallyHiddenText": key.rstrip("?").lower(),
+                            }
+                        ]
+                    },
+                }
+            )
+        if request.csrf_token is None and not self.csrf_exempt:
+            raise ConfigurationError("the request-for-support form needs the host's CSRF token")
+        last = route.steps[-1].address if route.steps else None
+        page = {
+            "back_href": f"{base}/{address_to_path(last)}" if last else None,
+            "errors": [],
+            "progress": None,
+            "caption": None,
+            "heading": "Check your answers before sending your request",
+            "sections": sections,
+            "declaration": (
+                "By sending this request you confirm that, to the best of your knowledge, the "
+                "details are correct and the family has agreed to it."
+            ),
+            "button_text": "Accept and send",
+            "action": f"{base}/check",
+            "csrf_field": self.csrf_field,
+            "csrf_token": request.csrf_token or "",
+        }
+        html = self.renderer.render("familyhubs/support/check_answers.html", page=page)
+        return self._page(html, str(page["heading"]), request, False)
+
+    def _exit(
+        self, request: FlowRequest, base: str, state: JourneyState, exit_id: str
+    ) -> FlowResponse:
+        route = walk(self.tree, state, self._today())
+        exit_page = self.tree.exit_index.get(exit_id)
+        if exit_page is None or route.ending != f"exit:{exit_id}":
+            return RedirectResponse(
+                self._next_location(base, state, change=False), draft_id=request.draft_id
+            )
+        last = route.steps[-1].address if route.steps else None
+        phone = self.front_door_phone if exit_page.show_front_door_phone else ""
+        page: dict[str, Any] = {
+            "back_href": f"{base}/{address_to_path(last)}" if last else None,
+            "errors": [],
+            "progress": None,
+            "caption": None,
+            "heading": exit_page.title,
+            "paragraphs": exit_page.body,
+            "phone": phone,
+            "phone_href": re.sub(r"[^\d+]", "", phone),
+        }
+        html = self.renderer.render("familyhubs/support/exit.html", page=page)
+        return self._page(html, exit_page.title, request, False)
+
+    def _confirmation(self, request: FlowRequest) -> FlowResponse:
+        reference = self.drafts.submitted(request.draft_id) if request.draft_id else None
+        if reference is None:
+            return RedirectResponse(f"{request.base_path.rstrip('/')}/", draft_id=None)
+        page = {
+            "heading": "Request sent",
+            "reference_html": Markup("Your reference number<br><strong>{}</strong>").format(
+                reference
+            ),
+            "next_steps": (
+                "The early help team will read your request and contact you within 5 working days.",
+                "Keep your reference number: quote it if you contact the team about this request.",
+            ),
+            "copy_href": None,
+        }
+        html = self.renderer.render("familyhubs/support/confirmation.html", page=page)
+        return RenderResponse(html, title="Request sent", status=200, draft_id=None)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _page(
+        self, html: Markup, title: str, request: FlowRequest, has_errors: bool
+    ) -> RenderResponse:
+        return RenderResponse(
+            html,
+            title=("Error: " if has_errors else "") + title,
+            status=400 if has_errors else 200,
+            draft_id=request.draft_id,
+        )
+
+    def _message(self, request: FlowRequest, title: str, text: str, status: int) -> RenderResponse:
+        html = Markup('<h1 class="govuk-heading-l">{}</h1><p class="govuk-body">{}</p>').format(
+            title, text
+        )
+        return RenderResponse(html, title=title, status=status, draft_id=request.draft_id)

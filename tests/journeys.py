@@ -1,0 +1,162 @@
+"""A whole request-for-support journey through any web framework's test client.
+
+Each framework's test wraps its client in :class:`Browser` and calls :func:`complete_journey`;
+the journey asserts what a person would see at each step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+Form = Mapping[str, str | Sequence[str]]
+
+
+@dataclass
+class Response:
+    status: int
+    location: str | None
+    text: str
+
+
+@dataclass
+class Browser:
+    """``get(path)`` and ``post(path, form)`` over a framework's test client (no redirects
+    followed), plus the hidden CSRF field name the portal uses."""
+
+    get: Callable[[str], Response]
+    post: Callable[[str, Form], Response]
+    csrf_field: str = "csrf_token"
+
+
+def _token(page: str, field: str) -> str:
+    match = re.search(rf'name="{field}" value="([^"]*)"', page)
+    assert match, f"no {field} in the page"
+    return match.group(1)
+
+
+def _answer(browser: Browser, prefix: str, step: str, form: dict[str, object]) -> str:
+    """Open a step's page, post its form with the page's CSRF token, return the next location."""
+    page = browser.get(f"{prefix}/{step}")
+    assert page.status == 200, (step, page.status)
+    data = {**form, browser.csrf_field: _token(page.text, browser.csrf_field)}
+    response = browser.post(f"{prefix}/{step}", data)  # type: ignore[arg-type]
+    assert response.status == 303, (step, response.status, response.text[:500])
+    assert response.location is not None
+    return response.location
+
+
+def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
+    """Start, answer, go back, change, add and remove a child, check, send. Returns the reference."""
+    start = browser.get(f"{prefix}/")
+    assert (start.status, start.location) == (303, f"{prefix}/immediate_danger")
+
+    # A missing answer is an error, with "Error:" in the title and nothing stored.
+    page = browser.get(f"{prefix}/immediate_danger")
+    refused = browser.post(
+        f"{prefix}/immediate_danger", {browser.csrf_field: _token(page.text, browser.csrf_field)}
+    )
+    assert refused.status == 400
+    assert "<title>Error: Is anyone in the family in immediate danger?" in refused.text
+
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("immediate_danger", {"answer": "no"}),
+        ("significant_harm", {"answer": "no"}),
+        ("consent", {"answer": "yes"}),
+        ("referrer_name", {"answer": "Sam Patel"}),
+        ("referrer_role", {"answer": "Health visitor"}),
+        ("referrer_organisation", {"answer": "Exampleshire NHS"}),
+        ("referrer_email", {"answer": "sam.patel@example.nhs.uk"}),
+        ("referrer_phone", {"answer": "01632 960 001"}),
+        ("referrer_contact_by", {"answer": "email"}),
+        ("lead_name", {"answer": "Alex Example"}),
+        ("lead_relationship", {"answer": "parent"}),
+        ("lead_phone", {"answer": ""}),
+        ("lead_postcode", {"answer": "sw1a 1aa"}),
+        ("lead_language", {"answer": "English"}),
+        ("interpreter", {"answer": "no"}),
+        ("children/1/child_name", {"answer": "Jo Example"}),
+        ("children/1/child_born", {"answer": "yes"}),
+        (
+            "children/1/child_birth_date",
+            {"answer-day": "4", "answer-month": "3", "answer-year": "2022"},
+        ),
+        ("children/1/child_setting", {"answer": "Little Acorns Nursery"}),
+        ("children/1/child_send", {"answer": "no"}),
+        ("children/1/child_nhs_number", {"answer": ""}),
+    ]
+    for step, form in steps:
+        location = _answer(browser, prefix, step, form)
+    assert location == f"{prefix}/children/add"
+
+    # Back links go to the previous step on the path.
+    assert f'href="{prefix}/consent"' in browser.get(f"{prefix}/referrer_name").text
+
+    # Add a second child, then remove them again.
+    assert (
+        _answer(browser, prefix, "children/add", {"add": "yes"})
+        == f"{prefix}/children/2/child_name"
+    )
+    _answer(browser, prefix, "children/2/child_name", {"answer": "Baby Example"})
+    assert (
+        _answer(browser, prefix, "children/2/child_born", {"answer": "no"})
+        == f"{prefix}/children/2/child_due_date"
+    )
+    _answer(
+        browser,
+        prefix,
+        "children/2/child_due_date",
+        {"answer-day": "1", "answer-month": "1", "answer-year": "2099"},
+    )
+    _answer(browser, prefix, "children/2/child_send", {"answer": "not_known"})
+    _answer(browser, prefix, "children/2/child_nhs_number", {"answer": ""})
+    listing = browser.get(f"{prefix}/children/add")
+    assert "You have added 2 children" in listing.text
+    assert _answer(browser, prefix, "children/add", {"remove": "2"}) == f"{prefix}/children/add"
+    assert "You have added 1 child" in browser.get(f"{prefix}/children/add").text
+    assert _answer(browser, prefix, "children/add", {"add": "no"}) == f"{prefix}/other_adults"
+
+    rest: list[tuple[str, dict[str, object]]] = [
+        ("other_adults", {"answer": "no"}),
+        ("needs", {"answer": ["housing", "money"]}),
+        ("housing_detail", {"answer": ["homeless_risk"]}),
+        ("money_detail", {"answer": ["debt", "essentials"]}),
+        ("others_affected", {"answer": ["parents"]}),
+        ("working_well", {"answer": "Grandparents help with school runs."}),
+        ("tried_already", {"answer": "Referred to the food bank in May."}),
+        ("services_involved", {"answer": ["health_visitor"]}),
+        ("support_asked", {"answer": "Housing advice and a family support worker."}),
+        ("urgency", {"answer": "two_weeks"}),
+        ("family_view", {"answer": "They want to stay in the area near the school."}),
+    ]
+    for step, form in rest:
+        location = _answer(browser, prefix, step, form)
+    assert location == f"{prefix}/check"
+
+    check = browser.get(f"{prefix}/check")
+    assert check.status == 200
+    for shown in (
+        "Sam Patel",
+        "SW1A 1AA",
+        "Child 1: What is the child’s full name?",
+        "4 March 2022",
+        "Secure housing, Financial stability",
+    ):
+        assert shown in check.text, shown
+    assert "Baby Example" not in check.text  # removed
+
+    # Change an answer from check your answers: the money questions fall off the path.
+    assert _answer(browser, prefix, "needs?change=1", {"answer": ["housing"]}) == f"{prefix}/check"
+    check = browser.get(f"{prefix}/check")
+    assert "Not enough money for food" not in check.text
+    assert "At risk of losing their home" in check.text
+
+    sent = browser.post(
+        f"{prefix}/check", {browser.csrf_field: _token(check.text, browser.csrf_field)}
+    )
+    assert (sent.status, sent.location) == (303, f"{prefix}/confirmation")
+    confirmation = browser.get(f"{prefix}/confirmation")
+    match = re.search(r"<strong>([A-Z0-9]{8})</strong>", confirmation.text)
+    assert match, confirmation.text[:1000]
+    return match.group(1)

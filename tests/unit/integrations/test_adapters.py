@@ -72,25 +72,10 @@ def test_flask_adapter() -> None:
 
 def test_django_adapter() -> None:
     pytest.importorskip("django")
-    from django.conf import settings
+    from django_setup import ensure_django
 
-    if not settings.configured:
-        settings.configure(
-            DEBUG=False,
-            SECRET_KEY="test",
-            ROOT_URLCONF=__name__,
-            ALLOWED_HOSTS=["testserver"],
-            MIDDLEWARE=[
-                "django.contrib.sessions.middleware.SessionMiddleware",
-                "django.middleware.csrf.CsrfViewMiddleware",
-            ],
-            INSTALLED_APPS=["django.contrib.sessions"],
-            SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
-        )
-    import django
-
-    django.setup()
-    from django.test import Client
+    ensure_django()
+    from django.test import Client, override_settings
     from django.urls import clear_url_caches, include, path
 
     from familyhubs_sdk.errors import ConfigurationError
@@ -103,8 +88,14 @@ def test_django_adapter() -> None:
     global urlpatterns
     urlpatterns = [path("request-support/", include(support_urls(flow)))]
     clear_url_caches()
+    with override_settings(ROOT_URLCONF=__name__):
+        _drive_django(flow, Client(enforce_csrf_checks=True), DJANGO_CSRF_FIELD)
 
-    client = Client(enforce_csrf_checks=True)
+
+def _drive_django(flow: RecordingFlow, client: object, field: str) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
     start = client.get(f"{PREFIX}/")
     assert (start.status_code, start["Location"]) == (303, f"{PREFIX}/page")
     page = client.get(f"{PREFIX}/page")
@@ -113,9 +104,7 @@ def test_django_adapter() -> None:
     assert token
     refused = client.post(f"{PREFIX}/page", {"needs": ["housing"]})
     assert refused.status_code == 403  # Django's CSRF middleware, not ours
-    posted = client.post(
-        f"{PREFIX}/page", {"needs": ["housing", "money"], DJANGO_CSRF_FIELD: token}
-    )
+    posted = client.post(f"{PREFIX}/page", {"needs": ["housing", "money"], field: token})
     assert posted.status_code == 400
     assert flow.requests[-1].form["needs"] == ["housing", "money"]
     assert flow.requests[-1].draft_id == "draft-1"

@@ -17,8 +17,16 @@ def test_default_tree_passes_the_checker() -> None:
 def test_default_tree_covers_safety_consent_family_and_every_outcome_area() -> None:
     tree = default_tree()
     ids = set(tree.question_index)
-    assert {"immediate_danger", "significant_harm", "consent", "needs", "working_well",
-            "tried_already", "services_involved", "family_view"} <= ids
+    assert {
+        "immediate_danger",
+        "significant_harm",
+        "consent",
+        "needs",
+        "working_well",
+        "tried_already",
+        "services_involved",
+        "family_view",
+    } <= ids
     needs = tree.question_index["needs"]
     assert len(needs.options) == 12
     assert {g.id for g in tree.groups} == {"children", "adults"}

@@ -1,0 +1,21 @@
+"""Settings of a small Django portal that mounts the request-for-support journey."""
+
+from __future__ import annotations
+
+import secrets
+
+SECRET_KEY = secrets.token_urlsafe(32)
+DEBUG = False
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+ROOT_URLCONF = "examples.django_portal.urls"
+INSTALLED_APPS = ["django.contrib.sessions"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
+# Signed cookies keep the example free of a database of its own; the SDK uses its own store.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+USE_TZ = True
+# The SDK's settings, with the FAMILYHUBS_ prefix.
+FAMILYHUBS_DATA_DIR = "familyhubs-data"

@@ -15,6 +15,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from familyhubs_sdk.questiontree import walk
 from familyhubs_sdk.rendering import is_safe_url
 from familyhubs_sdk.support import FlowRequest, FormFlow, InMemoryDraftStore, default_tree
 from familyhubs_sdk.support.web import CompleteResponse, RedirectResponse, RenderResponse
@@ -70,7 +71,7 @@ def inert(html: str, value: str) -> None:
 
 def test_hostile_answers_stay_text_in_errors_and_check_answers() -> None:
     checked: list[str] = []
-    flow, drafts, draft_id = new_flow()
+    flow, _drafts, draft_id = new_flow()
     for step, value in TRIAGE:
         post(flow, draft_id, step, {"answer": [value]})
     question_page, error_page = {}, {}

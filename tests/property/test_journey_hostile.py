@@ -15,7 +15,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from familyhubs_sdk.questiontree import walk
 from familyhubs_sdk.rendering import is_safe_url
 from familyhubs_sdk.support import FlowRequest, FormFlow, InMemoryDraftStore, default_tree
 from familyhubs_sdk.support.web import CompleteResponse, RedirectResponse, RenderResponse

@@ -150,7 +150,20 @@ def _route(
 
 
 def walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
-    """Follow the routes from the start through every answered step."""
+    """Follow the routes from the start through every answered step.
+
+    States are immutable, so the walk of the state most recently walked is kept with the tree:
+    answering, finding the next question and computing progress for one state walk it once.
+    """
+    cached = tree.memo.get("last_walk")
+    if cached is not None and cached[0] is state and cached[1] == today:
+        return cached[2]  # type: ignore[no-any-return]
+    route = _walk(tree, state, today)
+    tree.memo["last_walk"] = (state, today, route)
+    return route
+
+
+def _walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
     _top, ctx = lookups(tree, state, today)
     steps: list[Step] = []
     target = tree.start

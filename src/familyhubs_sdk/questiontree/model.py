@@ -189,7 +189,7 @@ class QuestionTree(_Frozen):
     outcomes: tuple[Outcome, ...] = ()
 
     @cached_property
-    def memo(self) -> dict[str, Any]:
+    def memo(self) -> dict[Any, Any]:
         """Derived data computed once per tree (progress bounds); never part of the tree."""
         return {}
 
@@ -214,8 +214,11 @@ class QuestionTree(_Frozen):
         """Where a question goes when no route matches."""
         if question.next is not None:
             return question.next
-        position = siblings.index(question)
-        return siblings[position + 1].id if position + 1 < len(siblings) else END
+        following: dict[str, str] = self.memo.setdefault(("following", id(siblings)), {})
+        if not following:
+            ids = [q.id for q in siblings]
+            following.update(zip(ids, [*ids[1:], END], strict=True))
+        return following[question.id]
 
     def targets(self, question: Question, siblings: tuple[Question, ...]) -> Iterator[str]:
         """Every place a question can lead: its routes' targets and its default next."""

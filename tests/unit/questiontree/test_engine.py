@@ -264,3 +264,9 @@ def test_resuming_on_a_newer_tree_keeps_valid_answers() -> None:
     assert migrated.dropped == ("notes", "urgent")
     assert migrated.state.answers["children[0].dob"] == "2023-03-04"
     assert migrated.state.answers["needs"] == ["housing"]
+
+
+def test_group_plurals() -> None:
+    group = TREE.group_index["children"]
+    assert group.plural == "childs"  # the tree did not say: a plain "s" is added
+    assert group.model_copy(update={"item_label_plural": "children"}).plural == "children"

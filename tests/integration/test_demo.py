@@ -79,12 +79,21 @@ def test_demo_logs_no_query_strings_and_stops_on_ctrl_c(
     process, url = demo
     _get(url + "?name=canary-family-name")
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=15)
+    out, err = process.communicate(timeout=60)
     assert process.returncode == 0
     assert "Stopping the demo." in out
     assert "GET / 200" in err
     assert "canary-family-name" not in err + out
     assert "Traceback" not in err
+
+
+def test_demo_stops_cleanly_on_sigterm(demo: tuple[subprocess.Popen[str], str]) -> None:
+    process, url = demo
+    assert _get(url)[0] == 200
+    process.send_signal(signal.SIGTERM)
+    out, _err = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert "Stopping the demo." in out
 
 
 def test_demo_refuses_a_non_loopback_address(tmp_path: Path) -> None:

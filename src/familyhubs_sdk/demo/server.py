@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import sys
 from typing import Any, TextIO
@@ -24,6 +25,10 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = self.path.split("?", 1)[0]
         sys.stderr.write(f"{self.command} {path} {code}\n")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def pick_port(host: str, preferred: int) -> int:
@@ -67,6 +72,9 @@ def run_demo(
     print(f"Family Hubs SDK demo running at http://{host}:{bound[1]}/", file=out)
     print(f"Database: {engine.url.render_as_string(hide_password=True)}", file=out)
     print("Synthetic data only. Press Ctrl-C to stop.", file=out, flush=True)
+    # Stop on Ctrl-C and on SIGTERM even when started with SIGINT ignored (as background jobs are).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -42,6 +42,7 @@ PUBLIC = {
         [
             "Answer",
             "AnswerResult",
+            "ChangeResult",
             "CheckReport",
             "ExitPage",
             "FieldError",
@@ -63,6 +64,7 @@ PUBLIC = {
             "add_another",
             "answer",
             "back",
+            "change",
             "check_tree",
             "current_step",
             "dump_tree",

@@ -16,12 +16,14 @@ from familyhubs_sdk.questiontree.checker import check_tree as check_tree
 from familyhubs_sdk.questiontree.checker import mermaid as mermaid
 from familyhubs_sdk.questiontree.conditions import Answer as Answer
 from familyhubs_sdk.questiontree.engine import AnswerResult as AnswerResult
+from familyhubs_sdk.questiontree.engine import ChangeResult as ChangeResult
 from familyhubs_sdk.questiontree.engine import JourneyState as JourneyState
 from familyhubs_sdk.questiontree.engine import Step as Step
 from familyhubs_sdk.questiontree.engine import Walk as Walk
 from familyhubs_sdk.questiontree.engine import add_another as add_another
 from familyhubs_sdk.questiontree.engine import answer as answer
 from familyhubs_sdk.questiontree.engine import back as back
+from familyhubs_sdk.questiontree.engine import change as change
 from familyhubs_sdk.questiontree.engine import current_step as current_step
 from familyhubs_sdk.questiontree.engine import is_complete as is_complete
 from familyhubs_sdk.questiontree.engine import path_answers as path_answers
@@ -52,6 +54,7 @@ from familyhubs_sdk.questiontree.versions import migrate_state as migrate_state
 __all__ = [
     "Answer",
     "AnswerResult",
+    "ChangeResult",
     "CheckReport",
     "ExitPage",
     "FieldError",
@@ -73,6 +76,7 @@ __all__ = [
     "add_another",
     "answer",
     "back",
+    "change",
     "check_tree",
     "current_step",
     "dump_tree",

@@ -39,12 +39,14 @@ from familyhubs_sdk.questiontree.validation import FieldError, RawValue, coerce
 
 __all__ = [
     "AnswerResult",
+    "ChangeResult",
     "JourneyState",
     "Step",
     "Walk",
     "add_another",
     "answer",
     "back",
+    "change",
     "current_step",
     "is_complete",
     "path_answers",
@@ -254,6 +256,29 @@ def answer(
         return AnswerResult(state, value)
     answers = {**state.answers, address: value}
     return AnswerResult(state.model_copy(update={"answers": answers}))
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """After changing an answer: the new state (or the error) and where to go next.
+
+    ``next_step`` is ``None`` when every question on the new path is answered: go back to check
+    your answers. Otherwise it is the first question the change brought onto the path.
+    """
+
+    result: AnswerResult
+    next_step: Step | None
+
+
+def change(
+    tree: QuestionTree, state: JourneyState, address: str, raw: RawValue, today: date
+) -> ChangeResult:
+    """Answer again from check your answers; returns there unless new questions appeared."""
+    result = answer(tree, state, address, raw, today)
+    if result.error is not None:
+        step = _on_path(tree, state, address, today)[1]
+        return ChangeResult(result, step)
+    return ChangeResult(result, walk(tree, result.state, today).current)
 
 
 def add_another(

@@ -270,3 +270,27 @@ def test_group_plurals() -> None:
     group = TREE.group_index["children"]
     assert group.plural == "childs"  # the tree did not say: a plain "s" is added
     assert group.model_copy(update={"item_label_plural": "children"}).plural == "children"
+
+
+def test_change_returns_to_check_answers_unless_new_questions_appear() -> None:
+    from familyhubs_sdk.questiontree import change
+
+    state = run(*FULL)
+    same_path = change(TREE, state, "needs", ["housing", "money"], TODAY)
+    assert same_path.next_step is None  # straight back to check your answers
+    dropped = answer(TREE, state, "worried", "low", TODAY).state  # "urgent" falls off the path
+    new_question = change(
+        TREE,
+        dropped.model_copy(
+            update={"answers": {k: v for k, v in dropped.answers.items() if k != "urgent"}}
+        ),
+        "worried",
+        "high",
+        TODAY,
+    )
+    assert new_question.next_step is not None
+    assert new_question.next_step.address == "urgent"
+    refused = change(TREE, state, "needs", [], TODAY)
+    assert refused.result.error is not None
+    assert refused.next_step is not None
+    assert refused.next_step.address == "needs"

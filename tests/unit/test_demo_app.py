@@ -60,3 +60,64 @@ def test_not_found_and_method_not_allowed(app: DemoApp) -> None:
     assert status == "405 Method Not Allowed"
     assert headers["Allow"] == "GET, HEAD"
     assert "Method not allowed" in body
+
+
+def _call_full(
+    app: DemoApp, method: str, path: str, cookie: str = "", body: str = ""
+) -> tuple[str, dict[str, str], str]:
+    import io
+
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        seen["status"], seen["headers"] = status, dict(headers)
+
+    path, _, query = path.partition("?")
+    environ = {
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "REQUEST_METHOD": method,
+        "HTTP_COOKIE": cookie,
+        "CONTENT_LENGTH": str(len(body.encode())),
+        "wsgi.input": io.BytesIO(body.encode()),
+    }
+    out = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], out.decode()
+
+
+def test_demo_runs_the_request_for_support_journey(app: DemoApp) -> None:
+    import re
+    from urllib.parse import urlencode
+
+    status, headers, _ = _call_full(app, "GET", "/request-support/")
+    assert status == "303 See Other"
+    assert headers["Location"] == "/request-support/immediate_danger"
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    assert "HttpOnly" in headers["Set-Cookie"]
+
+    status, _, page = _call_full(app, "GET", "/request-support/immediate_danger", cookie)
+    assert status == "200 OK"
+    assert "Is anyone in the family in immediate danger?" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+    forged = _call_full(
+        app, "POST", "/request-support/immediate_danger", cookie, urlencode({"answer": "no"})
+    )
+    assert forged[0] == "400 Bad Request"
+    status, headers, _ = _call_full(
+        app,
+        "POST",
+        "/request-support/immediate_danger",
+        cookie,
+        urlencode({"answer": "no", "csrf_token": token}),
+    )
+    assert (status, headers["Location"]) == ("303 See Other", "/request-support/significant_harm")
+    status, _, page = _call_full(
+        app,
+        "POST",
+        "/request-support/significant_harm",
+        cookie,
+        urlencode({"answer": "", "csrf_token": token}),
+    )
+    assert status == "400 Bad Request"
+    assert "<title>Error: Do you think a child is suffering" in page

@@ -6,6 +6,7 @@ import ipaddress
 import signal
 import socket
 import sys
+import threading
 from typing import Any, TextIO
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -25,10 +26,6 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = self.path.split("?", 1)[0]
         sys.stderr.write(f"{self.command} {path} {code}\n")
-
-
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def pick_port(host: str, preferred: int) -> int:
@@ -72,13 +69,20 @@ def run_demo(
     print(f"Family Hubs SDK demo running at http://{host}:{bound[1]}/", file=out)
     print(f"Database: {engine.url.render_as_string(hide_password=True)}", file=out)
     print("Synthetic data only. Press Ctrl-C to stop.", file=out, flush=True)
-    # Stop on Ctrl-C and on SIGTERM even when started with SIGINT ignored (as background jobs are).
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Signals only set an event: wsgiref's request handler swallows a KeyboardInterrupt raised
+    # mid-request, so the server runs in a thread and the main thread waits to stop it. Handlers
+    # are installed explicitly, so Ctrl-C works even when SIGINT was ignored by the parent.
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    worker = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
+    worker.start()
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
+        while not stop.wait(0.5):
+            pass
         print("Stopping the demo.", file=out, flush=True)
     finally:
+        server.shutdown()
+        worker.join()
         server.server_close()
         engine.dispose()

@@ -52,6 +52,8 @@ class InMemoryDraftStore:
         return draft_id
 
     def load(self, draft_id: str) -> JourneyState | None:
+        if draft_id in self._references:  # a sent request cannot be edited again
+            return None
         return self._states.get(draft_id)
 
     def save(self, draft_id: str, state: JourneyState) -> None:
@@ -92,9 +94,13 @@ class SQLDraftStore:
         now = self._clock()
         with self._engine.connect() as connection:
             row = connection.execute(
-                sa.select(drafts.c.state).where(drafts.c.id == draft_id, drafts.c.expires_at > now)
+                sa.select(drafts.c.state).where(
+                    drafts.c.id == draft_id,
+                    drafts.c.expires_at > now,
+                    drafts.c.submitted_at.is_(None),  # a sent request cannot be edited again
+                )
             ).first()
-        return None if row is None else JourneyState.model_validate(_without_reference(row.state))
+        return None if row is None else JourneyState.model_validate(row.state)
 
     def save(self, draft_id: str, state: JourneyState) -> None:
         now = self._clock()
@@ -126,7 +132,3 @@ class SQLDraftStore:
                 .where(drafts.c.id == draft_id)
                 .values(state={"reference": reference}, submitted_at=self._clock())
             )
-
-
-def _without_reference(state: dict[str, object]) -> dict[str, object]:
-    return {key: value for key, value in state.items() if key != "reference"}

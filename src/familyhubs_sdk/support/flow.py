@@ -26,6 +26,7 @@ from familyhubs_sdk.questiontree import (
     add_another,
     answer,
     back,
+    migrate_state,
     outcomes,
     progress,
     remove_repeat,
@@ -128,8 +129,8 @@ class FormFlow:
             return self._start(request, base)
         if path == "confirmation":
             return self._confirmation(request)
-        state = self.drafts.load(request.draft_id) if request.draft_id else None
-        if state is None or state.tree_id != self.tree.id:
+        state = self._load(request.draft_id)
+        if state is None:
             return RedirectResponse(f"{base}/", draft_id=None)
         if path == "check":
             return self._check(request, base, state)
@@ -142,10 +143,20 @@ class FormFlow:
 
     # -- pages -------------------------------------------------------------------------------
 
-    def _start(self, request: FlowRequest, base: str) -> FlowResponse:
-        state = self.drafts.load(request.draft_id) if request.draft_id else None
-        draft_id = request.draft_id
+    def _load(self, draft_id: str | None) -> JourneyState | None:
+        """The draft's state on this tree; a draft saved on an older version is migrated."""
+        state = self.drafts.load(draft_id) if draft_id else None
         if state is None or state.tree_id != self.tree.id:
+            return None
+        if state.tree_version != self.tree.version:
+            state = migrate_state(self.tree, state, self._today()).state
+            self.drafts.save(draft_id or "", state)
+        return state
+
+    def _start(self, request: FlowRequest, base: str) -> FlowResponse:
+        state = self._load(request.draft_id)
+        draft_id = request.draft_id
+        if state is None:
             state = start(self.tree)
             draft_id = self.drafts.create(state)
         return RedirectResponse(self._next_location(base, state, change=False), draft_id=draft_id)

@@ -206,12 +206,7 @@ class FormFlow:
     def _common(
         self, request: FlowRequest, base: str, state: JourneyState, step: Step, change: bool
     ) -> dict[str, Any]:
-        if request.csrf_token is None and not self.csrf_exempt:
-            raise ConfigurationError(
-                "the request-for-support form needs the host's CSRF token "
-                "(FlowRequest.csrf_token); build the flow with csrf_exempt=True only if POSTs are "
-                "protected another way"
-            )
+        self._require_csrf(request)
         today = self._today()
         previous = back(self.tree, state, step.address, today)
         if change:
@@ -346,8 +341,7 @@ class FormFlow:
             )
         rows = summary(self.tree, state, today)
         if request.method == "POST":
-            if request.csrf_token is None and not self.csrf_exempt:
-                raise ConfigurationError("the request-for-support form needs the host's CSRF token")
+            self._require_csrf(request)
             reference = self.submitter.submit(
                 tree_id=self.tree.id,
                 tree_version=self.tree.version,
@@ -379,8 +373,7 @@ class FormFlow:
                     },
                 }
             )
-        if request.csrf_token is None and not self.csrf_exempt:
-            raise ConfigurationError("the request-for-support form needs the host's CSRF token")
+        self._require_csrf(request)
         last = route.steps[-1].address if route.steps else None
         page = {
             "back_href": f"{base}/{address_to_path(last)}" if last else None,
@@ -444,6 +437,15 @@ class FormFlow:
         return RenderResponse(html, title="Request sent", status=200, draft_id=None)
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _require_csrf(self, request: FlowRequest) -> None:
+        """Refuse to render or accept a form without the host's CSRF token, unless opted out."""
+        if request.csrf_token is None and not self.csrf_exempt:
+            raise ConfigurationError(
+                "the request-for-support form needs the host's CSRF token "
+                "(FlowRequest.csrf_token); build the flow with csrf_exempt=True only if POSTs are "
+                "protected another way"
+            )
 
     def _page(
         self, html: Markup, title: str, request: FlowRequest, has_errors: bool

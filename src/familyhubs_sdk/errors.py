@@ -15,7 +15,13 @@ or ``except ValueError`` keep working in host code::
     ├── TreeDefinitionError (ValueError)        tree_invalid
     ├── ConditionError (ValueError)             condition_error
     │   └── UnansweredQuestionError             question_unanswered
-    └── StepNotOnPathError (LookupError)        step_not_on_path
+    ├── StepNotOnPathError (LookupError)        step_not_on_path
+    ├── IdentifierError (ValueError)            identifier_invalid
+    ├── ViewDefinitionError (ValueError)        view_invalid
+    └── ConnectorError                          connector_error
+        ├── SourceTimeoutError (TimeoutError)   source_timeout
+        ├── UnsupportedReadError                read_unsupported
+        └── ConnectorRegistrationError          connector_invalid
 
 Messages are written for the developer reading a log: they name the setting, template or element at
 fault and never carry personal data, SQL text or secrets.
@@ -28,9 +34,13 @@ from typing import ClassVar
 __all__ = [
     "ConditionError",
     "ConfigurationError",
+    "ConnectorError",
+    "ConnectorRegistrationError",
     "FamilyHubsError",
+    "IdentifierError",
     "MigrationError",
     "RenderingError",
+    "SourceTimeoutError",
     "StepNotOnPathError",
     "StoreError",
     "StoreUnavailableError",
@@ -38,6 +48,8 @@ __all__ = [
     "TreeDefinitionError",
     "UnansweredQuestionError",
     "UnsafeURLError",
+    "UnsupportedReadError",
+    "ViewDefinitionError",
     "all_error_classes",
 ]
 
@@ -131,6 +143,46 @@ class StepNotOnPathError(FamilyHubsError, LookupError):
     replayed or crafted form). Nothing is stored."""
 
     code = "step_not_on_path"
+
+
+class IdentifierError(FamilyHubsError, ValueError):
+    """An NHS number or UPN failed its check digit or shape; it is never used to link records."""
+
+    code = "identifier_invalid"
+
+
+class ViewDefinitionError(FamilyHubsError, ValueError):
+    """A view definition is malformed or does not match the warehouse; the message names the
+    definition and field, e.g. ``ssd_contacts.columns.kind: unknown code map 'contact_kinds'``."""
+
+    code = "view_invalid"
+
+
+class ConnectorError(FamilyHubsError):
+    """A source connector could not answer. The timeline shows the source as unavailable."""
+
+    code = "connector_error"
+    retryable = True
+
+
+class SourceTimeoutError(ConnectorError, TimeoutError):
+    """A source did not answer within its timeout."""
+
+    code = "source_timeout"
+
+
+class UnsupportedReadError(ConnectorError):
+    """A connector was asked for a read it does not declare in its ``capabilities``."""
+
+    code = "read_unsupported"
+    retryable = False
+
+
+class ConnectorRegistrationError(ConnectorError):
+    """A connector plugin could not be registered; the message names the plugin."""
+
+    code = "connector_invalid"
+    retryable = False
 
 
 def all_error_classes() -> list[type[FamilyHubsError]]:

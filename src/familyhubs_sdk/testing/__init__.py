@@ -1,0 +1,34 @@
+"""Test doubles and the conformance kit for integrators.
+
+``ConnectorContract`` needs pytest and is imported on first use, so the rest of this module works
+without it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from familyhubs_sdk.testing.dataset import ContractDataset as ContractDataset
+from familyhubs_sdk.testing.dataset import contract_dataset as contract_dataset
+from familyhubs_sdk.testing.memory import InMemoryConnector as InMemoryConnector
+from familyhubs_sdk.testing.sql import write_contract_tables as write_contract_tables
+
+if TYPE_CHECKING:
+    from familyhubs_sdk.testing.contract import ConnectorContract, IndexedConnectorContract
+
+__all__ = [
+    "ConnectorContract",
+    "ContractDataset",
+    "InMemoryConnector",
+    "IndexedConnectorContract",
+    "contract_dataset",
+    "write_contract_tables",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("ConnectorContract", "IndexedConnectorContract"):
+        from familyhubs_sdk.testing import contract
+
+        return getattr(contract, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

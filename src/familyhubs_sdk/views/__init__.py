@@ -1,0 +1,49 @@
+"""Canonical views and declarative view definitions over an LA's warehouse."""
+
+from familyhubs_sdk.views.canonical import CANONICAL_VIEWS as CANONICAL_VIEWS
+from familyhubs_sdk.views.canonical import FamilyMembership as FamilyMembership
+from familyhubs_sdk.views.canonical import Involvement as Involvement
+from familyhubs_sdk.views.canonical import Person as Person
+from familyhubs_sdk.views.canonical import PersonLink as PersonLink
+from familyhubs_sdk.views.canonical import Professional as Professional
+from familyhubs_sdk.views.canonical import ProfessionalContactPoint as ProfessionalContactPoint
+from familyhubs_sdk.views.canonical import SourceCoverage as SourceCoverage
+from familyhubs_sdk.views.canonical import TimelineEvent as TimelineEvent
+from familyhubs_sdk.views.check import check_catalog as check_catalog
+from familyhubs_sdk.views.check import explain_lookups as explain_lookups
+from familyhubs_sdk.views.compile import CompiledCatalog as CompiledCatalog
+from familyhubs_sdk.views.ddl import create_views as create_views
+from familyhubs_sdk.views.ddl import recommended_indexes as recommended_indexes
+from familyhubs_sdk.views.definition import ViewCatalog as ViewCatalog
+from familyhubs_sdk.views.definition import ViewDefinition as ViewDefinition
+from familyhubs_sdk.views.identifiers import is_valid_nhs_number as is_valid_nhs_number
+from familyhubs_sdk.views.identifiers import is_valid_upn as is_valid_upn
+from familyhubs_sdk.views.vocab import EVENT_KINDS as EVENT_KINDS
+from familyhubs_sdk.views.vocab import INVOLVEMENT_ROLES as INVOLVEMENT_ROLES
+from familyhubs_sdk.views.vocab import IdentifierType as IdentifierType
+from familyhubs_sdk.views.vocab import Sensitivity as Sensitivity
+
+__all__ = [
+    "CANONICAL_VIEWS",
+    "EVENT_KINDS",
+    "INVOLVEMENT_ROLES",
+    "CompiledCatalog",
+    "FamilyMembership",
+    "IdentifierType",
+    "Involvement",
+    "Person",
+    "PersonLink",
+    "Professional",
+    "ProfessionalContactPoint",
+    "Sensitivity",
+    "SourceCoverage",
+    "TimelineEvent",
+    "ViewCatalog",
+    "ViewDefinition",
+    "check_catalog",
+    "create_views",
+    "explain_lookups",
+    "is_valid_nhs_number",
+    "is_valid_upn",
+    "recommended_indexes",
+]

@@ -1,0 +1,56 @@
+"""The conformance kit for the SQL view connector on PostgreSQL and MariaDB (SQLite runs in unit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from familyhubs_sdk.connectors import SQLViewConnector, SourceConnector
+from familyhubs_sdk.testing import (
+    ConnectorContract,
+    ContractDataset,
+    IndexedConnectorContract,
+    write_contract_tables,
+)
+from familyhubs_sdk.views import explain_lookups
+
+
+@pytest.fixture(params=["postgresql", "mariadb"])
+def dialect(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _connector(engine: sa.Engine, dataset: ContractDataset) -> Iterator[SQLViewConnector]:
+    connector = SQLViewConnector(engine, write_contract_tables(engine, dataset))
+    yield connector
+
+
+class TestSQLViewConnectorOnServers(ConnectorContract):
+    @pytest.fixture
+    def connector(self, dataset: ContractDataset, engine: sa.Engine) -> Iterator[SourceConnector]:
+        yield from _connector(engine, dataset)
+
+    def make_connector(self, dataset: ContractDataset, tmp_path: Path) -> SourceConnector:
+        raise AssertionError("the connector fixture builds it on the dialect's engine")
+
+
+class TestSQLViewConnectorIndexUseOnPostgreSQL(IndexedConnectorContract):
+    @pytest.fixture(params=["postgresql"])
+    def dialect(self, request: pytest.FixtureRequest) -> str:
+        return str(request.param)
+
+    @pytest.fixture
+    def connector(self, dataset: ContractDataset, engine: sa.Engine) -> Iterator[SourceConnector]:
+        yield from _connector(engine, dataset)
+
+    def make_connector(self, dataset: ContractDataset, tmp_path: Path) -> SourceConnector:
+        raise AssertionError("the connector fixture builds it on the dialect's engine")
+
+    def index_uses(self, connector: SourceConnector) -> list[tuple[str, bool | None]]:
+        assert isinstance(connector, SQLViewConnector)
+        uses = explain_lookups(connector.engine, connector.catalog)
+        assert all(u.uses_index is not None for u in uses)
+        return [(u.definition, u.uses_index) for u in uses]

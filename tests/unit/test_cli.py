@@ -110,3 +110,47 @@ def test_database_errors_print_no_sql(
     assert "[store_error]" in err
     assert "SELECT" not in err
     assert "fh_audit_events" not in err
+
+
+def test_views_synthetic_check_and_ddl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.resources import files
+
+    url = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    views = str(files("familyhubs_sdk.synthetic").joinpath("views/education.yaml"))
+    assert main(["views", "synthetic", "--url", url, "--children", "40"]) == 0
+    assert "events for 40 children" in capsys.readouterr().out
+    assert main(["views", "check", views, "--url", url]) == 0
+    out = capsys.readouterr().out
+    assert "edu_exclusions: lookup uses an index" in out
+    assert "4 definitions checked" in out
+    assert main(["views", "ddl", "--dialect", "postgresql", views]) == 0
+    out = capsys.readouterr().out
+    assert "CREATE VIEW fh_education_timeline_event AS" in out
+    assert "INCLUDE (" in out
+
+
+def test_views_check_reports_missing_columns_and_indexes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with sa.create_engine(url).begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE events (id TEXT, person TEXT, at TIMESTAMP)")
+    views = tmp_path / "views.yaml"
+    views.write_text(
+        "source_system: s\ndefinitions:\n  - {name: ev, view: timeline_event, table: events,\n"
+        "     columns: {source_ref: id, person_key: person, period_start: at, kind: {const: health.ae_attendance},\n"
+        "               service: team}}\n",
+        encoding="utf-8",
+    )
+    assert main(["views", "check", str(views), "--url", url]) == 1
+    assert "problem: ev: table 'events' has no column 'team'" in capsys.readouterr().out
+    views.write_text(views.read_text(encoding="utf-8").replace(",\n               service: team", ""), encoding="utf-8")
+    assert main(["views", "check", str(views), "--url", url]) == 1
+    assert "ev: lookup NO INDEX" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("definitions: [{name: x}]\n", encoding="utf-8")
+    assert main(["views", "ddl", "--dialect", "sqlite", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "definitions[0] (x)" in err
+    assert "[view_invalid]" in err
+    assert "Traceback" not in err

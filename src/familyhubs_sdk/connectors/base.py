@@ -138,7 +138,8 @@ class SourceConnector(abc.ABC):
         until: date | datetime | None = None,
         limit: int = 500,
     ) -> list[TimelineEvent]:
-        """Events for these people, newest first, ``since`` ≤ start < ``until``, at most ``limit``."""
+        """Events for these people, newest first, ``since`` ≤ start < ``until``, at most
+        ``limit``."""
         raise self._unsupported(Capability.TIMELINE)
 
     def read_involvements(self, person_keys: Sequence[str]) -> list[Involvement]:
@@ -157,7 +158,9 @@ class SourceConnector(abc.ABC):
         """Release connections; the default does nothing."""
 
     def _unsupported(self, capability: Capability) -> UnsupportedReadError:
-        return UnsupportedReadError(f"connector {self.name!r} does not support {capability.value!r}")
+        return UnsupportedReadError(
+            f"connector {self.name!r} does not support {capability.value!r}"
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

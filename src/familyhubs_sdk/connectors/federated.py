@@ -91,7 +91,7 @@ class FederatedSource:
         until: date | datetime | None = None,
         limit: int = 500,
     ) -> Federated[TimelineEvent]:
-        """Events from every source that has keys for the subject, newest first, at most ``limit``."""
+        """Events from every source with keys for the subject, newest first, at most ``limit``."""
         result = self._gather(
             keys_by_source,
             lambda c, keys: c.read_timeline(keys, since=since, until=until, limit=limit),
@@ -144,7 +144,9 @@ class FederatedSource:
             connector = self.connectors.get(name)
             if connector is None or (skip_empty and not keys):
                 continue
-            pending.append((connector, _start(read, connector, keys), started + connector.timeout_s))
+            pending.append(
+                (connector, _start(read, connector, keys), started + connector.timeout_s)
+            )
         items: list[T] = []
         outcomes: list[SourceOutcome] = []
         for connector, future, deadline in sorted(pending, key=lambda p: p[2]):
@@ -157,7 +159,7 @@ class FederatedSource:
             except ConnectorError as exc:
                 logger.warning("source %s failed: %s", connector.name, exc.code)
                 outcome = _outcome(connector, started, OutcomeState.ERROR, exc.code)
-            except Exception as exc:  # noqa: BLE001 - one source must never break the page
+            except Exception as exc:
                 # The message may carry personal data: log the type only.
                 logger.warning("source %s failed: %s", connector.name, type(exc).__name__)
                 outcome = _outcome(connector, started, OutcomeState.ERROR, "unexpected_error")
@@ -193,7 +195,7 @@ def _start(
             return
         try:
             future.set_result(read(connector, keys))
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting reader
+        except BaseException as exc:
             future.set_exception(exc)
 
     threading.Thread(target=run, name=f"familyhubs-source-{connector.name}", daemon=True).start()

@@ -71,7 +71,7 @@ class ConnectorContract:
         connector.close()
 
     def _needs(self, connector: SourceConnector, capability: Capability) -> bool:
-        """Whether to go on: an undeclared read must be refused, and then there is no more to check."""
+        """Whether to go on: an undeclared read must be refused; then nothing is left to check."""
         if capability not in connector.capabilities:
             with pytest.raises(UnsupportedReadError):
                 _PROBES[capability](connector)
@@ -96,14 +96,18 @@ class ConnectorContract:
             found = _PROBES[capability](connector)
             records = found if isinstance(found, list) else [found]
             for record in records:
-                items = [record] if isinstance(record, CanonicalRecord) else [
-                    record.professional, *record.contact_points
-                ]
+                items = (
+                    [record]
+                    if isinstance(record, CanonicalRecord)
+                    else [record.professional, *record.contact_points]
+                )
                 for item in items:
                     assert isinstance(item, CanonicalRecord)
                     assert item.model_config.get("extra") == "forbid"
                     for value in item.model_dump().values():
-                        assert not isinstance(value, str) or (len(value) <= 254 and "\n" not in value)
+                        assert not isinstance(value, str) or (
+                            len(value) <= 254 and "\n" not in value
+                        )
 
     # -- timeline ----------------------------------------------------------------------------
 
@@ -181,12 +185,19 @@ class ConnectorContract:
         assert all(isinstance(item, Involvement) for item in found)
         expected = [i for i in dataset.involvements if i.person_key == "C1"]
         assert sorted(_identity(found)) == sorted(_identity(expected))
-        assert [i.period_start for i in found] == sorted((i.period_start for i in found), reverse=True)
+        assert [i.period_start for i in found] == sorted(
+            (i.period_start for i in found), reverse=True
+        )
 
-    def test_professional_contacts(self, connector: SourceConnector, dataset: ContractDataset) -> None:
+    def test_professional_contacts(
+        self, connector: SourceConnector, dataset: ContractDataset
+    ) -> None:
         if not self._needs(connector, Capability.CONTACTS):
             return
-        found = {c.professional.professional_id: c for c in connector.professional_contacts(["PR1", "PR2", "nobody"])}
+        found = {
+            c.professional.professional_id: c
+            for c in connector.professional_contacts(["PR1", "PR2", "nobody"])
+        }
         assert set(found) == {"PR1", "PR2"}
         for professional_id, contacts in found.items():
             expected = [p for p in dataset.contact_points if p.professional_id == professional_id]

@@ -37,7 +37,7 @@ __all__ = ["InMemoryConnector"]
 
 
 class InMemoryConnector(SourceConnector):
-    """Holds canonical records in memory; supports every read it has data for (or ``capabilities``)."""
+    """Holds canonical records in memory; supports every read, or those in ``capabilities``."""
 
     def __init__(
         self,

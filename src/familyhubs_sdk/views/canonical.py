@@ -4,8 +4,9 @@ Field names follow FHIR UK Core where one fits (``period_start``/``period_end`` 
 ``Encounter.period``, ``system``/``value``/``use`` for ``ContactPoint``). Nothing here holds free
 text from a case record: labels are short, single-line coded descriptions; notes are never read.
 
->>> TimelineEvent(source_system="lcs", source_ref="c1", person_key="P1",
-...               kind="social_care.contact", period_start=datetime(2026, 1, 5, 9, 30)).display_label
+>>> event = TimelineEvent(source_system="lcs", source_ref="c1", person_key="P1",
+...                       kind="social_care.contact", period_start=datetime(2026, 1, 5, 9, 30))
+>>> event.display_label
 "Contact with children's social care"
 >>> sorted(CANONICAL_VIEWS)[:3]
 ['family_membership', 'involvement', 'person']
@@ -59,7 +60,10 @@ __all__ = [
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 #: A short coded description or a name: one line, no control characters.
 Short = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$"
+    ),
 ]
 
 

@@ -105,8 +105,10 @@ def explain_lookups(engine: Engine, catalog: ViewCatalog) -> list[IndexUse]:
 def _describe_source(definition: ViewDefinition) -> str:
     if definition.table is None:
         return "its select"
-    table = definition.table if definition.schema_name is None else (
-        f"{definition.schema_name}.{definition.table}"
+    table = (
+        definition.table
+        if definition.schema_name is None
+        else (f"{definition.schema_name}.{definition.table}")
     )
     return f"table {table!r}"
 
@@ -117,15 +119,15 @@ def _columns(
     if definition.table is None:
         try:
             result = conn.execute(
-                sa.select(sa.text("*")).select_from(
-                    sa.text(definition.select or "").columns().subquery("probe")
-                ).limit(0)
+                sa.select(sa.text("*"))
+                .select_from(sa.text(definition.select or "").columns().subquery("probe"))
+                .limit(0)
             )
         except sa.exc.DBAPIError as exc:
             conn.rollback()
             problems.append(f"{definition.name}: its select fails ({type(exc.orig).__name__})")
             return None
-        return {name.lower(): sa.types.NullType() for name in result.keys()}
+        return {name.lower(): sa.types.NullType() for name in result.keys()}  # noqa: SIM118 - Result, not a dict
     if not inspector.has_table(definition.table, schema=definition.schema_name):
         problems.append(f"{definition.name}: {_describe_source(definition)} does not exist")
         return None

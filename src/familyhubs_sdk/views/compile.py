@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -38,14 +37,21 @@ __all__ = ["CompiledCatalog", "source_table"]
 
 # Fields holding keys; cast to text so branches over integer and text keys can be joined.
 _KEY_FIELDS = frozenset(
-    {"source_ref", "person_key", "professional_id", "related_person_key", "master_id", "la_person_id"}
+    {
+        "source_ref",
+        "person_key",
+        "professional_id",
+        "related_person_key",
+        "master_id",
+        "la_person_id",
+    }
 )
 _KEY_TYPE = sa.String(64)
 
 
 def source_table(definition: ViewDefinition) -> sa.FromClause:
     """The table (or the LA's own select, as a subquery) a definition reads."""
-    columns = [sa.column(name) for name in definition.source_columns]
+    columns: list[sa.ColumnClause[Any]] = [sa.column(name) for name in definition.source_columns]
     if definition.select is not None:
         return sa.text(definition.select).columns(*columns).subquery(definition.name)
     return sa.table(definition.table or "", *columns, schema=definition.schema_name)
@@ -85,21 +91,23 @@ class CompiledCatalog:
         for field, (sql_type, required) in shape.items():
             if field == "source_system":
                 value = self.catalog.source_for(definition)
-                selected.append(sa.literal(value, sa.String(64)).label(field))
+                selected.append(_inline(value, sa.String(64)).label(field))
                 continue
             spec = definition.columns.get(field)
             if spec is None and isinstance(sql_type, sa.Boolean | sa.Float):
                 # MySQL cannot CAST a NULL to these; the field's default is what a NULL means.
                 default = definition.model.model_fields[field].default
                 spec = ColumnSpec(const=default)
-            expression, condition = self._expression(table, spec, field, sql_type, required=required)
+            expression, condition = self._expression(
+                table, spec, field, sql_type, required=required
+            )
             if condition is not None:
                 where.append(condition)
             selected.append(expression.label(field))
         return sa.select(*selected).select_from(table).where(*where)
 
     def union(self, view: str) -> sa.CompoundSelect[Any] | sa.Select[Any]:
-        """Every definition of ``view`` joined with ``UNION ALL`` (the body of a ``CREATE VIEW``)."""
+        """Every definition of ``view`` joined with ``UNION ALL`` (a ``CREATE VIEW`` body)."""
         branches = [self.branch(d) for d in self._views[view]]
         return branches[0] if len(branches) == 1 else sa.union_all(*branches)
 
@@ -121,7 +129,8 @@ class CompiledCatalog:
             table = self.table(definition)
             statement = self.branch(definition)
             lookup = definition.lookup_column
-            assert lookup is not None  # every keyed view has one (checked on load)
+            if lookup is None:  # pragma: no cover - every keyed view has one (checked on load)
+                raise ValueError(f"{definition.name}: no lookup column")
             statement = statement.where(table.c[lookup].in_(keys))
             time = definition.time_column
             if time is not None:
@@ -163,19 +172,34 @@ class CompiledCatalog:
         if spec is None:
             return sa.cast(sa.null(), wanted), None
         if spec.const is not None:
-            return sa.literal(spec.const, wanted), None
-        assert spec.column is not None
-        column = table.c[spec.column]
+            return _inline(spec.const, wanted), None
+        column = table.c[spec.column or ""]
         if spec.map is None:
             return (sa.cast(column, _KEY_TYPE) if field in _KEY_FIELDS else column), None
         mapping = self.catalog.code_maps[spec.map]
-        whens = [(column == code, sa.literal(value, wanted)) for code, value in mapping.items()]
-        default = sa.literal(spec.default, wanted) if spec.default is not None else None
+        whens = [
+            (column == _inline(code), _inline(value, wanted)) for code, value in mapping.items()
+        ]
+        default = _inline(spec.default, wanted) if spec.default is not None else None
         expression = sa.case(*whens, else_=default)
         condition = None
         if required and spec.default is None:
-            condition = column.in_(list(mapping))
+            condition = column.in_(_inline_list(list(mapping)))
         return expression, condition
+
+
+def _inline(value: Any, type_: sa.types.TypeEngine[Any] | None = None) -> sa.BindParameter[Any]:
+    """A constant from the definition, written into the SQL text when the statement runs.
+
+    Constants come from validated configuration, never from a request, and the database driver's
+    own quoting renders them. Inlining keeps the parameters to the keys and bounds, so drivers
+    cache and prepare the statement (psycopg stops caching past 50 parameters).
+    """
+    return sa.bindparam(None, value, type_=type_, literal_execute=True)
+
+
+def _inline_list(values: list[Any]) -> sa.BindParameter[Any]:
+    return sa.bindparam(None, values, expanding=True, literal_execute=True)
 
 
 def _filter(table: sa.FromClause, spec: Filter) -> sa.ColumnElement[bool]:
@@ -183,26 +207,26 @@ def _filter(table: sa.FromClause, spec: Filter) -> sa.ColumnElement[bool]:
     value: Any = spec.value
     match spec.op:
         case "=":
-            return column == value
+            return column == _inline(value)
         case "!=":
-            return column != value
+            return column != _inline(value)
         case "<":
-            return column < value
+            return column < _inline(value)
         case "<=":
-            return column <= value
+            return column <= _inline(value)
         case ">":
-            return column > value
+            return column > _inline(value)
         case ">=":
-            return column >= value
+            return column >= _inline(value)
         case "in":
-            return column.in_(_as_list(value))
+            return column.in_(_inline_list(_as_list(value)))
         case "not_in":
-            return column.not_in(_as_list(value))
+            return column.not_in(_inline_list(_as_list(value)))
         case "is_null":
             return column.is_(None)
         case _:
             return column.is_not(None)
 
 
-def _as_list(value: Any) -> Iterable[Any]:
+def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]

@@ -7,8 +7,9 @@
 ...      columns: {source_ref: cont_contact_id, person_key: cont_person_id,
 ...                period_start: cont_contact_date, kind: {const: social_care.contact}}}
 ... ''')
->>> print(recommended_indexes(catalog, "postgresql")[0])
-CREATE INDEX ix_fh_ssd_contacts_cont_person_id ON ssd_contacts (cont_person_id, cont_contact_date DESC) INCLUDE (cont_contact_id)
+>>> print(recommended_indexes(catalog, "postgresql")[0].replace(" ON", "\nON"))
+CREATE INDEX ix_fh_ssd_contacts_cont_person_id
+ON ssd_contacts (cont_person_id, cont_contact_date DESC) INCLUDE (cont_contact_id)
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def recommended_indexes(catalog: ViewCatalog, dialect: str) -> list[str]:
         if definition.time_column:
             parts.append(table.c[definition.time_column].desc())
         options = {_INCLUDE[dialect]: shown} if dialect in _INCLUDE and shown else {}
-        index = sa.Index(f"ix_fh_{definition.table}_{lookup}"[:63], *parts, **options)
+        index = sa.Index(f"ix_fh_{definition.table}_{lookup}"[:63], *parts, **options)  # type: ignore[arg-type]
         statements.append(str(CreateIndex(index).compile(dialect=target)).strip())
     return statements
 

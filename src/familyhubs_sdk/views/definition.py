@@ -83,7 +83,7 @@ class _Strict(BaseModel):
 
 
 class ColumnSpec(_Strict):
-    """Where one canonical field comes from: a column, a constant, or a column through a code map."""
+    """Where a canonical field comes from: a column, a constant, or a column through a code map."""
 
     column: Identifier | None = None
     const: Scalar | None = None
@@ -107,7 +107,7 @@ class ColumnSpec(_Strict):
 
 
 class Filter(_Strict):
-    """A condition every row of the source must meet, e.g. ``{column: deleted, op: "=", value: 0}``."""
+    """A condition every source row must meet, e.g. ``{column: deleted, op: "=", value: 0}``."""
 
     column: Identifier
     op: Literal["=", "!=", "<", "<=", ">", ">=", "in", "not_in", "is_null", "not_null"]
@@ -204,7 +204,9 @@ class ViewCatalog(_Strict):
             missing = [
                 name
                 for name, field in model.model_fields.items()
-                if field.is_required() and name not in definition.columns and name != "source_system"
+                if field.is_required()
+                and name not in definition.columns
+                and name != "source_system"
             ]
             if missing:
                 raise ValueError(f"{where}: required field {missing[0]!r} is not mapped")
@@ -215,8 +217,7 @@ class ViewCatalog(_Strict):
     def source_for(self, definition: ViewDefinition) -> str:
         """The source system a definition's rows carry."""
         source = definition.source_system or self.source_system
-        assert source is not None  # checked by the validator
-        return source
+        return source or ""  # never empty: the validator requires one or the other
 
     @classmethod
     def from_yaml(cls, text: str, *, origin: str = "view definitions") -> ViewCatalog:
@@ -265,7 +266,9 @@ def _check_values(
         candidates.append(spec.default)
     if not candidates:
         return
-    adapter: TypeAdapter[Any] = TypeAdapter(model.model_fields[field].annotation)
+    info = model.model_fields[field]
+    annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)  # type: ignore[arg-type]
     for value in candidates:
         try:
             adapter.validate_python(value)

@@ -71,7 +71,7 @@ def normalise_upn(value: str) -> str:
 
 
 def is_valid_upn(value: str) -> bool:
-    """Whether ``value`` is a unique pupil number (permanent or temporary) with a good check letter."""
+    """Whether ``value`` is a UPN (permanent or temporary) with the right check letter."""
     upn = value.replace(" ", "").upper()
     if _UPN_SHAPE.fullmatch(upn) is None:
         return False

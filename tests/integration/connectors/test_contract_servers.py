@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from familyhubs_sdk.connectors import SQLViewConnector, SourceConnector
+from familyhubs_sdk.connectors import SourceConnector, SQLViewConnector
 from familyhubs_sdk.testing import (
     ConnectorContract,
     ContractDataset,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from familyhubs_sdk.connectors import SQLViewConnector, SourceConnector
+from familyhubs_sdk.connectors import SourceConnector, SQLViewConnector
 from familyhubs_sdk.store import create_engine
 from familyhubs_sdk.testing import (
     ConnectorContract,
@@ -37,4 +37,7 @@ class TestSQLViewConnectorOnSQLite(IndexedConnectorContract):
 
     def index_uses(self, connector: SourceConnector) -> list[tuple[str, bool | None]]:
         assert isinstance(connector, SQLViewConnector)
-        return [(u.definition, u.uses_index) for u in explain_lookups(connector.engine, connector.catalog)]
+        return [
+            (u.definition, u.uses_index)
+            for u in explain_lookups(connector.engine, connector.catalog)
+        ]

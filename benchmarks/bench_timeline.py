@@ -1,0 +1,172 @@
+"""Timeline reads through the SDK against raw psycopg prepared statements, on PostgreSQL.
+
+    python benchmarks/bench_timeline.py [--json] [--small 100000] [--large 5000000]
+        [--url postgresql://postgres@127.0.0.1:5432/familyhubs_bench]
+
+Builds the synthetic warehouse twice (about ``--small`` and ``--large`` events; generation time is
+printed) and, for a child with about 50 events, reads their timeline from all four sources:
+
+* SDK: ``SQLViewConnector.read_timeline`` per source (SQLAlchemy Core statement compiled once,
+  rows validated into canonical models);
+* raw: the same SQL text as psycopg prepared statements (``prepare=True``), tuples only.
+
+Prints ``rows_small``, ``rows_large``, ``ratio_vs_raw_p50`` (SDK p50 / raw p50 on the large
+warehouse), ``family5_vs_single`` (a family of five read in one call per source / one child),
+``heavy500_first_page_ms`` (first 50 events of the child with 500+), ``scale_ratio_p50``
+(large / small p50 for the ~50-event child).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+
+from familyhubs_sdk.connectors import SQLViewConnector
+from familyhubs_sdk.store import create_engine
+from familyhubs_sdk.synthetic import WarehouseSummary, build_warehouse, connectors
+from familyhubs_sdk.synthetic.generate import Subject
+
+EVENTS_PER_CHILD = 13.7  # measured mean of the generator
+
+
+def p50_ms(run: Callable[[], object], *, repeats: int = 300) -> float:
+    for _ in range(30):
+        run()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter_ns()
+        run()
+        samples.append((time.perf_counter_ns() - start) / 1e6)
+    return statistics.median(samples)
+
+
+def keys_for(summary: WarehouseSummary, people: list[str]) -> dict[str, list[str]]:
+    subjects = [summary.subjects[p] for p in people if p in summary.subjects]
+    return {
+        "lcs": list(people),
+        "police": list(people),
+        "health": [s.nhs_number for s in subjects if s.nhs_number],
+        "education": [s.upn for s in subjects if s.upn],
+    }
+
+
+def sdk_reader(
+    sources: list[SQLViewConnector], keys: dict[str, list[str]], limit: int
+) -> Callable[[], int]:
+    def run() -> int:
+        return sum(len(c.read_timeline(keys[c.name], limit=limit)) for c in sources if keys[c.name])
+
+    return run
+
+
+def raw_reader(
+    url: str, sources: list[SQLViewConnector], keys: dict[str, list[str]], limit: int
+) -> tuple[Callable[[], int], psycopg.Connection[Any]]:
+    """The SDK's own SQL, run through psycopg directly as prepared statements."""
+    conn = psycopg.connect(url, autocommit=True)
+    statements = []
+    for connector in sources:
+        if not keys[connector.name]:
+            continue
+        statement = connector.compiled.lookup(
+            "timeline_event", since=False, until=False, limit=True
+        )
+        compiled = statement.compile(dialect=connector.engine.dialect)
+        state = compiled.construct_expanded_state({"keys": keys[connector.name], "limit": limit})
+        sql, params = state.statement, dict(state.parameters)
+        statements.append((sql, params))
+
+    def run() -> int:
+        total = 0
+        for sql, params in statements:
+            total += len(conn.execute(sql, params, prepare=True).fetchall())
+        return total
+
+    return run, conn
+
+
+def measure(url: str, events: int, seed: int) -> dict[str, Any]:
+    engine = create_engine(url, pool_pre_ping=False)  # as SQLViewConnector.from_config makes it
+    children = max(200, int(events / EVENTS_PER_CHILD))
+    summary = build_warehouse(engine, seed=seed, children=children)
+    print(
+        f"built {summary.events:,} events for {children:,} children in {summary.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    sources = connectors(engine)
+    subject: Subject = summary.subject_near(50)
+    single = keys_for(summary, [subject.la_person_id])
+    family = keys_for(summary, summary.family_of(5))
+    heavy = keys_for(summary, [summary.heaviest().la_person_id])
+    sdk = sdk_reader(sources, single, 500)
+    raw, conn = raw_reader(url.replace("+psycopg", ""), sources, single, 500)
+    assert sdk() == raw() == subject.events, (sdk(), raw(), subject.events)
+    result = {
+        "events": summary.events,
+        "build_s": round(summary.seconds, 1),
+        "subject_events": subject.events,
+        "sdk_p50_ms": p50_ms(sdk),
+        "raw_p50_ms": p50_ms(raw),
+        "family5_p50_ms": p50_ms(sdk_reader(sources, family, 500)),
+        "heavy_events": summary.heaviest().events,
+        "heavy_first_page_ms": p50_ms(sdk_reader(sources, heavy, 50)),
+    }
+    conn.close()
+    engine.dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--small", type=int, default=100_000)
+    parser.add_argument("--large", type=int, default=5_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_bench"
+    )
+    args = parser.parse_args()
+
+    admin = create_engine(args.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    name = args.url.rsplit("/", 1)[1]
+    with admin.connect() as conn:
+        if not conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first():
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+
+    small = measure(args.url, args.small, args.seed)
+    large = measure(args.url, args.large, args.seed)
+    result = {
+        "rows_small": small["events"],
+        "rows_large": large["events"],
+        "build_small_s": small["build_s"],
+        "build_large_s": large["build_s"],
+        "sdk_p50_ms": round(large["sdk_p50_ms"], 3),
+        "raw_p50_ms": round(large["raw_p50_ms"], 3),
+        "ratio_vs_raw_p50": round(large["sdk_p50_ms"] / large["raw_p50_ms"], 2),
+        "ratio_vs_raw_p50_small": round(small["sdk_p50_ms"] / small["raw_p50_ms"], 2),
+        "family5_vs_single": round(large["family5_p50_ms"] / large["sdk_p50_ms"], 2),
+        "heavy_events": large["heavy_events"],
+        "heavy500_first_page_ms": round(large["heavy_first_page_ms"], 3),
+        "scale_ratio_p50": round(large["sdk_p50_ms"] / small["sdk_p50_ms"], 2),
+        "subject_events": large["subject_events"],
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:28} {value}")
+
+
+if __name__ == "__main__":
+    main()

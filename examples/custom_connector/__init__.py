@@ -1,0 +1,1 @@
+"""An example connector over CSV exports, proven by the conformance kit."""

@@ -4,6 +4,15 @@ from familyhubs_sdk.timeline.audit import AuditAction as AuditAction
 from familyhubs_sdk.timeline.audit import AuditEvent as AuditEvent
 from familyhubs_sdk.timeline.audit import AuditLog as AuditLog
 from familyhubs_sdk.timeline.audit import AuditOutcome as AuditOutcome
+from familyhubs_sdk.timeline.identity import MASTER_ID as MASTER_ID
+from familyhubs_sdk.timeline.identity import DeterministicResolver as DeterministicResolver
+from familyhubs_sdk.timeline.identity import IdentityResolver as IdentityResolver
+from familyhubs_sdk.timeline.identity import LinkProposal as LinkProposal
+from familyhubs_sdk.timeline.identity import ProbabilisticLinker as ProbabilisticLinker
+from familyhubs_sdk.timeline.identity import ResolvedSubject as ResolvedSubject
+from familyhubs_sdk.timeline.identity import accept_proposals as accept_proposals
+from familyhubs_sdk.timeline.identity import keys_by_source as keys_by_source
+from familyhubs_sdk.timeline.identity import link_people as link_people
 from familyhubs_sdk.timeline.policy import AccessDecision as AccessDecision
 from familyhubs_sdk.timeline.policy import AccessPolicy as AccessPolicy
 from familyhubs_sdk.timeline.policy import AccessRules as AccessRules
@@ -19,6 +28,7 @@ from familyhubs_sdk.timeline.render import render_viewed_by as render_viewed_by
 from familyhubs_sdk.timeline.viewer import Viewer as Viewer
 
 __all__ = [
+    "MASTER_ID",
     "AccessDecision",
     "AccessPolicy",
     "AccessRules",
@@ -26,8 +36,16 @@ __all__ = [
     "AuditEvent",
     "AuditLog",
     "AuditOutcome",
+    "DeterministicResolver",
+    "IdentityResolver",
+    "LinkProposal",
+    "ProbabilisticLinker",
+    "ResolvedSubject",
     "RoleRule",
     "Viewer",
+    "accept_proposals",
+    "keys_by_source",
+    "link_people",
     "render_access_denied",
     "render_contacts",
     "render_family",

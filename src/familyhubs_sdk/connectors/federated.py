@@ -22,6 +22,7 @@ from familyhubs_sdk.errors import ConfigurationError, ConnectorError, Unsupporte
 from familyhubs_sdk.views.canonical import (
     FamilyMembership,
     Involvement,
+    Person,
     SourceCoverage,
     TimelineEvent,
 )
@@ -100,6 +101,9 @@ class FederatedSource:
         result.items.sort(key=lambda e: e.period_start, reverse=True)
         del result.items[limit:]
         return result
+
+    def read_people(self, keys_by_source: Mapping[str, Sequence[str]]) -> Federated[Person]:
+        return self._gather(keys_by_source, lambda c, keys: c.read_people(keys))
 
     def read_involvements(
         self, keys_by_source: Mapping[str, Sequence[str]]

@@ -97,7 +97,7 @@ class SQLViewConnector(SourceConnector):
         # Reads need no transaction: autocommit saves the ROLLBACK round trip on every return.
         self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.catalog = catalog
-        self.compiled = CompiledCatalog(catalog)
+        self.compiled = CompiledCatalog(catalog, dialect=engine.dialect)
         self.capabilities = frozenset(
             capability
             for view, capability in _VIEW_CAPABILITY.items()
@@ -132,6 +132,13 @@ class SQLViewConnector(SourceConnector):
 
     def read_people(self, person_keys: Sequence[str]) -> list[Person]:
         return self._lookup(Person, Capability.PEOPLE, person_keys)
+
+    def all_people(self) -> list[Person]:
+        """Every person in the person view: for building an identity index or a search index,
+        not for screens."""
+        if Capability.PEOPLE not in self.capabilities:
+            raise self._unsupported(Capability.PEOPLE)
+        return self._rows(Person, self.compiled.everything("person"), {})
 
     def read_timeline(
         self,

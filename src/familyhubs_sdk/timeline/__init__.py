@@ -25,12 +25,17 @@ from familyhubs_sdk.timeline.render import render_search_form as render_search_f
 from familyhubs_sdk.timeline.render import render_search_results as render_search_results
 from familyhubs_sdk.timeline.render import render_timeline_page as render_timeline_page
 from familyhubs_sdk.timeline.render import render_viewed_by as render_viewed_by
+from familyhubs_sdk.timeline.service import AccessReason as AccessReason
+from familyhubs_sdk.timeline.service import SearchQuery as SearchQuery
+from familyhubs_sdk.timeline.service import Timeline as Timeline
+from familyhubs_sdk.timeline.service import TimelineService as TimelineService
 from familyhubs_sdk.timeline.viewer import Viewer as Viewer
 
 __all__ = [
     "MASTER_ID",
     "AccessDecision",
     "AccessPolicy",
+    "AccessReason",
     "AccessRules",
     "AuditAction",
     "AuditEvent",
@@ -42,6 +47,9 @@ __all__ = [
     "ProbabilisticLinker",
     "ResolvedSubject",
     "RoleRule",
+    "SearchQuery",
+    "Timeline",
+    "TimelineService",
     "Viewer",
     "accept_proposals",
     "keys_by_source",

@@ -66,6 +66,10 @@ DENIAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Emergency access needs a reason.",
         "Go back and say why you need to see this record now.",
     ),
+    "unknown_subject": (
+        "We could not find this record.",
+        "Search for the child again; the link you followed may be out of date.",
+    ),
     "age_limit": (
         "These records are outside the ages your role can see.",
         "Contact the service that holds them.",

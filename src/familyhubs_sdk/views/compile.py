@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 
 from familyhubs_sdk.views.canonical import CANONICAL_VIEWS, view_columns
 from familyhubs_sdk.views.definition import ColumnSpec, Filter, ViewCatalog, ViewDefinition
@@ -60,8 +61,9 @@ def source_table(definition: ViewDefinition) -> sa.FromClause:
 class CompiledCatalog:
     """The statements for one catalog, built on first use and kept."""
 
-    def __init__(self, catalog: ViewCatalog) -> None:
+    def __init__(self, catalog: ViewCatalog, *, dialect: Dialect | None = None) -> None:
         self.catalog = catalog
+        self._constant = _Constants(dialect)
         self._views: dict[str, list[ViewDefinition]] = {}
         self._tables: dict[str, sa.FromClause] = {}
         for definition in catalog.definitions:
@@ -87,11 +89,13 @@ class CompiledCatalog:
         table = self.table(definition)
         shape = view_columns(definition.view)
         selected: list[sa.ColumnElement[Any]] = []
-        where: list[sa.ColumnElement[bool]] = [_filter(table, f) for f in definition.filters]
+        where: list[sa.ColumnElement[bool]] = [
+            _filter(table, f, self._constant) for f in definition.filters
+        ]
         for field, (sql_type, required) in shape.items():
             if field == "source_system":
                 value = self.catalog.source_for(definition)
-                selected.append(_inline(value, sa.String(64)).label(field))
+                selected.append(self._constant(value, sa.String(64)).label(field))
                 continue
             spec = definition.columns.get(field)
             if spec is None and isinstance(sql_type, sa.Boolean | sa.Float):
@@ -172,56 +176,71 @@ class CompiledCatalog:
         if spec is None:
             return sa.cast(sa.null(), wanted), None
         if spec.const is not None:
-            return _inline(spec.const, wanted), None
+            return self._constant(spec.const, wanted), None
         column = table.c[spec.column or ""]
         if spec.map is None:
             return (sa.cast(column, _KEY_TYPE) if field in _KEY_FIELDS else column), None
         mapping = self.catalog.code_maps[spec.map]
         whens = [
-            (column == _inline(code), _inline(value, wanted)) for code, value in mapping.items()
+            (column == self._constant(code), self._constant(value, wanted))
+            for code, value in mapping.items()
         ]
-        default = _inline(spec.default, wanted) if spec.default is not None else None
+        default = self._constant(spec.default, wanted) if spec.default is not None else None
         expression = sa.case(*whens, else_=default)
         condition = None
         if required and spec.default is None:
-            condition = column.in_(_inline_list(list(mapping)))
+            condition = column.in_(self._constant.many(list(mapping)))
         return expression, condition
 
 
-def _inline(value: Any, type_: sa.types.TypeEngine[Any] | None = None) -> sa.BindParameter[Any]:
-    """A constant from the definition, written into the SQL text when the statement runs.
+class _Constants:
+    """Constants from a definition, written into the SQL text.
 
-    Constants come from validated configuration, never from a request, and the database driver's
-    own quoting renders them. Inlining keeps the parameters to the keys and bounds, so drivers
-    cache and prepare the statement (psycopg stops caching past 50 parameters).
+    Constants come from validated configuration, never from a request. Given the engine's dialect
+    they are rendered once, at build time, by the dialect's own literal quoting; without one (DDL
+    for several dialects) they are rendered when the statement runs. Either way the statement's
+    parameters are only the keys and bounds, so drivers cache and prepare it (psycopg stops caching
+    past 50 parameters) and SQLAlchemy has nothing to rewrite per execution.
     """
-    return sa.bindparam(None, value, type_=type_, literal_execute=True)
+
+    def __init__(self, dialect: Dialect | None) -> None:
+        self.dialect = dialect
+
+    def __call__(
+        self, value: Any, type_: sa.types.TypeEngine[Any] | None = None
+    ) -> sa.ColumnElement[Any]:
+        bound = sa.bindparam(None, value, type_=type_, literal_execute=True)
+        if self.dialect is None:
+            return bound
+        rendered = bound.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
+        return sa.literal_column(str(rendered), type_)
+
+    def many(self, values: list[Any]) -> Any:
+        if self.dialect is None:
+            return sa.bindparam(None, values, expanding=True, literal_execute=True)
+        return [self(value) for value in values]
 
 
-def _inline_list(values: list[Any]) -> sa.BindParameter[Any]:
-    return sa.bindparam(None, values, expanding=True, literal_execute=True)
-
-
-def _filter(table: sa.FromClause, spec: Filter) -> sa.ColumnElement[bool]:
+def _filter(table: sa.FromClause, spec: Filter, constant: _Constants) -> sa.ColumnElement[bool]:
     column = table.c[spec.column]
     value: Any = spec.value
     match spec.op:
         case "=":
-            return column == _inline(value)
+            return column == constant(value)
         case "!=":
-            return column != _inline(value)
+            return column != constant(value)
         case "<":
-            return column < _inline(value)
+            return column < constant(value)
         case "<=":
-            return column <= _inline(value)
+            return column <= constant(value)
         case ">":
-            return column > _inline(value)
+            return column > constant(value)
         case ">=":
-            return column >= _inline(value)
+            return column >= constant(value)
         case "in":
-            return column.in_(_inline_list(_as_list(value)))
+            return column.in_(constant.many(_as_list(value)))
         case "not_in":
-            return column.not_in(_inline_list(_as_list(value)))
+            return column.not_in(constant.many(_as_list(value)))
         case "is_null":
             return column.is_(None)
         case _:

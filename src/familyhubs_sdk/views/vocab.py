@@ -89,6 +89,8 @@ class EventKind:
     code: str
     label: str
     default_sensitivity: Sensitivity = Sensitivity.STANDARD
+    #: Shown with a "significant" tag: a turning point a professional should not miss.
+    significant: bool = False
 
     @property
     def category(self) -> str:
@@ -97,17 +99,18 @@ class EventKind:
 
 _S = Sensitivity.SENSITIVE
 _R = Sensitivity.RESTRICTED
+_SIG = True  # significant
 
 _KINDS = (
     EventKind("social_care.contact", "Contact with children's social care"),
     EventKind("social_care.referral", "Referral to children's social care"),
     EventKind("social_care.assessment", "Social care assessment"),
     EventKind("social_care.strategy_discussion", "Strategy discussion", _S),
-    EventKind("social_care.section_47_enquiry", "Child protection enquiry (section 47)", _S),
+    EventKind("social_care.section_47_enquiry", "Child protection enquiry (section 47)", _S, _SIG),
     EventKind("social_care.child_in_need_plan", "Child in need plan"),
     EventKind("social_care.child_protection_conference", "Child protection conference", _S),
-    EventKind("social_care.child_protection_plan", "Child protection plan", _S),
-    EventKind("social_care.looked_after", "Looked after by the local authority", _S),
+    EventKind("social_care.child_protection_plan", "Child protection plan", _S, significant=True),
+    EventKind("social_care.looked_after", "Looked after by the local authority", _S, _SIG),
     EventKind("social_care.care_leaver", "Care leaver support"),
     EventKind("early_help.assessment", "Early help assessment"),
     EventKind("early_help.episode", "Early help support"),
@@ -116,19 +119,19 @@ _KINDS = (
     EventKind("education.school_enrolment", "Joined a school or setting"),
     EventKind("education.attendance_concern", "School attendance concern"),
     EventKind("education.suspension", "Suspension from school"),
-    EventKind("education.permanent_exclusion", "Permanent exclusion"),
+    EventKind("education.permanent_exclusion", "Permanent exclusion", significant=True),
     EventKind("education.send_support", "SEN support"),
     EventKind("education.ehc_plan", "Education, health and care plan"),
     EventKind("education.elective_home_education", "Elective home education"),
-    EventKind("education.missing_education", "Child missing education"),
+    EventKind("education.missing_education", "Child missing education", significant=True),
     EventKind("health.ae_attendance", "A&E attendance"),
     EventKind("health.health_visiting_contact", "Health visiting contact"),
     EventKind("health.school_nursing_contact", "School nursing contact"),
     EventKind("health.maternity_booking", "Maternity booking"),
     EventKind("health.gp_registration", "GP registration"),
     EventKind("health.camhs_referral", "Referral to children's mental health services", _S),
-    EventKind("police.domestic_abuse_notification", "Domestic abuse notification", _R),
-    EventKind("police.missing_episode", "Reported missing", _S),
+    EventKind("police.domestic_abuse_notification", "Domestic abuse notification", _R, _SIG),
+    EventKind("police.missing_episode", "Reported missing", _S, significant=True),
     EventKind("police.child_concern_notification", "Police child concern notification", _S),
     EventKind("housing.homelessness_application", "Homelessness application"),
     EventKind("housing.temporary_accommodation", "Placed in temporary accommodation"),

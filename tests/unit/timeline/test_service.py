@@ -1,0 +1,213 @@
+"""TimelineService over the synthetic warehouse: audit completeness, policy, failing sources."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from familyhubs_sdk.connectors import SQLViewConnector
+from familyhubs_sdk.errors import ConnectorError
+from familyhubs_sdk.store import create_engine, upgrade
+from familyhubs_sdk.store.schema import audit_events
+from familyhubs_sdk.synthetic import WarehouseSummary, build_warehouse, connectors
+from familyhubs_sdk.timeline import (
+    AccessPolicy,
+    AccessRules,
+    AuditLog,
+    DeterministicResolver,
+    Viewer,
+    render_timeline_page,
+)
+from familyhubs_sdk.timeline.display import SourceState
+from familyhubs_sdk.timeline.service import AccessReason, SearchQuery, TimelineService
+from familyhubs_sdk.views import IdentifierType, Person, TimelineEvent
+
+RULES = AccessRules.from_yaml(
+    """
+roles:
+  social_worker:
+    views: [search, timeline, contacts, family]
+    event_kinds: ["*"]
+    sensitivities: [standard, sensitive, restricted]
+    contact_fields: [work_phone, duty_phone, secure_email, work_email]
+    requires_relationship: true
+    may_break_glass: true
+  family_support:
+    views: [search, timeline, contacts]
+    event_kinds: ["early_help.*", "education.*", "health.*", "social_care.*"]
+    sensitivities: [standard]
+    contact_fields: [duty_phone]
+    requires_relationship: false
+"""
+)
+TODAY = date(2026, 11, 1)
+
+
+class World:
+    def __init__(self, tmp_path: Path) -> None:
+        self.warehouse = create_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+        self.summary: WarehouseSummary = build_warehouse(self.warehouse, children=120, seed=11)
+        self.store = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+        upgrade(self.store)
+        self.sources: list[SQLViewConnector] = connectors(self.warehouse)
+        self.people = self.sources[0].all_people()
+        self.resolver = DeterministicResolver(self.people)
+        self.audit = AuditLog(self.store, key=b"k" * 32)
+        self.allocated: set[tuple[str, str]] = set()
+
+    def service(self, sources: Sequence[object] | None = None) -> TimelineService:
+        return TimelineService(
+            sources or self.sources,  # type: ignore[arg-type]
+            resolver=self.resolver,
+            policy=AccessPolicy(RULES, relationship=lambda v, s: (v.id, s) in self.allocated),
+            audit=self.audit,
+            source_labels={"lcs": "Children's social care", "health": "Health",
+                           "education": "Education", "police": "Police", "housing": "Housing"},
+            people=self.people,
+            today=lambda: TODAY,
+        )
+
+    def subject(self, events: int) -> str:
+        child = self.summary.subject_near(events)
+        resolved = self.resolver.resolve("source_id", f"lcs:{child.la_person_id}")
+        assert resolved is not None
+        return resolved.master_id
+
+    def person(self, subject: str) -> Person:
+        resolved = self.resolver.subject(subject)
+        assert resolved is not None
+        [key] = resolved.keys_for("lcs", IdentifierType.SOURCE_ID)
+        return next(p for p in self.people if p.person_key == key)
+
+    def audit_rows(self) -> list[dict[str, object]]:
+        with self.store.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(audit_events)).mappings()]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return World(tmp_path_factory.mktemp("service"))
+
+
+SW = Viewer(id="sw1", name="Sam Worker", role="social_worker", organisation="Children's Services")
+FS = Viewer(id="fs1", name="Flo Support", role="family_support", organisation="Family hub")
+REASON = AccessReason(reason="assessment", basis="public_task")
+
+
+def test_timeline_reads_every_source_newest_first_and_audits_once(world: World) -> None:
+    subject = world.subject(30)
+    world.allocated.add(("sw1", subject))
+    before = len(world.audit_rows())
+    result = world.service().timeline(SW, subject, REASON)
+    assert result.allowed
+    assert result.page is not None
+    child = world.summary.subjects[world.person(subject).person_key]
+    assert len(result.page.entries) == child.events
+    starts = [e.start for e in result.page.entries]
+    assert starts == sorted(starts, reverse=True)
+    assert result.page.person.name != "Name not recorded"
+    assert {n.source_name for n in result.page.sources if n.state is SourceState.NOT_CONNECTED} == {"Housing"}
+    rows = world.audit_rows()[before:]
+    assert len(rows) == 1
+    assert rows[0]["action"] == "timeline_view"
+    assert rows[0]["outcome"] == "allowed"
+    assert rows[0]["reason"] == "assessment"
+    assert rows[0]["subject_ref"] == world.audit.subject_ref(subject)
+
+
+def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    service = world.service()
+    subject = world.subject(12)
+    header = service.timeline(SW, subject, AccessReason(reason="r", break_glass_justification="risk of harm now"))
+    assert header.page is not None
+    person = world.person(subject)
+    assert person.nhs_number
+    assert person.given_name
+    assert person.family_name
+    canaries = [person.given_name, person.family_name, person.nhs_number, person.person_key]
+    paths = {
+        "search_nhs": lambda: service.search(FS, SearchQuery(nhs_number=person.nhs_number)),
+        "search_name": lambda: service.search(FS, SearchQuery(family_name=person.family_name, birth_date=person.birth_date)),
+        "timeline": lambda: service.timeline(FS, subject, REASON),
+        "contacts": lambda: service.contacts(FS, subject, REASON),
+        "family": lambda: service.family(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
+        "denied": lambda: service.family(FS, subject, REASON),
+        "no_relationship": lambda: service.timeline(SW, subject, REASON),
+        "break_glass": lambda: service.timeline(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
+    }
+    expected = {
+        "search_nhs": ("search", "allowed", False), "search_name": ("search", "allowed", False),
+        "timeline": ("timeline_view", "allowed", False), "contacts": ("contacts_view", "allowed", False),
+        "family": ("family_view", "allowed", True), "denied": ("family_view", "denied", False),
+        "no_relationship": ("timeline_view", "denied", False), "break_glass": ("timeline_view", "allowed", True),
+    }
+    for name, call in paths.items():
+        before = len(world.audit_rows())
+        call()
+        rows = world.audit_rows()[before:]
+        assert len(rows) == 1, name
+        row = rows[0]
+        assert (row["action"], row["outcome"], row["break_glass"]) == expected[name], name
+        for field in ("occurred_at", "request_id", "actor_id", "actor_role", "actor_organisation"):
+            assert row[field], (name, field)
+        text = repr(row)
+        for canary in canaries:
+            assert canary not in text, (name, canary)
+    assert service.search(FS, SearchQuery(nhs_number=person.nhs_number))[0].subject_id == subject
+    for canary in canaries:
+        assert canary not in caplog.text
+
+
+def test_policy_keeps_restricted_events_and_personal_lines_from_family_support(world: World) -> None:
+    subject = world.subject(40)
+    world.allocated.add(("sw1", subject))
+    sw = world.service().timeline(SW, subject, REASON)
+    fs = world.service().timeline(FS, subject, REASON)
+    assert sw.page is not None
+    assert fs.page is not None
+    assert {e.kind for e in fs.page.entries} <= {e.kind for e in sw.page.entries}
+    assert all(e.sensitivity == "standard" for e in fs.page.entries)
+    assert not any(e.kind.startswith("police.") for e in fs.page.entries)
+    html = render_timeline_page(fs.page, action="/t")
+    for entry in sw.page.entries:
+        if entry.sensitivity != "standard":
+            assert entry.id not in html
+    fields = {p.field for card in fs.page.contacts for p in card.contact_points}
+    assert fields <= {"duty_phone"}
+
+
+class Down(SQLViewConnector):
+    def read_timeline(self, *args: object, **kwargs: object) -> list[TimelineEvent]:
+        raise ConnectorError("warehouse down")
+
+
+def test_a_source_down_shows_its_notice_beside_the_others(world: World) -> None:
+    subject = world.subject(30)
+    world.allocated.add(("sw1", subject))
+    health = world.sources[1]
+    broken = Down(world.warehouse, health.catalog)
+    sources = [world.sources[0], broken, *world.sources[2:]]
+    result = world.service(sources).timeline(SW, subject, REASON)
+    assert result.page is not None
+    notices = {n.source_name: n.state for n in result.page.sources}
+    assert notices["Health"] is SourceState.UNAVAILABLE
+    assert notices["Children's social care"] is SourceState.OK
+    assert result.page.entries
+    assert not any(e.kind.startswith("health.") for e in result.page.entries)
+    assert "Health" in render_timeline_page(result.page, action="/t")
+
+
+def test_unknown_subject_is_denied_and_audited(world: World) -> None:
+    before = len(world.audit_rows())
+    result = world.service().timeline(FS, "m_0000000000000000", REASON)
+    assert not result.allowed
+    assert result.decision.reason == "unknown_subject"
+    assert [r["outcome"] for r in world.audit_rows()[before:]] == ["denied"]

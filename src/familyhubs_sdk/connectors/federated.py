@@ -77,12 +77,16 @@ class FederatedSource:
     up the process); one that raises is reported by its error code.
     """
 
-    def __init__(self, connectors: Sequence[SourceConnector]) -> None:
+    def __init__(
+        self, connectors: Sequence[SourceConnector], *, coverage_ttl_s: float = 300.0
+    ) -> None:
         names = [connector.name for connector in connectors]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
             raise ConfigurationError(f"two sources are named {duplicates[0]!r}")
         self.connectors = {connector.name: connector for connector in connectors}
+        self.coverage_ttl_s = coverage_ttl_s
+        self._coverage: tuple[float, Federated[SourceCoverage]] | None = None
 
     def read_timeline(
         self,
@@ -93,7 +97,7 @@ class FederatedSource:
         limit: int = 500,
     ) -> Federated[TimelineEvent]:
         """Events from every source with keys for the subject, newest first, at most ``limit``."""
-        result = self._gather(
+        result = self.gather(
             keys_by_source,
             lambda c, keys: c.read_timeline(keys, since=since, until=until, limit=limit),
         )
@@ -103,45 +107,55 @@ class FederatedSource:
         return result
 
     def read_people(self, keys_by_source: Mapping[str, Sequence[str]]) -> Federated[Person]:
-        return self._gather(keys_by_source, lambda c, keys: c.read_people(keys))
+        return self.gather(keys_by_source, lambda c, keys: c.read_people(keys))
 
     def read_involvements(
         self, keys_by_source: Mapping[str, Sequence[str]]
     ) -> Federated[Involvement]:
-        result = self._gather(keys_by_source, lambda c, keys: c.read_involvements(keys))
+        result = self.gather(keys_by_source, lambda c, keys: c.read_involvements(keys))
         result.items.sort(key=lambda i: i.period_start, reverse=True)
         return result
 
     def professional_contacts(
         self, ids_by_source: Mapping[str, Sequence[str]]
     ) -> Federated[ProfessionalContacts]:
-        return self._gather(ids_by_source, lambda c, ids: c.professional_contacts(ids))
+        return self.gather(ids_by_source, lambda c, ids: c.professional_contacts(ids))
 
     def read_family(
         self, keys_by_source: Mapping[str, Sequence[str]]
     ) -> Federated[FamilyMembership]:
-        return self._gather(keys_by_source, lambda c, keys: c.read_family(keys))
+        return self.gather(keys_by_source, lambda c, keys: c.read_family(keys))
 
     def coverage(self) -> Federated[SourceCoverage]:
+        """Every source's coverage. It changes once a day or so: kept for ``coverage_ttl_s``
+        when every source answered."""
+        now = time.monotonic()
+        if self._coverage is not None and now - self._coverage[0] < self.coverage_ttl_s:
+            return self._coverage[1]
         everyone = {name: () for name in self.connectors}
 
         def read(connector: SourceConnector, _keys: Sequence[str]) -> list[SourceCoverage]:
             found = connector.coverage()
             return [] if found is None else [found]
 
-        return self._gather(everyone, read, skip_empty=False)
+        result = self.gather(everyone, read, skip_empty=False)
+        if not result.failures:
+            self._coverage = (now, result)
+        return result
 
     def close(self) -> None:
         for connector in self.connectors.values():
             connector.close()
 
-    def _gather(
+    def gather(
         self,
         keys_by_source: Mapping[str, Sequence[str]],
         read: Callable[[SourceConnector, Sequence[str]], list[T]],
         *,
         skip_empty: bool = True,
     ) -> Federated[T]:
+        """Run ``read(connector, keys)`` on every source with keys, at once, each within its
+        own timeout; the building block of the reads above."""
         started = time.monotonic()
         pending: list[tuple[SourceConnector, Future[list[T]], float]] = []
         for name, keys in keys_by_source.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from itertools import groupby
 from typing import Any
 
@@ -77,8 +78,14 @@ DENIAL_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+@cache
+def _default_renderer() -> Renderer:
+    # One per process, so its compiled templates are kept (a new Renderer compiles them again).
+    return Renderer()
+
+
 def _renderer(renderer: Renderer | None) -> Renderer:
-    return renderer or Renderer()
+    return renderer or _default_renderer()
 
 
 def _sort_key(moment: datetime | date) -> tuple[date, str]:

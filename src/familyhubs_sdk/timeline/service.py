@@ -305,11 +305,18 @@ class TimelineService:
                             event_keys[name] = list(
                                 dict.fromkeys([*event_keys.get(name, []), *more])
                             )
-            read = self.federated.read_timeline(event_keys, limit=EVENT_LIMIT)
-            involvements = self.federated.read_involvements(keys)
-            outcomes = list(read.outcomes) + list(involvements.outcomes)
-            visible = [e for e in read.items if decision.permits_event(e.kind, e.sensitivity)]
-            cards = self._cards(visible, involvements.items, decision)
+            read = self.federated.gather(
+                event_keys, lambda c, k: [_Reads.of(c, k, keys.get(c.name, ()))]
+            )
+            events = sorted(
+                (e for bundle in read.items for e in bundle.events),
+                key=lambda e: (e.period_start, e.source_system, e.source_ref),
+                reverse=True,
+            )
+            involvements = [i for bundle in read.items for i in bundle.involvements]
+            outcomes = list(read.outcomes)
+            visible = [e for e in events if decision.permits_event(e.kind, e.sensitivity)]
+            cards = self._cards(visible, involvements, decision)
             names = {card.id: card.name for card in cards}
             all_entries = [self._entry(e, names) for e in visible]
             kind_counts = _kind_counts(all_entries)
@@ -511,6 +518,28 @@ class TimelineService:
             if all(c.name != name for c in self.sources):
                 notices.append(SourceNotice(source_name=label, state=SourceState.NOT_CONNECTED))
         return notices
+
+
+class _Reads:
+    """What one source returned for the timeline: events and involvements, in one worker."""
+
+    def __init__(self, events: list[TimelineEvent], involvements: list[Involvement]) -> None:
+        self.events = events
+        self.involvements = involvements
+
+    @classmethod
+    def of(cls, connector: SourceConnector, keys: Sequence[str], own_keys: Sequence[str]) -> _Reads:
+        events = (
+            connector.read_timeline(keys, limit=EVENT_LIMIT)
+            if Capability.TIMELINE in connector.capabilities
+            else []
+        )
+        involvements = (
+            connector.read_involvements(own_keys)
+            if own_keys and Capability.INVOLVEMENTS in connector.capabilities
+            else []
+        )
+        return cls(events, involvements)
 
 
 class _People:

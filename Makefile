@@ -18,6 +18,7 @@ help:
 	@echo "make bench  run the benchmarks, printing side-by-side ratios"
 	@echo "make dist   build sdist + wheel, check them, test the wheel in a fresh venv"
 	@echo "make docs   execute every code block in docs/ and check the links"
+	@echo "make a11y   axe-core, CSP and keyboard checks of every fragment in headless Chromium"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +61,9 @@ test-min: $(VENV)/.installed-dev
 	$(BIN)/python scripts/min_constraints.py > build/constraints-min.txt
 	build/min-venv/bin/python -m pip install --quiet -c build/constraints-min.txt \
 		-e ".[flask,django,fastapi,postgres,mysql]" pytest hypothesis html5lib httpx httpx2
-	build/min-venv/bin/python -m pytest -p no:cacheprovider -q $(MIN_WARNINGS) $(PYTEST_ARGS)
+	# The browser suite checks rendered HTML, not dependency floors; `make test` and
+	# `make test-wheel` run it.
+	build/min-venv/bin/python -m pytest -p no:cacheprovider -q --ignore=tests/browser $(MIN_WARNINGS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -79,6 +82,12 @@ dist: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests/docs -q
+
+# Only the browser suite (it also runs in `make test`). Installs Debian's chromium and, into
+# build/browser-node, axe-core and govuk-frontend when missing; writes build/a11y-report.json.
+.PHONY: a11y
+a11y: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov

@@ -60,7 +60,7 @@ def test_one_raising_one_hanging_one_healthy(
     started = time.monotonic()
     result = federated.read_timeline(keys)
     elapsed = time.monotonic() - started
-    assert elapsed < 1.0 + 0.3  # the longest timeout plus a small margin; the hang is 30 s
+    assert elapsed < 1.0 + 0.5  # the longest timeout plus a small margin; the hang is 30 s
     states = {o.source: (o.state, o.error_code) for o in result.outcomes}
     assert states == {
         "raising": (OutcomeState.ERROR, "connector_error"),

@@ -1,0 +1,731 @@
+"""Every HTML fragment the SDK renders, in each of its states, as a complete GOV.UK page.
+
+:data:`PAGES` maps a page id (``component/radios/error``, ``support/question/date/normal``,
+``timeline/search-form/error``...) to the fragment and its page title. The support pages come from
+driving :class:`FormFlow` on the shipped request-for-support tree, as a person would; the component
+and timeline pages from their macros and renderers. :func:`full_page` wraps one fragment in the
+SDK's own page layout (``familyhubs/page.html``: ``<html lang="en">``, a title, a main landmark).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from familyhubs_sdk.questiontree import load_tree
+from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.support import (
+    FlowRequest,
+    FormFlow,
+    InMemoryDraftStore,
+    RedirectResponse,
+    RenderResponse,
+    default_tree,
+)
+from familyhubs_sdk.timeline import AuditEvent
+from familyhubs_sdk.timeline.display import SearchResult, TimelinePage
+from familyhubs_sdk.timeline.render import (
+    render_access_denied,
+    render_contacts,
+    render_family,
+    render_reason_form,
+    render_search_form,
+    render_search_results,
+    render_timeline_page,
+    render_viewed_by,
+)
+from timeline_samples import sample_page
+
+RENDERER = Renderer(undefined=jinja2.StrictUndefined)
+SERVICE_NAME = "Family Hubs accessibility check"
+TODAY = date(2026, 6, 1)
+SUPPORT_PREFIX = "/request-support"
+
+
+@dataclass(frozen=True)
+class FragmentPage:
+    """One fragment in one state, and the title of the page that shows it."""
+
+    id: str
+    title: str
+    html: Markup
+
+
+def full_page(page: FragmentPage, *, stylesheets: Sequence[str], scripts: Sequence[str]) -> str:
+    """``page`` inside the SDK's page layout. A fragment that brings no ``<h1>`` of its own (a
+    panel of a larger screen) gets one from the title, as the screen around it would give it."""
+    content = page.html
+    if "<h1" not in content:
+        heading = page.title.removeprefix("Error: ")
+        content = Markup('<h1 class="govuk-heading-l">{}</h1>\n').format(heading) + content
+    return RENDERER.render(
+        "familyhubs/page.html",
+        title=page.title,
+        content=content,
+        service_name=SERVICE_NAME,
+        stylesheets=list(stylesheets),
+        scripts=list(scripts),
+    )
+
+
+# -- GOV.UK components -----------------------------------------------------------------------
+
+
+def _component(template: str, params: Mapping[str, Any], **context: Any) -> Markup:
+    return RENDERER.render(f"familyhubs/components/{template}.html", params=params, **context)
+
+
+def _with_error(params: Mapping[str, Any], message: str) -> dict[str, Any]:
+    return {**params, "errorMessage": {"text": message}}
+
+
+_RADIOS = {
+    "idPrefix": "contact",
+    "name": "contact",
+    "fieldset": {
+        "legend": {
+            "text": "How should we contact you?",
+            "isPageHeading": True,
+            "classes": "govuk-fieldset__legend--l",
+        }
+    },
+    "hint": {"text": "Select one option."},
+    "items": [
+        {"value": "email", "text": "Email", "hint": {"text": "We reply within 2 working days."}},
+        {"value": "phone", "text": "Phone"},
+        {"divider": "or"},
+        {"value": "post", "text": "Letter"},
+    ],
+}
+_CONDITIONAL_EMAIL = _component(
+    "input",
+    {
+        "id": "contact-email",
+        "name": "contact_email",
+        "type": "email",
+        "autocomplete": "email",
+        "spellcheck": False,
+        "label": {"text": "Email address"},
+    },
+)
+_RADIOS_CONDITIONAL = {
+    **_RADIOS,
+    "items": [
+        {
+            "value": "email",
+            "text": "Email",
+            "checked": True,
+            "conditional": {"html": _CONDITIONAL_EMAIL},
+        },
+        {"value": "phone", "text": "Phone"},
+        {"value": "post", "text": "Letter"},
+    ],
+}
+_CHECKBOXES = {
+    "idPrefix": "needs",
+    "name": "needs",
+    "fieldset": {
+        "legend": {
+            "text": "What does the family need help with?",
+            "isPageHeading": True,
+            "classes": "govuk-fieldset__legend--l",
+        }
+    },
+    "hint": {"text": "Select all that apply."},
+    "items": [
+        {"value": "housing", "text": "Housing", "checked": True},
+        {"value": "money", "text": "Money", "hint": {"text": "Debt, benefits or food."}},
+        {"value": "health", "text": "Health"},
+    ],
+}
+_CHECKBOXES_EXCLUSIVE = {
+    **_CHECKBOXES,
+    "items": [
+        *_CHECKBOXES["items"],
+        {"divider": "or"},
+        {"value": "none", "text": "None of these", "behaviour": "exclusive"},
+    ],
+}
+_CHECKBOXES_CONDITIONAL = {
+    **_CHECKBOXES,
+    "items": [
+        {
+            "value": "other",
+            "text": "Something else",
+            "checked": True,
+            "conditional": {
+                "html": _component(
+                    "input",
+                    {"id": "needs-other", "name": "needs_other", "label": {"text": "What?"}},
+                )
+            },
+        },
+        *_CHECKBOXES["items"][1:],
+    ],
+}
+_INPUT = {
+    "id": "postcode",
+    "name": "postcode",
+    "label": {
+        "text": "What is the family’s postcode?",
+        "isPageHeading": True,
+        "classes": "govuk-label--l",
+    },
+    "hint": {"text": "For example, SW1A 1AA"},
+    "autocomplete": "postal-code",
+    "classes": "govuk-input--width-10",
+    "value": "SW1A",
+}
+_TEXTAREA = {
+    "id": "working-well",
+    "name": "working_well",
+    "label": {"text": "What is working well?", "isPageHeading": True, "classes": "govuk-label--l"},
+    "hint": {"text": "Strengths to build on."},
+    "maxlength": 500,
+    "value": "Grandparents help with school runs.",
+}
+_DATE = {
+    "id": "birth",
+    "namePrefix": "birth",
+    "fieldset": {
+        "legend": {
+            "text": "What is the child’s date of birth?",
+            "isPageHeading": True,
+            "classes": "govuk-fieldset__legend--l",
+        }
+    },
+    "hint": {"text": "For example, 27 3 2019"},
+    "items": [
+        {"name": "day", "label": "Day", "classes": "govuk-input--width-2", "value": "27"},
+        {"name": "month", "label": "Month", "classes": "govuk-input--width-2", "value": "3"},
+        {"name": "year", "label": "Year", "classes": "govuk-input--width-4", "value": ""},
+    ],
+}
+_SUMMARY_ROWS = [
+    {
+        "key": {"text": "Name"},
+        "value": {"text": "Sam Patel"},
+        "actions": {"items": [{"href": "#name", "text": "Change", "visuallyHiddenText": "name"}]},
+    },
+    {
+        "key": {"text": "Email"},
+        "value": {"text": "sam.patel@example.nhs.uk"},
+        "actions": {"items": [{"href": "#email", "text": "Change", "visuallyHiddenText": "email"}]},
+    },
+    {"key": {"text": "Reference"}, "value": {"text": "ACDE3467"}},
+]
+
+
+def _component_pages() -> list[FragmentPage]:
+    def form_states(name: str, template: str, params: Mapping[str, Any], **ctx: Any) -> list[Any]:
+        message = f"Answer the question about {name.replace('-', ' ')}"
+        return [
+            (f"component/{name}/normal", name, _component(template, params, **ctx)),
+            (
+                f"component/{name}/error",
+                f"Error: {name}",
+                _component(template, _with_error(params, message), **ctx),
+            ),
+        ]
+
+    date_error = {**_with_error(_DATE, "Date of birth must include a year"), "errorItems": ["year"]}
+    pages = [
+        *form_states("radios", "choices", _RADIOS),
+        *form_states("radios-inline", "choices", {**_RADIOS, "classes": "govuk-radios--inline"}),
+        *form_states("radios-conditional", "choices", _RADIOS_CONDITIONAL),
+        *form_states("checkboxes", "choices", _CHECKBOXES, kind="checkboxes"),
+        *form_states("checkboxes-exclusive", "choices", _CHECKBOXES_EXCLUSIVE, kind="checkboxes"),
+        *form_states(
+            "checkboxes-conditional", "choices", _CHECKBOXES_CONDITIONAL, kind="checkboxes"
+        ),
+        *form_states("input", "input", _INPUT),
+        *form_states(
+            "textarea", "textarea", {k: v for k, v in _TEXTAREA.items() if k != "maxlength"}
+        ),
+        *form_states("character-count", "textarea", _TEXTAREA),
+        ("component/date-input/normal", "Date input", _component("date_input", _DATE)),
+        ("component/date-input/error", "Error: Date input", _component("date_input", date_error)),
+        (
+            "component/date-input/error-whole-date",
+            "Error: Date input",
+            _component("date_input", _with_error(_DATE, "Enter the child’s date of birth")),
+        ),
+        ("component/button/normal", "Button", _component("button", {"text": "Continue"})),
+        (
+            "component/button/secondary",
+            "Secondary button",
+            _component(
+                "button",
+                {
+                    "text": "Apply filters",
+                    "classes": "govuk-button--secondary",
+                    "preventDoubleClick": True,
+                },
+            ),
+        ),
+        (
+            "component/summary-list/actions",
+            "Summary list",
+            _component("summary_list", {"rows": _SUMMARY_ROWS}),
+        ),
+        (
+            "component/summary-list/plain",
+            "Summary list without actions",
+            _component("summary_list", {"rows": [_SUMMARY_ROWS[2]]}),
+        ),
+        (
+            "component/error-summary/error",
+            "Error: Error summary",
+            _component(
+                "error_summary",
+                {
+                    "errorList": [
+                        {"text": "Enter your full name", "href": "#name"},
+                        {"text": "Select how we should contact you", "href": "#contact"},
+                    ]
+                },
+            )
+            # The fields its links lead to.
+            + _component("input", {"id": "name", "name": "name", "label": {"text": "Full name"}})
+            + _component(
+                "input", {"id": "contact", "name": "contact", "label": {"text": "Contact"}}
+            ),
+        ),
+        (
+            "component/panel/normal",
+            "Request sent",
+            _component(
+                "panel",
+                {
+                    "titleText": "Request sent",
+                    "html": Markup("Your reference number<br><strong>ACDE3467</strong>"),
+                },
+            ),
+        ),
+        (
+            "component/back-link/normal",
+            "Back link",
+            _component("back_link", {"href": "/request-support/consent"}),
+        ),
+        (
+            "component/notification-banner/important",
+            "Notification banner",
+            _component(
+                "notification_banner",
+                {"titleText": "Important", "text": "Everything here is synthetic."},
+            ),
+        ),
+        (
+            "component/notification-banner/success",
+            "Success banner",
+            _component(
+                "notification_banner",
+                {"type": "success", "text": "Your answers have been saved."},
+            ),
+        ),
+    ]
+    return [FragmentPage(page_id, _title(title), html) for page_id, title, html in pages]
+
+
+def _title(title: str) -> str:
+    prefix = "Error: " if title.startswith("Error: ") else ""
+    text = title.removeprefix("Error: ")
+    return prefix + text[:1].upper() + text[1:].replace("-", " ")
+
+
+# -- Request-for-support pages, by driving FormFlow ---------------------------------------------
+
+
+class _Recorder:
+    """A submitter that stores nothing and returns a fixed reference."""
+
+    def submit(self, **request: Any) -> str:
+        return "ACDE3467"
+
+
+#: The default tree's journey: each step and what is posted to it (journeys.py takes the same path).
+JOURNEY: tuple[tuple[str, Mapping[str, str | Sequence[str]]], ...] = (
+    ("immediate_danger", {"answer": "no"}),
+    ("significant_harm", {"answer": "no"}),
+    ("consent", {"answer": "yes"}),
+    ("referrer_name", {"answer": "Sam Patel"}),
+    ("referrer_role", {"answer": "Health visitor"}),
+    ("referrer_organisation", {"answer": "Exampleshire NHS"}),
+    ("referrer_email", {"answer": "sam.patel@example.nhs.uk"}),
+    ("referrer_phone", {"answer": "01632 960 001"}),
+    ("referrer_contact_by", {"answer": "email"}),
+    ("lead_name", {"answer": "Alex Example"}),
+    ("lead_relationship", {"answer": "parent"}),
+    ("lead_phone", {"answer": ""}),
+    ("lead_postcode", {"answer": "sw1a 1aa"}),
+    ("lead_language", {"answer": "English"}),
+    ("interpreter", {"answer": "no"}),
+    ("children/1/child_name", {"answer": "Jo Example"}),
+    ("children/1/child_born", {"answer": "yes"}),
+    (
+        "children/1/child_birth_date",
+        {"answer-day": "4", "answer-month": "3", "answer-year": "2022"},
+    ),
+    ("children/1/child_setting", {"answer": "Little Acorns Nursery"}),
+    ("children/1/child_send", {"answer": "no"}),
+    ("children/1/child_nhs_number", {"answer": ""}),
+    ("children/add", {"add": "no"}),
+    ("other_adults", {"answer": "no"}),
+    ("needs", {"answer": ["housing", "money"]}),
+    ("housing_detail", {"answer": ["homeless_risk"]}),
+    ("money_detail", {"answer": ["debt", "essentials"]}),
+    ("others_affected", {"answer": ["parents"]}),
+    ("working_well", {"answer": "Grandparents help with school runs."}),
+    ("tried_already", {"answer": "Referred to the food bank in May."}),
+    ("services_involved", {"answer": ["health_visitor"]}),
+    ("support_asked", {"answer": "Housing advice and a family support worker."}),
+    ("urgency", {"answer": "two_weeks"}),
+    ("family_view", {"answer": "They want to stay in the area near the school."}),
+)
+
+_SECOND_CHILD: tuple[tuple[str, Mapping[str, str | Sequence[str]]], ...] = (
+    ("children/add", {"add": "yes"}),
+    ("children/2/child_name", {"answer": "Baby Example"}),
+    ("children/2/child_born", {"answer": "no"}),
+    ("children/2/child_due_date", {"answer-day": "1", "answer-month": "9", "answer-year": "2026"}),
+    ("children/2/child_send", {"answer": "not_known"}),
+    ("children/2/child_nhs_number", {"answer": ""}),
+)
+
+#: One question of each kind on the default tree's journey, and a post that it refuses.
+_QUESTION_PAGES: Mapping[str, tuple[str, Mapping[str, str | Sequence[str]]]] = {
+    "yes_no": ("immediate_danger", {}),
+    "single_choice": ("consent", {}),
+    "multiple_choice": ("needs", {}),
+    "multiple_choice-exclusive": ("others_affected", {"answer": ["parents", "nobody"]}),
+    "short_text": ("referrer_name", {"answer": ""}),
+    "email": ("referrer_email", {"answer": "sam.patel"}),
+    "uk_phone": ("referrer_phone", {"answer": "12"}),
+    "postcode": ("lead_postcode", {"answer": "not a postcode"}),
+    "date": (
+        "children/1/child_birth_date",
+        {"answer-day": "4", "answer-month": "3", "answer-year": ""},
+    ),
+    "nhs_number": ("children/1/child_nhs_number", {"answer": "123"}),
+    "long_text": ("working_well", {"answer": ""}),
+}
+
+#: The one kind the shipped tree does not ask: a tree of its own with a single number question.
+_NUMBER_TREE = """
+id: accessibility-number
+version: 1.0.0
+title: A number question
+start: household_size
+questions:
+- id: household_size
+  kind: number
+  label: How many people live in the household?
+  hint: Include the children.
+  minimum: 1
+  maximum: 20
+  next: end
+"""
+
+
+class _Journey:
+    """One draft through a :class:`FormFlow`, request by request."""
+
+    def __init__(self, flow: FormFlow) -> None:
+        self.flow = flow
+        self.draft_id: str | None = None
+
+    def request(
+        self, method: str, path: str, form: Mapping[str, str | Sequence[str]] | None = None
+    ) -> RenderResponse | RedirectResponse:
+        fields = {k: [v] if isinstance(v, str) else list(v) for k, v in (form or {}).items()}
+        response = self.flow.handle(
+            FlowRequest(
+                method=method,
+                path=path.split("?")[0],
+                base_path=SUPPORT_PREFIX,
+                form=fields,
+                query={"change": ["1"]} if "?change=1" in path else {},
+                draft_id=self.draft_id,
+                csrf_token="a11y-csrf-token",
+            )
+        )
+        if response.draft_id is not None:
+            self.draft_id = response.draft_id
+        if not isinstance(response, RenderResponse | RedirectResponse):
+            return RedirectResponse(response.location, draft_id=response.draft_id)
+        return response
+
+    def page(
+        self, path: str, form: Mapping[str, str | Sequence[str]] | None = None
+    ) -> RenderResponse:
+        response = self.request("POST" if form is not None else "GET", path, form)
+        assert isinstance(response, RenderResponse), (path, response)
+        return response
+
+    def answer(self, path: str, form: Mapping[str, str | Sequence[str]]) -> str:
+        response = self.request("POST", path, form)
+        assert isinstance(response, RedirectResponse), (path, response)
+        return response.location
+
+
+def _support(page_id: str, response: RenderResponse, *, error: bool) -> FragmentPage:
+    assert (response.status == 400) is error, (page_id, response.status, response.title)
+    return FragmentPage(page_id, response.title, response.html)
+
+
+def _flow(tree_text: str | None = None) -> FormFlow:
+    return FormFlow(
+        load_tree(tree_text) if tree_text else default_tree(),
+        InMemoryDraftStore(),
+        _Recorder(),
+        front_door_phone="0300 123 4567",
+        today=lambda: TODAY,
+    )
+
+
+def _support_pages() -> list[FragmentPage]:
+    pages: dict[str, FragmentPage] = {}
+    kind_of_step = {step: kind for kind, (step, _) in _QUESTION_PAGES.items()}
+    journey = _Journey(_flow())
+    journey.request("GET", "")
+    for step, form in JOURNEY:
+        kind = kind_of_step.get(step)
+        if kind is not None:
+            pages[f"support/question/{kind}/normal"] = _support(
+                kind, journey.page(step), error=False
+            )
+            refused = journey.page(step, _QUESTION_PAGES[kind][1])
+            pages[f"support/question/{kind}/error"] = _support(kind, refused, error=True)
+        if step == "children/add":
+            pages["support/add-another/one-entry"] = _support(step, journey.page(step), error=False)
+            pages["support/add-another/error"] = _support(step, journey.page(step, {}), error=True)
+            # A second entry brings a "Remove" button for each.
+            for second, answer in _SECOND_CHILD:
+                journey.answer(second, answer)
+            pages["support/add-another/two-entries"] = _support(
+                step, journey.page(step), error=False
+            )
+            journey.answer(step, {"remove": "2"})
+        journey.answer(step, form)
+    pages["support/check-answers"] = _support("check", journey.page("check"), error=False)
+    change = journey.page("needs?change=1")
+    pages["support/question/change-answer"] = _support("change", change, error=False)
+    assert journey.answer("check", {}) == f"{SUPPORT_PREFIX}/confirmation"
+    pages["support/confirmation"] = _support(
+        "confirmation", journey.page("confirmation"), error=False
+    )
+
+    exits = {
+        "emergency": [("immediate_danger", "yes")],
+        "safeguarding": [("immediate_danger", "no"), ("significant_harm", "yes")],
+        "get_advice": [("immediate_danger", "no"), ("significant_harm", "not_sure")],
+        "no_consent": [("immediate_danger", "no"), ("significant_harm", "no"), ("consent", "no")],
+        "ask_first": [
+            ("immediate_danger", "no"),
+            ("significant_harm", "no"),
+            ("consent", "not_yet"),
+        ],
+    }
+    for exit_id, answers in exits.items():
+        leaving = _Journey(_flow())
+        leaving.request("GET", "")
+        for step, value in answers:
+            location = leaving.answer(step, {"answer": value})
+        assert location == f"{SUPPORT_PREFIX}/exit/{exit_id}", location
+        pages[f"support/exit/{exit_id}"] = _support(
+            exit_id, leaving.page(f"exit/{exit_id}"), error=False
+        )
+
+    number = _Journey(_flow(_NUMBER_TREE))
+    number.request("GET", "")
+    pages["support/question/number/normal"] = _support(
+        "number", number.page("household_size"), error=False
+    )
+    pages["support/question/number/error"] = _support(
+        "number", number.page("household_size", {"answer": "lots"}), error=True
+    )
+    return [FragmentPage(page_id, page.title, page.html) for page_id, page in pages.items()]
+
+
+# -- Timeline screens --------------------------------------------------------------------------
+
+
+def _timeline_pages() -> list[FragmentPage]:
+    full = sample_page("Alex Example")
+    empty = TimelinePage(person=full.person)
+    reasons = [("assessment", "Early help assessment"), ("safeguarding", "Safeguarding concern")]
+    results = [
+        SearchResult(
+            subject_id=f"p{n}",
+            name=f"Child {n}",
+            birth_date=date(2019, 3, n + 1),
+            identifiers=(("NHS number", f"*** *** {n:04d}"),),
+        )
+        for n in range(12)
+    ]
+    events = [
+        AuditEvent(
+            occurred_at=datetime(2026, 5, day, 9, 30, tzinfo=UTC),
+            request_id=f"r{day}",
+            actor_id=f"u{day}",
+            actor_role="Family support worker",
+            actor_organisation="Family hub",
+            action=action,
+            reason="early_help_assessment",
+            outcome=outcome,
+            break_glass=break_glass,
+            justification="Child at risk tonight" if break_glass else None,
+        )
+        for day, action, outcome, break_glass in [
+            (3, "timeline_view", "allowed", False),
+            (2, "contacts_view", "denied", False),
+            (1, "timeline_view", "allowed", True),
+        ]
+    ]
+    kinds = [
+        {"value": kind, "text": f"{label} ({count})", "checked": kind in full.filters.kinds}
+        for kind, label, count in full.kind_counts
+    ]
+
+    def filters(period_filters: Any) -> Markup:
+        return RENDERER.render(
+            "familyhubs/timeline/filters.html",
+            filters=period_filters,
+            kind_items=kinds,
+            action="/timeline/p1",
+        )
+
+    reason_errors = [
+        {"text": "Select why you need to see the record", "href": "#reason"},
+        {"text": "Say why you need emergency access", "href": "#justification"},
+    ]
+    search_errors = [
+        {"text": "Enter a first name", "href": "#given-name"},
+        {"text": "Enter a date of birth", "href": "#birth-day"},
+    ]
+    pages: list[tuple[str, str, Callable[[], Markup]]] = [
+        (
+            "timeline/page",
+            "Alex Example – timeline",
+            lambda: render_timeline_page(full, action="/timeline/p1", renderer=RENDERER),
+        ),
+        (
+            "timeline/page-empty",
+            "Alex Example – timeline",
+            lambda: render_timeline_page(empty, action="/timeline/p1", renderer=RENDERER),
+        ),
+        (
+            "timeline/contacts",
+            "Who to contact",
+            lambda: render_contacts(full.contacts, renderer=RENDERER),
+        ),
+        (
+            "timeline/contacts-empty",
+            "Who to contact",
+            lambda: render_contacts([], renderer=RENDERER),
+        ),
+        (
+            "timeline/family",
+            "Family",
+            lambda: render_family(
+                full.person,
+                full.family,
+                member_href=lambda m: f"/timeline/{m.subject_id}",
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/family-empty",
+            "Family",
+            lambda: render_family(full.person, [], renderer=RENDERER),
+        ),
+        ("timeline/filters/custom-dates", "Filter the timeline", lambda: filters(full.filters)),
+        ("timeline/filters/default", "Filter the timeline", lambda: filters(empty.filters)),
+        (
+            "timeline/sources",
+            "Sources",
+            lambda: RENDERER.render("familyhubs/timeline/sources.html", sources=full.sources),
+        ),
+        (
+            "timeline/reason-form/normal",
+            "Why do you need to see this record?",
+            lambda: render_reason_form(
+                action="/timeline/p1/reason",
+                csrf_token="tok",
+                subject_label="Alex Example",
+                reasons=reasons,
+                allow_break_glass=True,
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/reason-form/error",
+            "Error: Why do you need to see this record?",
+            lambda: render_reason_form(
+                action="/timeline/p1/reason",
+                csrf_token="tok",
+                subject_label="Alex Example",
+                reasons=reasons,
+                allow_break_glass=True,
+                errors=reason_errors,
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/access-denied",
+            "You cannot see this record",
+            lambda: render_access_denied("no_relationship", renderer=RENDERER),
+        ),
+        (
+            "timeline/viewed-by",
+            "Who has viewed this record",
+            lambda: render_viewed_by(events, renderer=RENDERER),
+        ),
+        (
+            "timeline/viewed-by-empty",
+            "Who has viewed this record",
+            lambda: render_viewed_by([], renderer=RENDERER),
+        ),
+        (
+            "timeline/search-form/normal",
+            "Find a child",
+            lambda: render_search_form(action="/search", csrf_token="tok", renderer=RENDERER),
+        ),
+        (
+            "timeline/search-form/error",
+            "Error: Find a child",
+            lambda: render_search_form(
+                action="/search",
+                csrf_token="tok",
+                by="name",
+                values={"family_name": "Example", "birth_year": "2019"},
+                errors=search_errors,
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/search-results",
+            "Search results",
+            lambda: render_search_results(
+                results, record_href=lambda r: f"/record/{r.subject_id}", renderer=RENDERER
+            ),
+        ),
+        (
+            "timeline/search-results-none",
+            "Search results",
+            lambda: render_search_results(
+                [], record_href=lambda r: f"/record/{r.subject_id}", renderer=RENDERER
+            ),
+        ),
+    ]
+    return [FragmentPage(page_id, title, render()) for page_id, title, render in pages]
+
+
+PAGES: dict[str, FragmentPage] = {
+    page.id: page for page in (*_component_pages(), *_support_pages(), *_timeline_pages())
+}

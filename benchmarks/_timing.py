@@ -18,3 +18,15 @@ def median_us(run: Callable[[], object], *, batch: int = 200, repeats: int = 15)
             run()
         samples.append((time.perf_counter_ns() - start) / batch / 1000)
     return statistics.median(samples)
+
+
+def p50_ms(run: Callable[[], object], *, warm: int = 20, repeats: int = 300) -> float:
+    """Median of single ``run()`` calls in milliseconds, for calls that go to a database."""
+    for _ in range(warm):
+        run()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter_ns()
+        run()
+        samples.append((time.perf_counter_ns() - start) / 1e6)
+    return statistics.median(samples)

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _timing import p50_ms
 from bench_timeline import keys_for, raw_reader, sdk_reader
 
 from familyhubs_sdk.store import create_engine, upgrade
@@ -47,17 +45,6 @@ roles:
     requires_relationship: false
 """
 )
-
-
-def p50_ms(run: Callable[[], object], repeats: int = 200) -> float:
-    for _ in range(20):
-        run()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter_ns()
-        run()
-        samples.append((time.perf_counter_ns() - start) / 1e6)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -93,12 +80,12 @@ def main() -> None:
     read = sdk_reader(sources, keys, 500)
     raw, conn = raw_reader(args.url.replace("+psycopg", ""), sources, keys, 500)
     assert whole() == read() == raw() == child.events
-    service_ms, read_ms, raw_ms = p50_ms(whole), p50_ms(read), p50_ms(raw)
+    service_ms, read_ms, raw_ms = (p50_ms(f, repeats=200) for f in (whole, read, raw))
     heavy = resolver.resolve("source_id", f"lcs:{summary.heaviest().la_person_id}")
     assert heavy is not None
     page = service.timeline(viewer, heavy.master_id, reason).page
     assert page is not None
-    render_ms = p50_ms(lambda: render_timeline_page(page, action="/t"), repeats=30)
+    render_ms = p50_ms(lambda: render_timeline_page(page, action="/t"), warm=3, repeats=30)
     result = {
         "events": summary.events,
         "subject_events": child.events,

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import p50_ms
 
 from familyhubs_sdk.connectors import SQLViewConnector
 from familyhubs_sdk.store import create_engine
@@ -35,17 +37,6 @@ from familyhubs_sdk.synthetic import WarehouseSummary, build_warehouse, connecto
 from familyhubs_sdk.synthetic.generate import Subject
 
 EVENTS_PER_CHILD = 13.7  # measured mean of the generator
-
-
-def p50_ms(run: Callable[[], object], *, repeats: int = 300) -> float:
-    for _ in range(30):
-        run()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter_ns()
-        run()
-        samples.append((time.perf_counter_ns() - start) / 1e6)
-    return statistics.median(samples)
 
 
 def keys_for(summary: WarehouseSummary, people: list[str]) -> dict[str, list[str]]:

@@ -30,6 +30,35 @@ class Browser:
     csrf_field: str = "csrf_token"
 
 
+#: The default tree's first steps, from triage to the first child, and what is posted to each.
+FIRST_STEPS: tuple[tuple[str, dict[str, object]], ...] = (
+    ("immediate_danger", {"answer": "no"}),
+    ("significant_harm", {"answer": "no"}),
+    ("consent", {"answer": "yes"}),
+    ("referrer_name", {"answer": "Sam Patel"}),
+    ("referrer_role", {"answer": "Health visitor"}),
+    ("referrer_organisation", {"answer": "Exampleshire NHS"}),
+    ("referrer_email", {"answer": "sam.patel@example.nhs.uk"}),
+    ("referrer_phone", {"answer": "01632 960 001"}),
+    ("referrer_contact_by", {"answer": "email"}),
+    ("lead_name", {"answer": "Alex Example"}),
+    ("lead_relationship", {"answer": "parent"}),
+    ("lead_phone", {"answer": ""}),
+    ("lead_postcode", {"answer": "sw1a 1aa"}),
+    ("lead_language", {"answer": "English"}),
+    ("interpreter", {"answer": "no"}),
+    ("children/1/child_name", {"answer": "Jo Example"}),
+    ("children/1/child_born", {"answer": "yes"}),
+    (
+        "children/1/child_birth_date",
+        {"answer-day": "4", "answer-month": "3", "answer-year": "2022"},
+    ),
+    ("children/1/child_setting", {"answer": "Little Acorns Nursery"}),
+    ("children/1/child_send", {"answer": "no"}),
+    ("children/1/child_nhs_number", {"answer": ""}),
+)
+
+
 def _token(page: str, field: str) -> str:
     match = re.search(rf'name="{field}" value="([^"]*)"', page)
     assert match, f"no {field} in the page"
@@ -60,33 +89,7 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     assert refused.status == 400
     assert "<title>Error: Is anyone in the family in immediate danger?" in refused.text
 
-    steps: list[tuple[str, dict[str, object]]] = [
-        ("immediate_danger", {"answer": "no"}),
-        ("significant_harm", {"answer": "no"}),
-        ("consent", {"answer": "yes"}),
-        ("referrer_name", {"answer": "Sam Patel"}),
-        ("referrer_role", {"answer": "Health visitor"}),
-        ("referrer_organisation", {"answer": "Exampleshire NHS"}),
-        ("referrer_email", {"answer": "sam.patel@example.nhs.uk"}),
-        ("referrer_phone", {"answer": "01632 960 001"}),
-        ("referrer_contact_by", {"answer": "email"}),
-        ("lead_name", {"answer": "Alex Example"}),
-        ("lead_relationship", {"answer": "parent"}),
-        ("lead_phone", {"answer": ""}),
-        ("lead_postcode", {"answer": "sw1a 1aa"}),
-        ("lead_language", {"answer": "English"}),
-        ("interpreter", {"answer": "no"}),
-        ("children/1/child_name", {"answer": "Jo Example"}),
-        ("children/1/child_born", {"answer": "yes"}),
-        (
-            "children/1/child_birth_date",
-            {"answer-day": "4", "answer-month": "3", "answer-year": "2022"},
-        ),
-        ("children/1/child_setting", {"answer": "Little Acorns Nursery"}),
-        ("children/1/child_send", {"answer": "no"}),
-        ("children/1/child_nhs_number", {"answer": ""}),
-    ]
-    for step, form in steps:
+    for step, form in FIRST_STEPS:
         location = _answer(browser, prefix, step, form)
     assert location == f"{prefix}/children/add"
 

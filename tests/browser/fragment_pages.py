@@ -39,6 +39,7 @@ from familyhubs_sdk.timeline.render import (
     render_timeline_page,
     render_viewed_by,
 )
+from journeys import FIRST_STEPS
 from timeline_samples import sample_page
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
@@ -350,30 +351,7 @@ class _Recorder:
 
 #: The default tree's journey: each step and what is posted to it (journeys.py takes the same path).
 JOURNEY: tuple[tuple[str, Mapping[str, str | Sequence[str]]], ...] = (
-    ("immediate_danger", {"answer": "no"}),
-    ("significant_harm", {"answer": "no"}),
-    ("consent", {"answer": "yes"}),
-    ("referrer_name", {"answer": "Sam Patel"}),
-    ("referrer_role", {"answer": "Health visitor"}),
-    ("referrer_organisation", {"answer": "Exampleshire NHS"}),
-    ("referrer_email", {"answer": "sam.patel@example.nhs.uk"}),
-    ("referrer_phone", {"answer": "01632 960 001"}),
-    ("referrer_contact_by", {"answer": "email"}),
-    ("lead_name", {"answer": "Alex Example"}),
-    ("lead_relationship", {"answer": "parent"}),
-    ("lead_phone", {"answer": ""}),
-    ("lead_postcode", {"answer": "sw1a 1aa"}),
-    ("lead_language", {"answer": "English"}),
-    ("interpreter", {"answer": "no"}),
-    ("children/1/child_name", {"answer": "Jo Example"}),
-    ("children/1/child_born", {"answer": "yes"}),
-    (
-        "children/1/child_birth_date",
-        {"answer-day": "4", "answer-month": "3", "answer-year": "2022"},
-    ),
-    ("children/1/child_setting", {"answer": "Little Acorns Nursery"}),
-    ("children/1/child_send", {"answer": "no"}),
-    ("children/1/child_nhs_number", {"answer": ""}),
+    *FIRST_STEPS,
     ("children/add", {"add": "no"}),
     ("other_adults", {"answer": "no"}),
     ("needs", {"answer": ["housing", "money"]}),

@@ -162,6 +162,12 @@ def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
         for canary in canaries:
             assert canary not in text, (name, canary)
     assert service.search(FS, SearchQuery(nhs_number=person.nhs_number))[0].subject_id == subject
+    # Social workers need a relationship to open a record, not to search for one.
+    assert service.search(SW, SearchQuery(nhs_number=person.nhs_number))[0].subject_id == subject
+    outsider = Viewer(id="x", name="X", role="volunteer", organisation="Charity")
+    before = len(world.audit_rows())
+    assert service.search(outsider, SearchQuery(nhs_number=person.nhs_number)) == []
+    assert [(r["action"], r["outcome"]) for r in world.audit_rows()[before:]] == [("search", "denied")]
     for canary in canaries:
         assert canary not in caplog.text
 

@@ -224,9 +224,13 @@ class SQLViewConnector(SourceConnector):
 def _limit_statements(engine: Engine, milliseconds: int) -> None:
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
-        statement = f"SET statement_timeout = {int(milliseconds):d}"
+        statements = [f"SET statement_timeout = {int(milliseconds):d}"]
     elif backend in ("mysql", "mariadb"):
-        statement = f"SET SESSION max_statement_time = {int(milliseconds) / 1000:.3f}"
+        # MariaDB names it max_statement_time (seconds); MySQL max_execution_time (ms).
+        statements = [
+            f"SET SESSION max_statement_time = {int(milliseconds) / 1000:.3f}",
+            f"SET SESSION max_execution_time = {int(milliseconds):d}",
+        ]
     else:
         return
 
@@ -234,6 +238,17 @@ def _limit_statements(engine: Engine, milliseconds: int) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(statement)
+            for index, statement in enumerate(statements, start=1):
+                try:
+                    cursor.execute(statement)
+                    # End the implicit transaction the SET opened, so the pool can switch the
+                    # connection to autocommit.
+                    dbapi_connection.commit()
+                    return
+                except Exception:
+                    dbapi_connection.rollback()
+                    if index == len(statements):
+                        raise
+                    # Not this server's name for the setting: try the next.
         finally:
             cursor.close()

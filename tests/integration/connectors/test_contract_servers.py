@@ -54,3 +54,24 @@ class TestSQLViewConnectorIndexUseOnPostgreSQL(IndexedConnectorContract):
         uses = explain_lookups(connector.engine, connector.catalog)
         assert all(u.uses_index is not None for u in uses)
         return [(u.definition, u.uses_index) for u in uses]
+
+
+def test_connector_from_config_limits_statements(engine: sa.Engine) -> None:
+    from importlib.resources import files
+
+    from familyhubs_sdk.connectors import create
+    from familyhubs_sdk.synthetic import build_warehouse
+
+    build_warehouse(engine, children=20)
+    views = files("familyhubs_sdk.synthetic").joinpath("views/police.yaml")
+    url = engine.url.render_as_string(hide_password=False)
+    connector = create("sql_view", {"name": "police", "url": url, "views": str(views),
+                                    "statement_timeout_ms": 4000})
+    assert isinstance(connector, SQLViewConnector)
+    assert connector.check().ok
+    with connector.engine.connect() as conn:
+        if engine.url.get_backend_name() == "postgresql":
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "4s"
+        else:
+            assert float(conn.exec_driver_sql("SELECT @@max_statement_time").scalar()) == 4.0
+    connector.close()

@@ -59,6 +59,22 @@ FIRST_STEPS: tuple[tuple[str, dict[str, object]], ...] = (
 )
 
 
+#: The default tree's steps after the children, to check your answers.
+LAST_STEPS: tuple[tuple[str, dict[str, object]], ...] = (
+    ("other_adults", {"answer": "no"}),
+    ("needs", {"answer": ["housing", "money"]}),
+    ("housing_detail", {"answer": ["homeless_risk"]}),
+    ("money_detail", {"answer": ["debt", "essentials"]}),
+    ("others_affected", {"answer": ["parents"]}),
+    ("working_well", {"answer": "Grandparents help with school runs."}),
+    ("tried_already", {"answer": "Referred to the food bank in May."}),
+    ("services_involved", {"answer": ["health_visitor"]}),
+    ("support_asked", {"answer": "Housing advice and a family support worker."}),
+    ("urgency", {"answer": "two_weeks"}),
+    ("family_view", {"answer": "They want to stay in the area near the school."}),
+)
+
+
 def _token(page: str, field: str) -> str:
     match = re.search(rf'name="{field}" value="([^"]*)"', page)
     assert match, f"no {field} in the page"
@@ -120,20 +136,7 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     assert "You have added 1 child" in browser.get(f"{prefix}/children/add").text
     assert _answer(browser, prefix, "children/add", {"add": "no"}) == f"{prefix}/other_adults"
 
-    rest: list[tuple[str, dict[str, object]]] = [
-        ("other_adults", {"answer": "no"}),
-        ("needs", {"answer": ["housing", "money"]}),
-        ("housing_detail", {"answer": ["homeless_risk"]}),
-        ("money_detail", {"answer": ["debt", "essentials"]}),
-        ("others_affected", {"answer": ["parents"]}),
-        ("working_well", {"answer": "Grandparents help with school runs."}),
-        ("tried_already", {"answer": "Referred to the food bank in May."}),
-        ("services_involved", {"answer": ["health_visitor"]}),
-        ("support_asked", {"answer": "Housing advice and a family support worker."}),
-        ("urgency", {"answer": "two_weeks"}),
-        ("family_view", {"answer": "They want to stay in the area near the school."}),
-    ]
-    for step, form in rest:
+    for step, form in LAST_STEPS:
         location = _answer(browser, prefix, step, form)
     assert location == f"{prefix}/check"
 

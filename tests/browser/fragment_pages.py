@@ -39,7 +39,7 @@ from familyhubs_sdk.timeline.render import (
     render_timeline_page,
     render_viewed_by,
 )
-from journeys import FIRST_STEPS
+from journeys import FIRST_STEPS, LAST_STEPS
 from timeline_samples import sample_page
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
@@ -353,17 +353,7 @@ class _Recorder:
 JOURNEY: tuple[tuple[str, Mapping[str, str | Sequence[str]]], ...] = (
     *FIRST_STEPS,
     ("children/add", {"add": "no"}),
-    ("other_adults", {"answer": "no"}),
-    ("needs", {"answer": ["housing", "money"]}),
-    ("housing_detail", {"answer": ["homeless_risk"]}),
-    ("money_detail", {"answer": ["debt", "essentials"]}),
-    ("others_affected", {"answer": ["parents"]}),
-    ("working_well", {"answer": "Grandparents help with school runs."}),
-    ("tried_already", {"answer": "Referred to the food bank in May."}),
-    ("services_involved", {"answer": ["health_visitor"]}),
-    ("support_asked", {"answer": "Housing advice and a family support worker."}),
-    ("urgency", {"answer": "two_weeks"}),
-    ("family_view", {"answer": "They want to stay in the area near the school."}),
+    *LAST_STEPS,
 )
 
 _SECOND_CHILD: tuple[tuple[str, Mapping[str, str | Sequence[str]]], ...] = (

@@ -18,10 +18,14 @@ or ``except ValueError`` keep working in host code::
     ├── StepNotOnPathError (LookupError)        step_not_on_path
     ├── IdentifierError (ValueError)            identifier_invalid
     ├── ViewDefinitionError (ValueError)        view_invalid
-    └── ConnectorError                          connector_error
-        ├── SourceTimeoutError (TimeoutError)   source_timeout
-        ├── UnsupportedReadError                read_unsupported
-        └── ConnectorRegistrationError          connector_invalid
+    ├── ConnectorError                          connector_error
+    │   ├── SourceTimeoutError (TimeoutError)   source_timeout
+    │   ├── UnsupportedReadError                read_unsupported
+    │   └── ConnectorRegistrationError          connector_invalid
+    ├── StatusChangeError (ValueError)          status_change_invalid
+    ├── TokenError (ValueError)                 token_invalid
+    ├── EvidenceError (ValueError)              evidence_rejected
+    └── DeliveryError                           delivery_failed
 
 Messages are written for the developer reading a log: they name the setting, template or element at
 fault and never carry personal data, SQL text or secrets.
@@ -36,15 +40,19 @@ __all__ = [
     "ConfigurationError",
     "ConnectorError",
     "ConnectorRegistrationError",
+    "DeliveryError",
+    "EvidenceError",
     "FamilyHubsError",
     "IdentifierError",
     "MigrationError",
     "RenderingError",
     "SourceTimeoutError",
+    "StatusChangeError",
     "StepNotOnPathError",
     "StoreError",
     "StoreUnavailableError",
     "TemplateNotFoundError",
+    "TokenError",
     "TreeDefinitionError",
     "UnansweredQuestionError",
     "UnsafeURLError",
@@ -183,6 +191,38 @@ class ConnectorRegistrationError(ConnectorError):
 
     code = "connector_invalid"
     retryable = False
+
+
+class StatusChangeError(FamilyHubsError, ValueError):
+    """A request cannot move to that status from where it is (e.g. Declined → Accepted), or a
+    decline has no reason."""
+
+    code = "status_change_invalid"
+
+
+class TokenError(FamilyHubsError, ValueError):
+    """A resume token is unknown, used, expired, tampered with or for another purpose. The
+    message never says which, and never holds the token."""
+
+    code = "token_invalid"
+
+
+class EvidenceError(FamilyHubsError, ValueError):
+    """An uploaded file was refused: too big, too many, a type not allowed, content that does
+    not match its name, or flagged by the scanner. ``reason`` says which, as a short code."""
+
+    code = "evidence_rejected"
+
+    def __init__(self, message: str, *, reason: str = "not_allowed") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class DeliveryError(FamilyHubsError):
+    """A delivery channel is misconfigured or an outbox job cannot be found. Failed deliveries
+    themselves are never raised: the outbox records and retries them."""
+
+    code = "delivery_failed"
 
 
 def all_error_classes() -> list[type[FamilyHubsError]]:

@@ -166,3 +166,92 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     match = re.search(r"<strong>([A-Z0-9]{8})</strong>", confirmation.text)
     assert match, confirmation.text[:1000]
     return match.group(1)
+
+
+@dataclass(frozen=True)
+class KnownChild:
+    """A child in an example portal's synthetic warehouse: what a professional would search by."""
+
+    nhs_number: str
+    name: str
+
+
+def known_child(warehouse_url: str) -> KnownChild:
+    """A child with an NHS number and a family, from the synthetic warehouse at ``warehouse_url``."""
+    from familyhubs_sdk.store import create_engine
+    from familyhubs_sdk.synthetic import connectors
+
+    engine = create_engine(warehouse_url)
+    try:
+        people = connectors(engine)[0].all_people()
+    finally:
+        engine.dispose()
+    child = next(p for p in sorted(people, key=lambda p: p.person_key) if p.nhs_number)
+    assert child.nhs_number is not None
+    return KnownChild(child.nhs_number, f"{child.given_name} {child.family_name}")
+
+
+def find_a_child(browser: Browser, child: KnownChild, prefix: str = "/find-a-child") -> str:
+    """Search by NHS number → give a reason → timeline → who to contact → family.
+
+    The portal's demo sign-in must already have signed the browser in as a family support worker.
+    Returns the timeline page's HTML.
+    """
+    search = browser.get(f"{prefix}/")
+    assert search.status == 200
+    assert "Find a child" in search.text
+    token = _token(search.text, browser.csrf_field)
+
+    # An invalid NHS number is an error linked to its field; nothing is searched.
+    refused = browser.post(
+        f"{prefix}/", {"by": "nhs_number", "nhs_number": "123", browser.csrf_field: token}
+    )
+    assert refused.status == 400
+    assert "<title>Error: Find a child" in refused.text
+    assert 'href="#nhs-number"' in refused.text
+
+    found = browser.post(
+        f"{prefix}/",
+        {"by": "nhs_number", "nhs_number": child.nhs_number, browser.csrf_field: token},
+    )
+    assert found.status == 200, found.text[:800]
+    assert "1 child found" in found.text
+    assert child.name in found.text
+    match = re.search(rf'href="({re.escape(prefix)}/record/[A-Za-z0-9_-]+)/reason"', found.text)
+    assert match, "no link to the record"
+    record = match.group(1)
+    # No name or NHS number in the record's address.
+    assert child.nhs_number not in record
+    assert child.name.split()[0] not in record
+
+    # The record is not shown before a reason is given.
+    first = browser.get(record)
+    assert (first.status, first.location) == (303, f"{record}/reason")
+    ask = browser.get(f"{record}/reason")
+    assert ask.status == 200
+    assert "Why do you need to see" in ask.text
+    token = _token(ask.text, browser.csrf_field)
+    no_reason = browser.post(f"{record}/reason", {browser.csrf_field: token})
+    assert no_reason.status == 400
+    assert "Select why you need to see the record" in no_reason.text
+    given = browser.post(f"{record}/reason", {"reason": "early_help", browser.csrf_field: token})
+    assert (given.status, given.location) == (303, record)
+
+    timeline = browser.get(record)
+    assert timeline.status == 200, timeline.text[:800]
+    assert f"<title>{child.name} – timeline" in timeline.text
+    assert 'aria-current="page"' in timeline.text
+    assert "Who to contact" in timeline.text
+    assert "moj-timeline__item" in timeline.text, "the child's timeline shows no events"
+    filtered = browser.get(f"{record}?period=1y&significant=1")
+    assert filtered.status == 200
+    assert 'value="1y" checked' in filtered.text
+
+    contacts = browser.get(f"{record}/contacts")
+    assert contacts.status == 200
+    assert f"<title>{child.name} – who to contact" in contacts.text
+    assert "govuk-summary-card" in contacts.text, "no contact card"
+    family = browser.get(f"{record}/family")
+    assert family.status == 200
+    assert f"<title>{child.name} – family" in family.text
+    return timeline.text

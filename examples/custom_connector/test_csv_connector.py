@@ -1,6 +1,5 @@
 """The CSV connector passes the conformance kit, and reports bad exports without leaking values."""
 
-
 from __future__ import annotations
 
 import csv

@@ -1,19 +1,26 @@
-"""A FastAPI portal that mounts the request-for-support journey, with its own CSRF check."""
+"""A FastAPI portal that mounts both solutions — the request-for-support journey and the timeline
+screens — with its own CSRF check and (demo) sign-in."""
 
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 from starlette.middleware.sessions import SessionMiddleware
 
 from familyhubs_sdk import load_settings
-from familyhubs_sdk.integrations.fastapi import support_router
+from familyhubs_sdk.integrations.fastapi import support_router, timeline_router
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import build_flow
+from familyhubs_sdk.synthetic import build_warehouse
+from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
+from familyhubs_sdk.timeline import Viewer
+from familyhubs_sdk.timeline.web import TimelineScreens
 
 
 def csrf_token(request: Request) -> str:
@@ -30,8 +37,17 @@ async def check_csrf(request: Request) -> None:
             raise HTTPException(400, "The form expired. Go back and try again.")
 
 
+def current_viewer(request: Request) -> Viewer | None:
+    """The signed-in professional. A real portal asks its own sign-in (e.g. Entra ID)."""
+    return next((v for v in DEMO_VIEWERS if v.id == request.session.get("user")), None)
+
+
 def create_app(data_dir: Path | None = None) -> FastAPI:
-    settings = load_settings(**({"data_dir": data_dir} if data_dir else {}))
+    settings = load_settings(
+        **({"data_dir": data_dir} if data_dir else {}),
+        # Set FAMILYHUBS_SECRET_KEY in production: audit references are keyed with it.
+        secret_key=os.environ.get("FAMILYHUBS_SECRET_KEY") or secrets.token_urlsafe(48),
+    )
     engine = create_engine(settings.database_url_value())
     upgrade(engine)  # a real portal runs `familyhubs db upgrade` when it deploys
     app = FastAPI()
@@ -40,12 +56,40 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> str:
-        return '<a href="/request-support/">Request support for a family</a>'
+        return (
+            '<a href="/request-support/">Request support for a family</a> '
+            '<a href="/find-a-child/">Find a child</a> <a href="/sign-in">Sign in (demo)</a>'
+        )
+
+    @app.get("/sign-in", response_class=HTMLResponse)
+    def sign_in_page(request: Request) -> str:
+        buttons = Markup("").join(
+            Markup('<button name="user" value="{}">{} ({})</button>').format(v.id, v.name, v.role)
+            for v in DEMO_VIEWERS
+        )
+        return Markup(
+            '<form method="post"><input type="hidden" name="csrf_token" value="{}">{}</form>'
+        ).format(csrf_token(request), buttons)
+
+    @app.post("/sign-in", dependencies=[Depends(check_csrf)])
+    def sign_in(request: Request, user: str = Form("")) -> RedirectResponse:
+        request.session["user"] = user
+        return RedirectResponse("/find-a-child/", status_code=303)
 
     flow = build_flow(settings, engine=engine)
     app.include_router(
         support_router(flow, csrf_token=csrf_token),
         prefix="/request-support",
+        dependencies=[Depends(check_csrf)],
+    )
+
+    # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
+    warehouse = create_engine(f"sqlite:///{settings.data_dir / 'warehouse.db'}")
+    build_warehouse(warehouse, children=150)
+    service = demo_timeline_service(warehouse, engine, audit_key=settings.derived_key("audit"))
+    app.include_router(
+        timeline_router(TimelineScreens(service), viewer=current_viewer, csrf_token=csrf_token),
+        prefix="/find-a-child",
         dependencies=[Depends(check_csrf)],
     )
     return app

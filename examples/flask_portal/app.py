@@ -1,21 +1,29 @@
-"""An existing Flask portal that adds the request-for-support journey.
+"""An existing Flask portal that adds both solutions: the request-for-support journey and the
+timeline screens (find a child → reason → timeline, who to contact, family).
 
-Everything an LA developer writes is here: build the flow, give it the portal's CSRF token,
-mount it.
+Everything an LA developer writes is here: build the flow and the screens, give them the portal's
+CSRF token and signed-in professional, mount them.
 """
 
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, request, session
+from flask import Flask, abort, redirect, request, session
+from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from familyhubs_sdk import load_settings
-from familyhubs_sdk.integrations.flask import FamilyHubsSupport
+from familyhubs_sdk.integrations.flask import FamilyHubsSupport, FamilyHubsTimeline
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import build_flow
+from familyhubs_sdk.synthetic import build_warehouse
+from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
+from familyhubs_sdk.timeline import Viewer
+from familyhubs_sdk.timeline.web import TimelineScreens
 
 
 def csrf_token() -> str:
@@ -25,10 +33,19 @@ def csrf_token() -> str:
     return str(session["csrf"])
 
 
+def current_viewer() -> Viewer | None:
+    """The signed-in professional. A real portal asks its own sign-in (e.g. Entra ID)."""
+    return next((v for v in DEMO_VIEWERS if v.id == session.get("user")), None)
+
+
 def create_app(data_dir: Path | None = None) -> Flask:
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)
-    settings = load_settings(**({"data_dir": data_dir} if data_dir else {}))
+    settings = load_settings(
+        **({"data_dir": data_dir} if data_dir else {}),
+        # Set FAMILYHUBS_SECRET_KEY in production: audit references are keyed with it.
+        secret_key=os.environ.get("FAMILYHUBS_SECRET_KEY") or secrets.token_urlsafe(48),
+    )
 
     @app.before_request
     def check_csrf() -> None:
@@ -39,9 +56,31 @@ def create_app(data_dir: Path | None = None) -> Flask:
 
     @app.get("/")
     def home() -> str:
-        return '<a href="/request-support/">Request support for a family</a>'
+        return (
+            '<a href="/request-support/">Request support for a family</a> '
+            '<a href="/find-a-child/">Find a child</a> <a href="/sign-in">Sign in (demo)</a>'
+        )
+
+    @app.route("/sign-in", methods=["GET", "POST"])
+    def sign_in() -> str | Response:
+        if request.method == "POST":
+            session["user"] = request.form.get("user", "")
+            return redirect("/find-a-child/", code=303)
+        buttons = Markup("").join(
+            Markup('<button name="user" value="{}">{} ({})</button>').format(v.id, v.name, v.role)
+            for v in DEMO_VIEWERS
+        )
+        return Markup(
+            '<form method="post"><input type="hidden" name="csrf_token" value="{}">{}</form>'
+        ).format(csrf_token(), buttons)
 
     engine = create_engine(settings.database_url_value())
     upgrade(engine)  # a real portal runs `familyhubs db upgrade` when it deploys
     FamilyHubsSupport(build_flow(settings, engine=engine), app, csrf_token=csrf_token)
+
+    # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
+    warehouse = create_engine(f"sqlite:///{settings.data_dir / 'warehouse.db'}")
+    build_warehouse(warehouse, children=150)
+    service = demo_timeline_service(warehouse, engine, audit_key=settings.derived_key("audit"))
+    FamilyHubsTimeline(TimelineScreens(service), app, viewer=current_viewer, csrf_token=csrf_token)
     return app

@@ -32,6 +32,7 @@ from familyhubs_sdk.timeline.display import SearchResult, TimelinePage
 from familyhubs_sdk.timeline.render import (
     render_access_denied,
     render_contacts,
+    render_contacts_page,
     render_family,
     render_reason_form,
     render_search_form,
@@ -576,7 +577,53 @@ def _timeline_pages() -> list[FragmentPage]:
         {"text": "Enter a first name", "href": "#given-name"},
         {"text": "Enter a date of birth", "href": "#birth-day"},
     ]
+    nav = [
+        ("/find/record/p1", "Timeline", True),
+        ("/find/record/p1/contacts", "Who to contact", False),
+        ("/find/record/p1/family", "Family", False),
+    ]
     pages: list[tuple[str, str, Callable[[], Markup]]] = [
+        (
+            "timeline/page-with-nav",
+            "Alex Example – timeline",
+            lambda: render_timeline_page(
+                full, action="/find/record/p1", nav=nav, renderer=RENDERER
+            ),
+        ),
+        (
+            "timeline/contacts-page",
+            "Alex Example – who to contact",
+            lambda: render_contacts_page(full.person, full.contacts, nav=nav, renderer=RENDERER),
+        ),
+        (
+            "timeline/family-with-nav",
+            "Alex Example – family",
+            lambda: render_family(
+                full.person,
+                full.family,
+                nav=nav,
+                member_href=lambda m: f"/find/record/{m.subject_id}",
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/search-with-results",
+            "Find a child – results",
+            lambda: (
+                render_search_form(
+                    action="/find/",
+                    csrf_token="tok",
+                    by="nhs_number",
+                    values={"nhs_number": "943 476 5919"},
+                    renderer=RENDERER,
+                )
+                + render_search_results(
+                    results[:1],
+                    record_href=lambda r: f"/find/record/{r.subject_id}/reason",
+                    renderer=RENDERER,
+                )
+            ),
+        ),
         (
             "timeline/page",
             "Alex Example – timeline",

@@ -1,19 +1,25 @@
-"""The Django portal completes a whole journey through Django's test client, CSRF enforced."""
+"""The Django portal completes both journeys through Django's test client, CSRF enforced: a
+whole request for support, and find a child → reason → timeline → who to contact → family."""
 
 from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from journeys import Browser, Response, complete_journey
+from journeys import Browser, Response, complete_journey, find_a_child, known_child
 
 pytest.importorskip("django")
 
 
-def test_full_journey(tmp_path: Path) -> None:
+@contextmanager
+def portal(tmp_path: Path) -> Iterator[tuple[Any, Browser]]:
+    """The example portal's URLs on a fresh data folder, and a CSRF-enforcing test client."""
     from django_setup import ensure_django
 
     ensure_django()
@@ -36,7 +42,22 @@ def test_full_journey(tmp_path: Path) -> None:
             r = client.post(path, data=form)
             return Response(r.status_code, r.get("Location"), r.content.decode())
 
-        reference = complete_journey(Browser(get, post, csrf_field="csrfmiddlewaretoken"))
+        yield client, Browser(get, post, csrf_field="csrfmiddlewaretoken")
+
+
+def test_full_journey(tmp_path: Path) -> None:
+    with portal(tmp_path) as (client, browser):
+        reference = complete_journey(browser)
         assert len(reference) == 8
         # Without the token, Django's own CSRF middleware refuses the POST.
         assert client.post("/request-support/consent", {"answer": "yes"}).status_code == 403
+
+
+def test_find_a_child_through_reason_to_timeline_and_contacts(tmp_path: Path) -> None:
+    with portal(tmp_path) as (_client, browser):
+        assert browser.get("/find-a-child/").status == 401  # nobody signed in
+        page = browser.get("/sign-in").text
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        signed_in = browser.post("/sign-in", {"user": "demo-fs", "csrfmiddlewaretoken": token})
+        assert signed_in.status == 303
+        find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))

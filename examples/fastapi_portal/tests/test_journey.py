@@ -1,14 +1,28 @@
-"""The FastAPI portal completes a whole journey through Starlette's test client."""
+"""The FastAPI portal completes both journeys through Starlette's test client: a whole request
+for support, and find a child → reason → timeline → who to contact → family."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from journeys import Browser, Response, complete_journey
+from journeys import Browser, Response, complete_journey, find_a_child, known_child
 
 pytest.importorskip("fastapi")
+
+
+def _browser(client: Any) -> Browser:
+    def get(path: str) -> Response:
+        r = client.get(path, follow_redirects=False)
+        return Response(r.status_code, r.headers.get("location"), r.text)
+
+    def post(path: str, form: object) -> Response:
+        r = client.post(path, data=form, follow_redirects=False)
+        return Response(r.status_code, r.headers.get("location"), r.text)
+
+    return Browser(get, post)
 
 
 def test_full_journey(tmp_path: Path) -> None:
@@ -16,15 +30,19 @@ def test_full_journey(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     with TestClient(create_app(tmp_path)) as client:
-
-        def get(path: str) -> Response:
-            r = client.get(path, follow_redirects=False)
-            return Response(r.status_code, r.headers.get("location"), r.text)
-
-        def post(path: str, form: object) -> Response:
-            r = client.post(path, data=form, follow_redirects=False)  # type: ignore[arg-type]
-            return Response(r.status_code, r.headers.get("location"), r.text)
-
-        reference = complete_journey(Browser(get, post))
+        reference = complete_journey(_browser(client))
         assert len(reference) == 8
         assert client.post("/request-support/consent", data={"answer": "yes"}).status_code == 400
+
+
+def test_find_a_child_through_reason_to_timeline_and_contacts(tmp_path: Path) -> None:
+    from examples.fastapi_portal.app import create_app
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(tmp_path)) as client:
+        browser = _browser(client)
+        assert browser.get("/find-a-child/").status == 401  # nobody signed in
+        page = browser.get("/sign-in").text
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        assert browser.post("/sign-in", {"user": "demo-fs", "csrf_token": token}).status == 303
+        find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))

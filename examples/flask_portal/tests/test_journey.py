@@ -1,4 +1,5 @@
-"""The Flask portal completes a whole request-for-support journey through Flask's test client."""
+"""The Flask portal completes both journeys through Flask's test client: a whole request for
+support, and find a child → reason → timeline → who to contact → family."""
 
 from __future__ import annotations
 
@@ -6,26 +7,27 @@ from pathlib import Path
 
 import pytest
 
-from journeys import Browser, Response, complete_journey
+from journeys import Browser, Response, complete_journey, find_a_child, known_child
 
 flask = pytest.importorskip("flask")
+
+
+def _browser(client: object) -> Browser:
+    def get(path: str) -> Response:
+        r = client.get(path)  # type: ignore[attr-defined]
+        return Response(r.status_code, r.headers.get("Location"), r.get_data(as_text=True))
+
+    def post(path: str, form: object) -> Response:
+        r = client.post(path, data=form)  # type: ignore[attr-defined]
+        return Response(r.status_code, r.headers.get("Location"), r.get_data(as_text=True))
+
+    return Browser(get, post)
 
 
 def test_full_journey(tmp_path: Path) -> None:
     from examples.flask_portal.app import create_app
 
-    app = create_app(tmp_path)
-    client = app.test_client()
-
-    def get(path: str) -> Response:
-        r = client.get(path)
-        return Response(r.status_code, r.headers.get("Location"), r.get_data(as_text=True))
-
-    def post(path: str, form: object) -> Response:
-        r = client.post(path, data=form)
-        return Response(r.status_code, r.headers.get("Location"), r.get_data(as_text=True))
-
-    reference = complete_journey(Browser(get, post))
+    reference = complete_journey(_browser(create_app(tmp_path).test_client()))
     assert len(reference) == 8
 
 
@@ -37,3 +39,16 @@ def test_posts_without_the_portals_csrf_token_are_refused(tmp_path: Path) -> Non
     assert (
         client.post("/request-support/immediate_danger", data={"answer": "no"}).status_code == 400
     )
+
+
+def test_find_a_child_through_reason_to_timeline_and_contacts(tmp_path: Path) -> None:
+    from examples.flask_portal.app import create_app
+
+    client = create_app(tmp_path).test_client()
+    browser = _browser(client)
+    assert browser.get("/find-a-child/").status == 401  # nobody signed in
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/sign-in", data={"user": "demo-fs", "csrf_token": token})
+
+    find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))

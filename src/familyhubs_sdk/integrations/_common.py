@@ -1,22 +1,51 @@
-"""What every framework adapter shares: the flow's protocol and the default page layout."""
+"""What every framework adapter shares: the flow's protocol, the session keys, the page layout."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from typing import Any, Protocol
 
 from markupsafe import Markup
+from pydantic import ValidationError
 
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.support.web import FlowRequest, FlowResponse, RenderResponse
+from familyhubs_sdk.support.web import FlowRequest, FlowResponse
+from familyhubs_sdk.timeline.service import AccessReason
+from familyhubs_sdk.timeline.viewer import Viewer
+from familyhubs_sdk.timeline.web import ScreenRequest, ScreenResponse
 
-__all__ = ["DRAFT_SESSION_KEY", "Flow", "Layout", "default_layout"]
+__all__ = [
+    "ACCESS_SESSION_KEY",
+    "DRAFT_SESSION_KEY",
+    "Flow",
+    "Layout",
+    "Page",
+    "default_layout",
+    "keep_reason",
+    "screen_request",
+    "signed_out",
+]
 
 #: The session key adapters keep the current draft id under.
 DRAFT_SESSION_KEY = "familyhubs_draft_id"
+#: The session key adapters keep the viewer's reasons for access under, by subject id.
+ACCESS_SESSION_KEY = "familyhubs_access_reasons"
+#: How many records' reasons a session keeps; the oldest is asked again after that.
+MAX_REMEMBERED_REASONS = 20
+
+
+class Page(Protocol):
+    """A rendered fragment and its page title (a journey or timeline screen response)."""
+
+    @property
+    def html(self) -> Markup: ...
+
+    @property
+    def title(self) -> str: ...
+
 
 #: Builds a whole HTML page around a rendered fragment.
-Layout = Callable[[RenderResponse], str]
+Layout = Callable[[Page], str]
 
 
 class Flow(Protocol):
@@ -27,8 +56,12 @@ class Flow(Protocol):
     def handle(self, request: FlowRequest) -> FlowResponse: ...
 
 
+class _HasRenderer(Protocol):
+    renderer: Renderer
+
+
 def default_layout(
-    flow: Flow,
+    owner: _HasRenderer,
     *,
     service_name: str = "Request support for a family",
     stylesheets: tuple[str, ...] = (),
@@ -36,8 +69,8 @@ def default_layout(
 ) -> Layout:
     """A layout that puts fragments in the SDK's plain GOV.UK page (``familyhubs/page.html``)."""
 
-    def layout(response: RenderResponse) -> str:
-        page: Markup = flow.renderer.render(
+    def layout(response: Page) -> str:
+        page: Markup = owner.renderer.render(
             "familyhubs/page.html",
             title=response.title,
             content=response.html,
@@ -48,3 +81,52 @@ def default_layout(
         return str(page)
 
     return layout
+
+
+def screen_request(
+    session: Mapping[str, Any],
+    *,
+    viewer: Viewer,
+    method: str,
+    path: str,
+    base_path: str,
+    form: Mapping[str, Sequence[str]],
+    query: Mapping[str, Sequence[str]],
+    csrf_token: str | None,
+) -> ScreenRequest:
+    """A timeline screen request, with the reasons for access this session has given."""
+    reasons: dict[str, AccessReason] = {}
+    for subject_id, raw in (session.get(ACCESS_SESSION_KEY) or {}).items():
+        try:
+            reasons[subject_id] = AccessReason.model_validate(raw)
+        except ValidationError:
+            continue  # a reason from an older release: the viewer is asked again
+    return ScreenRequest(
+        method=method,
+        viewer=viewer,
+        path=path,
+        base_path=base_path,
+        form=form,
+        query=query,
+        csrf_token=csrf_token,
+        reasons=reasons,
+    )
+
+
+def keep_reason(session: MutableMapping[str, Any], response: ScreenResponse) -> None:
+    """Keep the reason a response asks the session to remember (the newest last)."""
+    if response.remember is None:
+        return
+    subject_id, reason = response.remember
+    kept = {k: v for k, v in (session.get(ACCESS_SESSION_KEY) or {}).items() if k != subject_id}
+    kept[subject_id] = reason.model_dump(mode="json")
+    session[ACCESS_SESSION_KEY] = dict(list(kept.items())[-MAX_REMEMBERED_REASONS:])
+
+
+def signed_out(layout: Layout) -> tuple[str, int]:
+    """The page for a request with no signed-in viewer: the host's sign-in protects the screens."""
+    html = Markup(
+        '<h1 class="govuk-heading-l">Sign in to find a child</h1>'
+        '<p class="govuk-body">You need to be signed in to search for a child\'s record.</p>'
+    )
+    return layout(ScreenResponse(html, "Sign in to find a child", 401)), 401

@@ -1,4 +1,4 @@
-"""FastAPI adapter: the request-for-support journey as an ``APIRouter``.
+"""FastAPI adapter: the request-for-support journey and the timeline screens as ``APIRouter``s.
 
     from fastapi import FastAPI
     from starlette.middleware.sessions import SessionMiddleware
@@ -7,10 +7,14 @@
     app = FastAPI()
     app.add_middleware(SessionMiddleware, secret_key=...)
     app.include_router(support_router(flow, csrf_token=my_token), prefix="/request-support")
+    app.include_router(
+        timeline_router(screens, viewer=my_viewer, csrf_token=my_token), prefix="/find-a-child"
+    )
 
-The draft id lives in Starlette's signed session. CSRF belongs to the host: pass ``csrf_token``
-(a callable taking the request) and check posted tokens in your middleware. The flow does database
-work, so it runs in the thread pool, never on the event loop.
+The draft id and the reasons for access given live in Starlette's signed session. CSRF belongs to
+the host: pass ``csrf_token`` (a callable taking the request) and check posted tokens in your
+middleware. The flow and the screens do database work, so they run in the thread pool, never on
+the event loop.
 """
 
 from __future__ import annotations
@@ -22,10 +26,32 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from familyhubs_sdk.integrations._common import DRAFT_SESSION_KEY, Flow, Layout, default_layout
+from familyhubs_sdk.integrations._common import (
+    DRAFT_SESSION_KEY,
+    Flow,
+    Layout,
+    default_layout,
+    keep_reason,
+    screen_request,
+    signed_out,
+)
 from familyhubs_sdk.support.web import FlowRequest, RenderResponse
+from familyhubs_sdk.timeline.viewer import Viewer
+from familyhubs_sdk.timeline.web import TimelineScreens
 
-__all__ = ["support_router"]
+__all__ = ["support_router", "timeline_router"]
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    if request.method != "POST":
+        return {}
+    posted = await request.form()
+    return {key: [str(v) for v in posted.getlist(key)] for key in posted.keys()}  # noqa: SIM118
+
+
+def _base_path(request: Request, step: str) -> str:
+    path = request.url.path
+    return (path[: len(path) - len(step)] if step else path).rstrip("/")
 
 
 def support_router(
@@ -39,16 +65,11 @@ def support_router(
     router = APIRouter()
 
     async def view(request: Request, step: str = "") -> Response:
-        form: dict[str, list[str]] = {}
-        if request.method == "POST":
-            posted = await request.form()
-            form = {key: [str(v) for v in posted.getlist(key)] for key in posted.keys()}  # noqa: SIM118
-        base = request.url.path[: len(request.url.path) - len(step)] if step else request.url.path
         flow_request = FlowRequest(
             method=request.method,
             path=step,
-            base_path=base.rstrip("/"),
-            form=form,
+            base_path=_base_path(request, step),
+            form=await _form(request),
             query={key: request.query_params.getlist(key) for key in request.query_params},
             draft_id=request.session.get(DRAFT_SESSION_KEY),
             csrf_token=csrf_token(request) if csrf_token else None,
@@ -61,6 +82,47 @@ def support_router(
         if isinstance(answer, RenderResponse):
             return HTMLResponse(page(answer), status_code=answer.status)
         return RedirectResponse(answer.location, status_code=303)
+
+    router.add_api_route("/", view, methods=["GET", "POST"], include_in_schema=False)
+    router.add_api_route("/{step:path}", view, methods=["GET", "POST"], include_in_schema=False)
+    return router
+
+
+def timeline_router(
+    screens: TimelineScreens,
+    *,
+    viewer: Callable[[Request], Viewer | None],
+    csrf_token: Callable[[Request], str] | None = None,
+    layout: Layout | None = None,
+) -> APIRouter:
+    """A router serving the timeline screens; include it under any prefix.
+
+    :param viewer: the signed-in professional for a request, or ``None`` (the screens then
+        answer 401).
+    """
+    page = layout or default_layout(screens, service_name="Find a child")
+    router = APIRouter()
+
+    async def view(request: Request, step: str = "") -> Response:
+        who = viewer(request)
+        if who is None:
+            html, status = signed_out(page)
+            return HTMLResponse(html, status_code=status)
+        screen = screen_request(
+            request.session,
+            viewer=who,
+            method=request.method,
+            path=step,
+            base_path=_base_path(request, step),
+            form=await _form(request),
+            query={key: request.query_params.getlist(key) for key in request.query_params},
+            csrf_token=csrf_token(request) if csrf_token else None,
+        )
+        answer = await run_in_threadpool(screens.handle, screen)
+        keep_reason(request.session, answer)
+        if answer.location is not None:
+            return RedirectResponse(answer.location, status_code=303)
+        return HTMLResponse(page(answer), status_code=answer.status)
 
     router.add_api_route("/", view, methods=["GET", "POST"], include_in_schema=False)
     router.add_api_route("/{step:path}", view, methods=["GET", "POST"], include_in_schema=False)

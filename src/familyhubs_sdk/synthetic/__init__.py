@@ -7,5 +7,20 @@ from familyhubs_sdk.synthetic.load import WarehouseSummary as WarehouseSummary
 from familyhubs_sdk.synthetic.load import build_warehouse as build_warehouse
 from familyhubs_sdk.synthetic.load import catalogs as catalogs
 from familyhubs_sdk.synthetic.load import connectors as connectors
+from familyhubs_sdk.synthetic.service import DEMO_VIEWERS as DEMO_VIEWERS
+from familyhubs_sdk.synthetic.service import SOURCE_LABELS as SOURCE_LABELS
+from familyhubs_sdk.synthetic.service import demo_access_rules as demo_access_rules
+from familyhubs_sdk.synthetic.service import demo_timeline_service as demo_timeline_service
 
-__all__ = ["SOURCES", "Subject", "WarehouseSummary", "build_warehouse", "catalogs", "connectors"]
+__all__ = [
+    "DEMO_VIEWERS",
+    "SOURCES",
+    "SOURCE_LABELS",
+    "Subject",
+    "WarehouseSummary",
+    "build_warehouse",
+    "catalogs",
+    "connectors",
+    "demo_access_rules",
+    "demo_timeline_service",
+]

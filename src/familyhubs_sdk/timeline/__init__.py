@@ -19,6 +19,7 @@ from familyhubs_sdk.timeline.policy import AccessRules as AccessRules
 from familyhubs_sdk.timeline.policy import RoleRule as RoleRule
 from familyhubs_sdk.timeline.render import render_access_denied as render_access_denied
 from familyhubs_sdk.timeline.render import render_contacts as render_contacts
+from familyhubs_sdk.timeline.render import render_contacts_page as render_contacts_page
 from familyhubs_sdk.timeline.render import render_family as render_family
 from familyhubs_sdk.timeline.render import render_reason_form as render_reason_form
 from familyhubs_sdk.timeline.render import render_search_form as render_search_form
@@ -30,6 +31,9 @@ from familyhubs_sdk.timeline.service import SearchQuery as SearchQuery
 from familyhubs_sdk.timeline.service import Timeline as Timeline
 from familyhubs_sdk.timeline.service import TimelineService as TimelineService
 from familyhubs_sdk.timeline.viewer import Viewer as Viewer
+from familyhubs_sdk.timeline.web import ScreenRequest as ScreenRequest
+from familyhubs_sdk.timeline.web import ScreenResponse as ScreenResponse
+from familyhubs_sdk.timeline.web import TimelineScreens as TimelineScreens
 
 __all__ = [
     "MASTER_ID",
@@ -47,8 +51,11 @@ __all__ = [
     "ProbabilisticLinker",
     "ResolvedSubject",
     "RoleRule",
+    "ScreenRequest",
+    "ScreenResponse",
     "SearchQuery",
     "Timeline",
+    "TimelineScreens",
     "TimelineService",
     "Viewer",
     "accept_proposals",
@@ -56,6 +63,7 @@ __all__ = [
     "link_people",
     "render_access_denied",
     "render_contacts",
+    "render_contacts_page",
     "render_family",
     "render_reason_form",
     "render_search_form",

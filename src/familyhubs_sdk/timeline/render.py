@@ -35,6 +35,7 @@ __all__ = [
     "DENIAL_MESSAGES",
     "render_access_denied",
     "render_contacts",
+    "render_contacts_page",
     "render_family",
     "render_reason_form",
     "render_search_form",
@@ -132,18 +133,24 @@ def _kind_items(page: TimelinePage) -> list[dict[str, Any]]:
     ]
 
 
+#: Links between the parts of one record: ``(href, text, is_current_page)``.
+RecordNav = Sequence[tuple[str, str, bool]]
+
+
 def render_timeline_page(
-    page: TimelinePage, *, action: str, renderer: Renderer | None = None
+    page: TimelinePage, *, action: str, nav: RecordNav = (), renderer: Renderer | None = None
 ) -> Markup:
     """The timeline screen: person, source notices, filters, timeline and who to contact.
 
     :param action: the URL the filter form submits to (by GET), usually the current page.
+    :param nav: links to the record's other screens, shown under the person's name.
     """
     cards = _cards(page.contacts)
     anchors = {card.id: anchor for anchor, card, _ in cards}
     return _renderer(renderer).render(
         "familyhubs/timeline/page.html",
         person=page.person,
+        nav=nav,
         sources=page.sources,
         filters=page.filters,
         kind_items=_kind_items(page),
@@ -164,13 +171,27 @@ def render_family(
     family: Sequence[FamilyMember],
     *,
     member_href: Callable[[FamilyMember], str] | None = None,
+    nav: RecordNav = (),
     renderer: Renderer | None = None,
 ) -> Markup:
     """The family view: the person header and their family members."""
     r = _renderer(renderer)
-    header = r.render("familyhubs/timeline/person_header.html", person=person)
+    header = r.render("familyhubs/timeline/person_header.html", person=person, nav=nav)
     table = r.render("familyhubs/timeline/family.html", family=family, member_href=member_href)
     return header + table
+
+
+def render_contacts_page(
+    person: PersonHeader,
+    contacts: Sequence[ContactCard],
+    *,
+    nav: RecordNav = (),
+    renderer: Renderer | None = None,
+) -> Markup:
+    """The "who to contact" screen: the person header and the contacts panel."""
+    r = _renderer(renderer)
+    header = r.render("familyhubs/timeline/person_header.html", person=person, nav=nav)
+    return header + render_contacts(contacts, renderer=r)
 
 
 def render_reason_form(

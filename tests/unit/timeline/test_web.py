@@ -1,0 +1,243 @@
+"""TimelineScreens: search → reason → timeline, contacts and family, framework-neutral."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from familyhubs_sdk.errors import ConfigurationError
+from familyhubs_sdk.integrations._common import (
+    ACCESS_SESSION_KEY,
+    MAX_REMEMBERED_REASONS,
+    keep_reason,
+    screen_request,
+)
+from familyhubs_sdk.store import create_engine, upgrade
+from familyhubs_sdk.store.schema import audit_events
+from familyhubs_sdk.synthetic import build_warehouse
+from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
+from familyhubs_sdk.timeline import AccessReason
+from familyhubs_sdk.timeline.web import (
+    ScreenRequest,
+    ScreenResponse,
+    TimelineScreens,
+    parse_filters,
+)
+from journeys import known_child
+
+SW, FS, HV = DEMO_VIEWERS
+BASE = "/find"
+
+
+class Portal:
+    def __init__(self, tmp: Path) -> None:
+        self.warehouse_url = f"sqlite:///{tmp / 'warehouse.db'}"
+        build_warehouse(create_engine(self.warehouse_url), children=80, seed=3)
+        self.store = create_engine(f"sqlite:///{tmp / 'store.db'}")
+        upgrade(self.store)
+        self.service = demo_timeline_service(
+            create_engine(self.warehouse_url), self.store, audit_key=b"a" * 32
+        )
+        self.screens = TimelineScreens(self.service)
+        self.child = known_child(self.warehouse_url)
+        found = self.service.resolver.resolve("nhs_number", self.child.nhs_number)
+        assert found is not None
+        self.subject = found.master_id
+
+    def handle(self, method: str, path: str, **kw: Any) -> ScreenResponse:
+        kw.setdefault("viewer", FS)
+        kw.setdefault("csrf_token", "tok")
+        return self.screens.handle(ScreenRequest(method, path=path, base_path=BASE, **kw))
+
+    def audit_count(self) -> int:
+        with self.store.connect() as conn:
+            return int(conn.scalar(sa.select(sa.func.count()).select_from(audit_events)) or 0)
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Portal:
+    return Portal(tmp_path_factory.mktemp("screens"))
+
+
+REASON = AccessReason(reason="early_help")
+
+
+def test_search_by_nhs_number_links_to_the_reason_question_and_is_audited(portal: Portal) -> None:
+    before = portal.audit_count()
+    answer = portal.handle(
+        "POST", "", form={"by": ["nhs_number"], "nhs_number": [portal.child.nhs_number]}
+    )
+    assert answer.status == 200
+    assert f'href="{BASE}/record/{portal.subject}/reason"' in answer.html
+    assert portal.audit_count() == before + 1
+
+
+def test_search_by_name_and_date_of_birth_tolerates_case(portal: Portal) -> None:
+    person = next(p for p in portal.service._people if p.nhs_number == portal.child.nhs_number)
+    assert person.birth_date is not None
+    form = {
+        "by": ["name"],
+        "family_name": [(person.family_name or "").upper()],
+        "birth-day": [str(person.birth_date.day)],
+        "birth-month": [str(person.birth_date.month)],
+        "birth-year": [str(person.birth_date.year)],
+    }
+    answer = portal.handle("POST", "", form=form)
+    assert answer.status == 200
+    assert f"/record/{portal.subject}/reason" in answer.html
+
+
+@pytest.mark.parametrize(
+    ("form", "href"),
+    [
+        ({}, "#by"),
+        ({"by": ["nhs_number"], "nhs_number": ["943 476 5918"]}, "#nhs-number"),
+        ({"by": ["upn"], "upn": ["A801200199003"]}, "#upn"),
+        (
+            {"by": ["name"], "birth-day": ["31"], "birth-month": ["2"], "birth-year": ["2020"]},
+            "#family-name",
+        ),
+        (
+            {"by": ["name"], "family_name": ["Example"], "birth-day": ["31"], "birth-month": ["2"]},
+            "#birth-day",
+        ),
+    ],
+)
+def test_invalid_searches_show_errors_and_search_nothing(
+    portal: Portal, form: dict[str, list[str]], href: str
+) -> None:
+    before = portal.audit_count()
+    answer = portal.handle("POST", "", form=form)
+    assert answer.status == 400
+    assert answer.title.startswith("Error: ")
+    assert f'href="{href}"' in answer.html
+    assert portal.audit_count() == before  # no search ran
+
+
+def test_the_record_is_never_shown_before_a_reason(portal: Portal) -> None:
+    before = portal.audit_count()
+    for part in ("", "/contacts", "/family"):
+        answer = portal.handle("GET", f"record/{portal.subject}{part}")
+        assert (answer.status, answer.location) == (303, f"{BASE}/record/{portal.subject}/reason")
+    assert portal.audit_count() == before
+
+
+def test_a_reason_is_remembered_then_each_screen_reads_once_with_one_audit_row(
+    portal: Portal,
+) -> None:
+    refused = portal.handle("POST", f"record/{portal.subject}/reason", form={"reason": ["made_up"]})
+    assert refused.status == 400
+    assert refused.remember is None
+    given = portal.handle(
+        "POST", f"record/{portal.subject}/reason", form={"reason": ["early_help"]}
+    )
+    assert given.location == f"{BASE}/record/{portal.subject}"
+    assert given.remember == (portal.subject, REASON)
+    reasons = {portal.subject: REASON}
+    for part, title in (("", "timeline"), ("/contacts", "who to contact"), ("/family", "family")):
+        before = portal.audit_count()
+        answer = portal.handle("GET", f"record/{portal.subject}{part}", reasons=reasons)
+        assert answer.status == 200
+        assert answer.title == f"{portal.child.name} – {title}"
+        assert portal.audit_count() == before + 1
+
+
+def test_filters_come_from_get_parameters(portal: Portal) -> None:
+    answer = portal.handle(
+        "GET", f"record/{portal.subject}", reasons={portal.subject: REASON},
+        query={"period": ["6m"], "significant": ["1"]},
+    )  # fmt: skip
+    assert 'value="6m" checked' in answer.html
+    assert 'name="significant" type="checkbox" value="1" checked' in answer.html
+
+
+def test_parse_filters_ignores_what_it_does_not_know() -> None:
+    filters = parse_filters(
+        {
+            "kind": ["health.ae_attendance", "<script>"],
+            "period": ["forever"],
+            "significant": ["yes"],
+        }
+    )
+    assert filters.kinds == frozenset({"health.ae_attendance"})
+    assert (filters.period, filters.significant_only) == ("all", False)
+    custom = parse_filters(
+        {"period": ["custom"], "from-day": ["1"], "from-month": ["2"], "from-year": ["2024"],
+         "to-day": ["99"], "to-month": ["1"], "to-year": ["2025"]}
+    )  # fmt: skip
+    assert (str(custom.date_from), custom.date_to) == ("2024-02-01", None)
+
+
+def test_no_relationship_is_denied_then_break_glass_is_allowed_and_flagged(portal: Portal) -> None:
+    denied = portal.handle(
+        "GET", f"record/{portal.subject}", viewer=HV,
+        reasons={portal.subject: AccessReason(reason="health_care")},
+    )  # fmt: skip
+    assert denied.status == 403
+    assert "not recorded as working with this child" in denied.html
+    assert f'href="{BASE}/record/{portal.subject}/reason"' in denied.html
+    ask = portal.handle("GET", f"record/{portal.subject}/reason", viewer=HV)
+    assert 'name="justification"' in ask.html  # health visitors may use emergency access
+    assert (
+        'name="justification"' not in portal.handle("GET", f"record/{portal.subject}/reason").html
+    )  # family support may not
+    given = portal.handle(
+        "POST", f"record/{portal.subject}/reason", viewer=HV,
+        form={"reason": ["health_care"], "justification": ["Child in A&E, parent unreachable"]},
+    )  # fmt: skip
+    assert given.remember is not None
+    shown = portal.handle(
+        "GET", f"record/{portal.subject}", viewer=HV, reasons=dict([given.remember])
+    )
+    assert shown.status == 200
+    with portal.store.connect() as conn:
+        last = (
+            conn.execute(sa.select(audit_events).order_by(audit_events.c.id.desc()).limit(1))
+            .mappings()
+            .one()
+        )
+    assert (last["break_glass"], last["justification"]) == (
+        True,
+        "Child in A&E, parent unreachable",
+    )
+
+
+def test_unknown_records_and_paths(portal: Portal) -> None:
+    unknown = portal.handle("GET", "record/not-a-subject", reasons={"not-a-subject": REASON})
+    assert unknown.status == 404
+    assert unknown.title == "You cannot see this record"
+    for path in ("record/../../etc", "record/x/y/z", "elsewhere", "record/a%20b"):
+        assert portal.handle("GET", path).status == 404, path
+    assert (
+        portal.handle("POST", f"record/{portal.subject}", reasons={portal.subject: REASON}).status
+        == 404
+    )
+    assert portal.handle("DELETE", "").status == 405
+
+
+def test_forms_refuse_to_render_without_the_hosts_csrf_token(portal: Portal) -> None:
+    with pytest.raises(ConfigurationError, match="CSRF"):
+        portal.handle("GET", "", csrf_token=None)
+    exempt = TimelineScreens(portal.service, csrf_exempt=True)
+    assert exempt.handle(ScreenRequest("GET", viewer=FS)).status == 200
+
+
+def test_the_session_keeps_the_newest_reasons_only() -> None:
+    session: dict[str, Any] = {}
+    for n in range(MAX_REMEMBERED_REASONS + 5):
+        keep_reason(session, ScreenResponse.redirect("/", remember=(f"s{n}", REASON)))
+    kept = session[ACCESS_SESSION_KEY]
+    assert len(kept) == MAX_REMEMBERED_REASONS
+    assert "s0" not in kept
+    assert f"s{MAX_REMEMBERED_REASONS + 4}" in kept
+    # A tampered or outdated entry is dropped: the viewer is simply asked again.
+    session[ACCESS_SESSION_KEY]["s9"] = {"reason": ""}
+    request = screen_request(
+        session, viewer=FS, method="GET", path="", base_path="", form={}, query={},
+        csrf_token="t",
+    )  # fmt: skip
+    assert "s9" not in request.reasons
+    assert request.reasons["s10"] == REASON

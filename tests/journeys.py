@@ -165,7 +165,17 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     confirmation = browser.get(f"{prefix}/confirmation")
     match = re.search(r"<strong>([A-Z0-9]{8})</strong>", confirmation.text)
     assert match, confirmation.text[:1000]
-    return match.group(1)
+    reference = match.group(1)
+
+    # The referrer can view and print exactly what was sent.
+    assert f'href="{prefix}/copy"' in confirmation.text
+    copy = browser.get(f"{prefix}/copy")
+    assert copy.status == 200
+    assert f"<title>Your request {reference}" in copy.text
+    for shown in ("Sam Patel", "At risk of losing their home", "Jo Example"):
+        assert shown in copy.text, shown
+    assert "Not enough money for food" not in copy.text  # off the final path
+    return reference
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from familyhubs_sdk.support import (
     RenderResponse,
     default_tree,
 )
+from familyhubs_sdk.testing import MemorySubmitter
 from familyhubs_sdk.timeline import AuditEvent
 from familyhubs_sdk.timeline.display import SearchResult, TimelinePage
 from familyhubs_sdk.timeline.render import (
@@ -343,13 +344,6 @@ def _title(title: str) -> str:
 # -- Request-for-support pages, by driving FormFlow ---------------------------------------------
 
 
-class _Recorder:
-    """A submitter that stores nothing and returns a fixed reference."""
-
-    def submit(self, **request: Any) -> str:
-        return "ACDE3467"
-
-
 #: The default tree's journey: each step and what is posted to it (journeys.py takes the same path).
 JOURNEY: tuple[tuple[str, Mapping[str, str | Sequence[str]]], ...] = (
     *FIRST_STEPS,
@@ -451,7 +445,7 @@ def _flow(tree_text: str | None = None) -> FormFlow:
     return FormFlow(
         load_tree(tree_text) if tree_text else default_tree(),
         InMemoryDraftStore(),
-        _Recorder(),
+        MemorySubmitter(reference="ACDE3467"),
         front_door_phone="0300 123 4567",
         today=lambda: TODAY,
     )
@@ -488,6 +482,7 @@ def _support_pages() -> list[FragmentPage]:
     pages["support/confirmation"] = _support(
         "confirmation", journey.page("confirmation"), error=False
     )
+    pages["support/copy-of-request"] = _support("copy", journey.page("copy"), error=False)
 
     exits = {
         "emergency": [("immediate_danger", "yes")],

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from familyhubs_sdk.rendering import is_safe_url
 from familyhubs_sdk.support import FlowRequest, FormFlow, InMemoryDraftStore, default_tree
 from familyhubs_sdk.support.web import CompleteResponse, RedirectResponse, RenderResponse
+from familyhubs_sdk.testing import MemorySubmitter
 from hostile import XSS_CORPUS, attribute_values, hostile_text, structure
 
 TREE = default_tree()
@@ -25,18 +26,9 @@ TODAY = date(2026, 6, 1)
 BASE = "/rs"
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def submit(self, **request: Any) -> str:
-        self.sent.append(request)
-        return "ACDE3467"
-
-
 def new_flow() -> tuple[FormFlow, InMemoryDraftStore, str]:
     drafts = InMemoryDraftStore()
-    flow = FormFlow(TREE, drafts, Recorder(), today=lambda: TODAY)
+    flow = FormFlow(TREE, drafts, MemorySubmitter(reference="ACDE3467"), today=lambda: TODAY)
     draft_id = flow.handle(FlowRequest("GET", "", base_path=BASE, csrf_token="t")).draft_id
     assert draft_id is not None
     return flow, drafts, draft_id

@@ -159,6 +159,7 @@ PUBLIC = {
         "ContractDataset",
         "InMemoryConnector",
         "IndexedConnectorContract",
+        "MemorySubmitter",
         "contract_dataset",
         "write_contract_tables",
     },

@@ -99,6 +99,9 @@ support_requests = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False, index=True),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
     sa.Column("legal_hold", sa.Boolean(), nullable=False, server_default=sa.false()),
+    # The draft it was sent from: unique, so a form posted twice makes one request.
+    sa.Column("draft_id", sa.String(36), nullable=True),
+    sa.Index(None, "draft_id", unique=True),
 )
 
 request_status_history = sa.Table(

@@ -125,10 +125,11 @@ class SQLDraftStore:
         return str(row.state.get("reference")) if isinstance(row.state, dict) else None
 
     def mark_submitted(self, draft_id: str, reference: str) -> None:
+        # StoreSubmitter has usually marked it already, in the request's own transaction.
         with self._engine.begin() as connection:
             # The answers now live in the request; the draft keeps only its reference.
             connection.execute(
                 drafts.update()
-                .where(drafts.c.id == draft_id)
+                .where(drafts.c.id == draft_id, drafts.c.submitted_at.is_(None))
                 .values(state={"reference": reference}, submitted_at=self._clock())
             )

@@ -27,7 +27,6 @@ from familyhubs_sdk.questiontree import (
     answer,
     back,
     migrate_state,
-    outcomes,
     progress,
     remove_repeat,
     start,
@@ -37,6 +36,7 @@ from familyhubs_sdk.questiontree import (
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.support.draft_store import DraftStore
 from familyhubs_sdk.support.pages import FIELD, component_for, field_values, progress_view
+from familyhubs_sdk.support.request import render_request_html, snapshot
 from familyhubs_sdk.support.submission import Submitter
 from familyhubs_sdk.support.web import (
     CompleteResponse,
@@ -129,6 +129,8 @@ class FormFlow:
             return self._start(request, base)
         if path == "confirmation":
             return self._confirmation(request)
+        if path == "copy":
+            return self._copy(request)
         state = self._load(request.draft_id)
         if state is None:
             return RedirectResponse(f"{base}/", draft_id=None)
@@ -342,15 +344,18 @@ class FormFlow:
         rows = summary(self.tree, state, today)
         if request.method == "POST":
             self._require_csrf(request)
-            reference = self.submitter.submit(
-                tree_id=self.tree.id,
-                tree_version=self.tree.version,
-                answers=rows,
-                outcomes=outcomes(self.tree, state, today),
-                referrer_id=self._referrer_id(request),
+            referrer_id = self._referrer_id(request)
+            sent = self.submitter.submit(
+                lambda *, id, reference, submitted_at: snapshot(
+                    self.tree, state, today=today, id=id, reference=reference,
+                    submitted_at=submitted_at, referrer_id=referrer_id,
+                ),
+                draft_id=request.draft_id,
+            )  # fmt: skip
+            self.drafts.mark_submitted(request.draft_id or "", sent.reference)
+            return CompleteResponse(
+                sent.reference, f"{base}/confirmation", draft_id=request.draft_id
             )
-            self.drafts.mark_submitted(request.draft_id or "", reference)
-            return CompleteResponse(reference, f"{base}/confirmation", draft_id=request.draft_id)
         sections: list[dict[str, Any]] = []
         for row in rows:
             section = self.tree.section_index.get(row.section or "")
@@ -419,9 +424,10 @@ class FormFlow:
         return self._page(html, exit_page.title, request, False)
 
     def _confirmation(self, request: FlowRequest) -> FlowResponse:
+        base = request.base_path.rstrip("/")
         reference = self.drafts.submitted(request.draft_id) if request.draft_id else None
         if reference is None:
-            return RedirectResponse(f"{request.base_path.rstrip('/')}/", draft_id=None)
+            return RedirectResponse(f"{base}/", draft_id=None)
         page = {
             "heading": "Request sent",
             "reference_html": Markup("Your reference number<br><strong>{}</strong>").format(
@@ -431,10 +437,30 @@ class FormFlow:
                 "The early help team will read your request and contact you within 5 working days.",
                 "Keep your reference number: quote it if you contact the team about this request.",
             ),
-            "copy_href": None,
+            "copy_href": f"{base}/copy",
         }
         html = self.renderer.render("familyhubs/support/confirmation.html", page=page)
-        return RenderResponse(html, title="Request sent", status=200, draft_id=None)
+        # The session keeps the (now read-only) draft so the copy link works; starting again
+        # makes a new draft.
+        return RenderResponse(html, title="Request sent", status=200, draft_id=request.draft_id)
+
+    def _copy(self, request: FlowRequest) -> FlowResponse:
+        """Exactly what was sent, to print or save: the referrer's record of their request."""
+        base = request.base_path.rstrip("/")
+        sent = self.submitter.sent(request.draft_id) if request.draft_id else None
+        if sent is None:
+            return RedirectResponse(f"{base}/", draft_id=None)
+        titles = {section.id: section.title for section in self.tree.sections}
+        html = render_request_html(sent, section_titles=titles, renderer=self.renderer)
+        html += Markup(
+            '<p class="govuk-body">To keep a copy, print this page or save it as a PDF '
+            "from your browser's print option.</p>"
+            '<p class="govuk-body"><a class="govuk-link" href="{}">Back to your reference '
+            "number</a></p>"
+        ).format(f"{base}/confirmation")
+        return RenderResponse(
+            html, title=f"Your request {sent.reference}", status=200, draft_id=request.draft_id
+        )
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from familyhubs_sdk.testing.dataset import ContractDataset as ContractDataset
 from familyhubs_sdk.testing.dataset import contract_dataset as contract_dataset
 from familyhubs_sdk.testing.memory import InMemoryConnector as InMemoryConnector
 from familyhubs_sdk.testing.sql import write_contract_tables as write_contract_tables
+from familyhubs_sdk.testing.submissions import MemorySubmitter as MemorySubmitter
 
 if TYPE_CHECKING:
     from familyhubs_sdk.testing.contract import ConnectorContract, IndexedConnectorContract
@@ -21,6 +22,7 @@ __all__ = [
     "ContractDataset",
     "InMemoryConnector",
     "IndexedConnectorContract",
+    "MemorySubmitter",
     "contract_dataset",
     "write_contract_tables",
 ]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -19,14 +18,11 @@ from familyhubs_sdk.support import (
     StoreSubmitter,
     default_tree,
 )
+from familyhubs_sdk.support.request import SupportRequest
 from familyhubs_sdk.support.web import RedirectResponse
+from familyhubs_sdk.testing import MemorySubmitter
 
 TODAY = date(2026, 6, 1)
-
-
-class Recorder:
-    def submit(self, **request: Any) -> str:
-        return "ACDE3467"
 
 
 def test_a_sent_draft_cannot_be_loaded_again() -> None:
@@ -45,7 +41,12 @@ def test_a_sent_draft_cannot_be_loaded_again() -> None:
 
 
 def test_going_back_after_sending_starts_again() -> None:
-    flow = FormFlow(default_tree(), InMemoryDraftStore(), Recorder(), csrf_exempt=True)
+    flow = FormFlow(
+        default_tree(),
+        InMemoryDraftStore(),
+        MemorySubmitter(reference="ACDE3467"),
+        csrf_exempt=True,
+    )
     draft_id = flow.handle(FlowRequest("GET", "", base_path="/rs")).draft_id
     flow.drafts.mark_submitted(draft_id or "", "ACDE3467")
     answer = flow.handle(FlowRequest("GET", "consent", base_path="/rs", draft_id=draft_id))
@@ -59,7 +60,9 @@ def test_a_draft_from_an_older_tree_version_is_migrated() -> None:
         update={"tree_version": "0.9", "answers": {"immediate_danger": "no", "retired": "x"}}
     )
     draft_id = drafts.create(old)
-    flow = FormFlow(tree, drafts, Recorder(), csrf_exempt=True, today=lambda: TODAY)
+    flow = FormFlow(
+        tree, drafts, MemorySubmitter(reference="ACDE3467"), csrf_exempt=True, today=lambda: TODAY
+    )
     answer = flow.handle(FlowRequest("GET", "", base_path="/rs", draft_id=draft_id))
     assert answer.location == "/rs/significant_harm"  # type: ignore[union-attr]
     migrated = drafts.load(draft_id)
@@ -69,7 +72,7 @@ def test_a_draft_from_an_older_tree_version_is_migrated() -> None:
 
 
 def test_forms_refuse_to_render_without_the_hosts_csrf_token() -> None:
-    flow = FormFlow(default_tree(), InMemoryDraftStore(), Recorder())
+    flow = FormFlow(default_tree(), InMemoryDraftStore(), MemorySubmitter(reference="ACDE3467"))
     draft_id = flow.handle(FlowRequest("GET", "", base_path="/rs")).draft_id
     with pytest.raises(ConfigurationError, match="CSRF"):
         flow.handle(FlowRequest("GET", "immediate_danger", base_path="/rs", draft_id=draft_id))
@@ -80,12 +83,12 @@ def test_store_submitter_draws_another_reference_when_one_is_taken() -> None:
     upgrade(engine)
     references = iter(["AAAAAAAA", "AAAAAAAA", "CCCCCCCC"])
     submitter = StoreSubmitter(engine, reference=lambda: next(references))
-    common = {
-        "tree_id": "t",
-        "tree_version": "1",
-        "answers": [],
-        "outcomes": [],
-        "referrer_id": "u",
-    }
-    assert submitter.submit(**common) == "AAAAAAAA"
-    assert submitter.submit(**common) == "CCCCCCCC"
+
+    def make(*, id: str, reference: str, submitted_at: datetime) -> SupportRequest:
+        return SupportRequest(
+            id=id, reference=reference, tree_id="t", tree_version="1",
+            submitted_at=submitted_at, referrer_id="u",
+        )  # fmt: skip
+
+    assert submitter.submit(make).reference == "AAAAAAAA"
+    assert submitter.submit(make).reference == "CCCCCCCC"

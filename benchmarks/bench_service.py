@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _db import DEFAULT_URL, ensure_database
 from _timing import p50_ms
 from bench_timeline import keys_for, raw_reader, sdk_reader
 
@@ -51,10 +52,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--children", type=int, default=8_000)
-    parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_bench")
+    parser.add_argument("--url", default=DEFAULT_URL)
     args = parser.parse_args()
 
-    engine = create_engine(args.url, pool_pre_ping=False)
+    engine = create_engine(ensure_database(args.url), pool_pre_ping=False)
     summary = build_warehouse(engine, children=args.children)
     upgrade(engine)  # the audit table lives beside the warehouse here
     sources = connectors(engine)

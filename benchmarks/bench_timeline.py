@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _db import DEFAULT_URL, ensure_database
 from _timing import p50_ms
 
 from familyhubs_sdk.connectors import SQLViewConnector
@@ -121,19 +121,10 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--large", type=int, default=5_000_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_bench"
-    )
+    parser.add_argument("--url", default=DEFAULT_URL)
     args = parser.parse_args()
 
-    admin = create_engine(args.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    name = args.url.rsplit("/", 1)[1]
-    with admin.connect() as conn:
-        if not conn.execute(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        ).first():
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
+    ensure_database(args.url)
 
     small = measure(args.url, args.small, args.seed)
     large = measure(args.url, args.large, args.seed)

@@ -456,6 +456,7 @@ def _support_pages() -> list[FragmentPage]:
     kind_of_step = {step: kind for kind, (step, _) in _QUESTION_PAGES.items()}
     journey = _Journey(_flow())
     journey.request("GET", "")
+    pages["support/task-list/new"] = _support("tasks", journey.page("tasks"), error=False)
     for step, form in JOURNEY:
         kind = kind_of_step.get(step)
         if kind is not None:
@@ -475,6 +476,7 @@ def _support_pages() -> list[FragmentPage]:
             )
             journey.answer(step, {"remove": "2"})
         journey.answer(step, form)
+    pages["support/task-list/ready-to-send"] = _support("tasks", journey.page("tasks"), error=False)
     pages["support/check-answers"] = _support("check", journey.page("check"), error=False)
     change = journey.page("needs?change=1")
     pages["support/question/change-answer"] = _support("change", change, error=False)

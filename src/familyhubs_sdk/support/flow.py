@@ -38,6 +38,7 @@ from familyhubs_sdk.support.draft_store import DraftStore
 from familyhubs_sdk.support.pages import FIELD, component_for, field_values, progress_view
 from familyhubs_sdk.support.request import render_request_html, snapshot
 from familyhubs_sdk.support.submission import Submitter
+from familyhubs_sdk.support.tasks import tasks
 from familyhubs_sdk.support.web import (
     CompleteResponse,
     FlowRequest,
@@ -136,6 +137,8 @@ class FormFlow:
             return RedirectResponse(f"{base}/", draft_id=None)
         if path == "check":
             return self._check(request, base, state)
+        if path == "tasks":
+            return self._tasks(request, base, state)
         if path.startswith("exit/"):
             return self._exit(request, base, state, path.removeprefix("exit/"))
         address = path_to_address(path)
@@ -397,6 +400,22 @@ class FormFlow:
             "csrf_token": request.csrf_token or "",
         }
         html = self.renderer.render("familyhubs/support/check_answers.html", page=page)
+        return self._page(html, str(page["heading"]), request, False)
+
+    def _tasks(self, request: FlowRequest, base: str, state: JourneyState) -> FlowResponse:
+        """The optional task list: every section with its status, linking to where to go."""
+        page = {
+            "heading": "Request support for a family",
+            "tasks": [
+                {
+                    "title": task.title,
+                    "status": task.status,
+                    "href": f"{base}/{address_to_path(task.address)}" if task.address else None,
+                }
+                for task in tasks(self.tree, state, self._today())
+            ],
+        }
+        html = self.renderer.render("familyhubs/support/task_list.html", page=page)
         return self._page(html, str(page["heading"]), request, False)
 
     def _exit(

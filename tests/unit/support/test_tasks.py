@@ -1,0 +1,49 @@
+"""The task list view: each section's status follows the journey's path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from familyhubs_sdk.questiontree import answer, start
+from familyhubs_sdk.support import FlowRequest, FormFlow, InMemoryDraftStore, default_tree
+from familyhubs_sdk.support.tasks import tasks
+from familyhubs_sdk.support.web import RenderResponse
+from familyhubs_sdk.testing import MemorySubmitter
+
+TODAY = date(2026, 6, 1)
+TREE = default_tree()
+
+
+def _statuses(state: object) -> list[tuple[str, str, str | None]]:
+    return [(t.title, t.status, t.address) for t in tasks(TREE, state, TODAY)]  # type: ignore[arg-type]
+
+
+def test_a_new_journey_starts_at_the_first_section_and_the_rest_wait() -> None:
+    listed = _statuses(start(TREE))
+    assert listed[0] == ("Before you start", "not_started", "immediate_danger")
+    assert all(status == "cannot_start" and address is None for _, status, address in listed[1:])
+    assert listed[-1][0] == "Check your answers and send"
+    assert len(listed) == len(TREE.sections) + 1
+
+
+def test_answering_moves_a_section_to_in_progress_then_completed() -> None:
+    state = start(TREE)
+    state = answer(TREE, state, "immediate_danger", "no", TODAY).state
+    assert _statuses(state)[0][1] == "in_progress"
+    state = answer(TREE, state, "significant_harm", "no", TODAY).state
+    state = answer(TREE, state, "consent", "yes", TODAY).state
+    listed = _statuses(state)
+    assert listed[0] == ("Before you start", "completed", "immediate_danger")
+    assert listed[1] == ("About you", "not_started", "referrer_name")
+    assert listed[2][1] == "cannot_start"
+
+
+def test_the_flow_serves_the_task_list_with_links_only_where_a_person_can_go() -> None:
+    flow = FormFlow(TREE, InMemoryDraftStore(), MemorySubmitter(), csrf_exempt=True,
+                    today=lambda: TODAY)  # fmt: skip
+    draft = flow.handle(FlowRequest("GET", "", base_path="/rs")).draft_id
+    page = flow.handle(FlowRequest("GET", "tasks", base_path="/rs", draft_id=draft))
+    assert isinstance(page, RenderResponse)
+    assert page.html.count('class="govuk-link govuk-task-list__link"') == 1
+    assert 'href="/rs/immediate_danger"' in page.html
+    assert page.html.count("Cannot start yet") == len(TREE.sections)

@@ -15,17 +15,29 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import jinja2
+import sqlalchemy as sa
 from markupsafe import Markup
 
 from familyhubs_sdk.questiontree import load_tree
 from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
     FlowRequest,
     FormFlow,
     InMemoryDraftStore,
     RedirectResponse,
     RenderResponse,
+    ResumeTokens,
+    SQLDraftStore,
     default_tree,
+)
+from familyhubs_sdk.support.inbox import RequestInbox
+from familyhubs_sdk.support.inbox_render import render_inbox_list, render_request_detail
+from familyhubs_sdk.support.lifecycle import RequestRecord, RequestStatus
+from familyhubs_sdk.support.status_form import (
+    read_status_form,
+    render_status_form,
+    status_form_title,
 )
 from familyhubs_sdk.testing import MemorySubmitter
 from familyhubs_sdk.timeline import AuditEvent
@@ -41,6 +53,7 @@ from familyhubs_sdk.timeline.render import (
     render_timeline_page,
     render_viewed_by,
 )
+from inbox_samples import SECTION_TITLES, Clock, reference, sample_request, store_request
 from journeys import FIRST_STEPS, LAST_STEPS
 from timeline_samples import sample_page
 
@@ -451,6 +464,33 @@ def _flow(tree_text: str | None = None) -> FormFlow:
     )
 
 
+def _save_pages() -> dict[str, FragmentPage]:
+    """Save and come back later: the save button, the link shown once, and using the link."""
+    engine = create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    upgrade(engine)
+    flow = FormFlow(
+        default_tree(),
+        SQLDraftStore(engine),
+        MemorySubmitter(reference="ACDE3467"),
+        today=lambda: TODAY,
+        resume=ResumeTokens(engine),
+    )
+    journey = _Journey(flow)
+    journey.request("GET", "")
+    pages = {
+        "support/question/with-save-button": _support(
+            "save", journey.page("immediate_danger"), error=False
+        )
+    }
+    saved = journey.page("immediate_danger", {"answer": "no", "save": "1"})
+    pages["support/saved"] = _support("saved", saved, error=False)
+    token = saved.html.split("/resume/")[1].split('"')[0]
+    pages["support/resume"] = _support("resume", journey.page(f"resume/{token}"), error=False)
+    refused = journey.page("resume/fhr1_not-a-real-token", {})
+    pages["support/resume-invalid"] = _support("resume", refused, error=True)
+    return pages
+
+
 def _support_pages() -> list[FragmentPage]:
     pages: dict[str, FragmentPage] = {}
     kind_of_step = {step: kind for kind, (step, _) in _QUESTION_PAGES.items()}
@@ -506,6 +546,8 @@ def _support_pages() -> list[FragmentPage]:
         pages[f"support/exit/{exit_id}"] = _support(
             exit_id, leaving.page(f"exit/{exit_id}"), error=False
         )
+
+    pages.update(_save_pages())
 
     number = _Journey(_flow(_NUMBER_TREE))
     number.request("GET", "")
@@ -738,6 +780,70 @@ def _timeline_pages() -> list[FragmentPage]:
     return [FragmentPage(page_id, title, render()) for page_id, title, render in pages]
 
 
+# -- The receiving team's inbox ---------------------------------------------------------------
+
+
+def _inbox_pages() -> list[FragmentPage]:
+    """The inbox over a store of sample requests: the list (rows and pages, filtered, empty), a
+    request (new; declined with its history) and the status form (normal, error, final)."""
+    engine = create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    upgrade(engine)
+    inbox = RequestInbox(engine, clock=Clock())
+    empty = inbox.list()
+    for number in range(7):
+        store_request(engine, sample_request(number, outcomes=number % 2 == 0))
+    inbox.open(reference(1), by="worker-1")
+    inbox.change_status(reference(1), RequestStatus.DECLINED, by="worker-2", note="Out of area.")
+    inbox.open(reference(2), by="worker-1")
+
+    def record(number: int) -> RequestRecord:
+        found = inbox.get(reference(number))
+        assert found is not None
+        return found
+
+    def detail(number: int) -> Markup:
+        return render_request_detail(
+            record(number),
+            section_titles=SECTION_TITLES,
+            status_href=f"/inbox/{reference(number)}/status",
+            evidence_href=lambda e: f"/inbox/{reference(number)}/evidence/{e.id}",
+            renderer=RENDERER,
+        )
+
+    def listing(status: RequestStatus | None = None, **page: int) -> Markup:
+        return render_inbox_list(
+            inbox.list(status, **page) if page or status else empty,
+            action="/inbox",
+            request_href=lambda row: f"/inbox/{row.reference}",
+            renderer=RENDERER,
+        )
+
+    opened, declined = record(2), record(1)
+    refused = read_status_form(opened, {"status": ["declined"], "expected": ["opened"]})
+
+    def form(shown: RequestRecord, **options: Any) -> Markup:
+        return render_status_form(
+            shown, action="/inbox/status", csrf_token="tok", renderer=RENDERER, **options
+        )
+
+    pages = [
+        ("support/inbox/list", "Requests for support", listing(limit=3, offset=3)),
+        ("support/inbox/list-empty", "Requests for support", listing()),
+        ("support/inbox/list-filtered", "New requests for support", listing(RequestStatus.NEW)),
+        ("support/inbox/detail-new", f"Request {reference(0)}", detail(0)),
+        ("support/inbox/detail-declined", f"Request {reference(1)}", detail(1)),
+        ("support/inbox/status-form/normal", status_form_title(opened), form(opened)),
+        (
+            "support/inbox/status-form/error",
+            "Error: " + status_form_title(opened),
+            form(opened, choice=refused),
+        ),
+        ("support/inbox/status-form/final", status_form_title(declined), form(declined)),
+    ]
+    return [FragmentPage(page_id, title, html) for page_id, title, html in pages]
+
+
 PAGES: dict[str, FragmentPage] = {
-    page.id: page for page in (*_component_pages(), *_support_pages(), *_timeline_pages())
+    page.id: page
+    for page in (*_component_pages(), *_support_pages(), *_timeline_pages(), *_inbox_pages())
 }

@@ -129,7 +129,9 @@ def test_views_synthetic_check_and_ddl(tmp_path: Path, capsys: pytest.CaptureFix
     assert "INCLUDE (" in out
 
 
-def test_views_check_reports_missing_columns_and_indexes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_views_check_reports_missing_columns_and_indexes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sqlalchemy as sa
 
     url = f"sqlite:///{tmp_path / 'w.db'}"
@@ -144,7 +146,10 @@ def test_views_check_reports_missing_columns_and_indexes(tmp_path: Path, capsys:
     )
     assert main(["views", "check", str(views), "--url", url]) == 1
     assert "problem: ev: table 'events' has no column 'team'" in capsys.readouterr().out
-    views.write_text(views.read_text(encoding="utf-8").replace(",\n               service: team", ""), encoding="utf-8")
+    views.write_text(
+        views.read_text(encoding="utf-8").replace(",\n               service: team", ""),
+        encoding="utf-8",
+    )
     assert main(["views", "check", str(views), "--url", url]) == 1
     assert "ev: lookup NO INDEX" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"

@@ -20,7 +20,16 @@ from familyhubs_sdk.errors import FamilyHubsError
 __all__ = ["COMMAND_GROUPS", "main"]
 
 #: Modules of ``familyhubs_sdk.cli`` that add a command group.
-COMMAND_GROUPS: tuple[str, ...] = ("db", "tree", "views", "audit", "demo")
+COMMAND_GROUPS: tuple[str, ...] = (
+    "db",
+    "tree",
+    "views",
+    "audit",
+    "retention",
+    "analytics",
+    "outbox",
+    "demo",
+)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1

@@ -255,9 +255,14 @@ class OutboxWorker:
 
     def run_once(self) -> RunReport:
         """Claim due jobs and deliver each once. Never raises for a failed delivery."""
-        report = RunReport()
-        for job in self.claim():
-            report.claimed += 1
+        return self.work(self.claim())
+
+    def work(self, jobs: Sequence[ClaimedJob]) -> RunReport:
+        """Deliver jobs this worker claimed, recording each outcome. A job whose lease ran out
+        meanwhile (another worker reclaimed it) is counted in ``lost_leases`` and left as the
+        other worker leaves it."""
+        report = RunReport(claimed=len(jobs))
+        for job in jobs:
             result, took_ms = self._deliver(job)
             self._finish(job, result, took_ms, report)
         return report

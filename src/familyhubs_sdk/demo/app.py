@@ -148,9 +148,12 @@ class DemoApp:
             query=parse_qs(environ.get("QUERY_STRING", "")),
             draft_id=session.draft_id,
             csrf_token=session.csrf_token,
+            journey_key=session.journey_key,
+            client=environ.get("REMOTE_ADDR"),
         )
         answer = self.flow.handle(request)
         session.draft_id = answer.draft_id
+        session.journey_key = answer.journey_key
         if isinstance(answer, RenderResponse):
             html = self.renderer.render(
                 "familyhubs/demo/fragment.html",

@@ -20,6 +20,7 @@ class DemoSession:
 
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     draft_id: str | None = None
+    journey_key: str | None = None
 
 
 class SessionStore:

@@ -17,10 +17,12 @@ from familyhubs_sdk.timeline.web import ScreenRequest, ScreenResponse
 __all__ = [
     "ACCESS_SESSION_KEY",
     "DRAFT_SESSION_KEY",
+    "JOURNEY_SESSION_KEY",
     "Flow",
     "Layout",
     "Page",
     "default_layout",
+    "keep_draft",
     "keep_reason",
     "screen_request",
     "signed_out",
@@ -28,6 +30,8 @@ __all__ = [
 
 #: The session key adapters keep the current draft id under.
 DRAFT_SESSION_KEY = "familyhubs_draft_id"
+#: The session key adapters keep the journey's analytics key under (never beside the draft).
+JOURNEY_SESSION_KEY = "familyhubs_journey_key"
 #: The session key adapters keep the viewer's reasons for access under, by subject id.
 ACCESS_SESSION_KEY = "familyhubs_access_reasons"
 #: How many records' reasons a session keeps; the oldest is asked again after that.
@@ -81,6 +85,18 @@ def default_layout(
         return str(page)
 
     return layout
+
+
+def keep_draft(session: MutableMapping[str, Any], response: FlowResponse) -> None:
+    """Keep (or forget) the draft id and journey key a journey response names."""
+    for key, value in (
+        (DRAFT_SESSION_KEY, response.draft_id),
+        (JOURNEY_SESSION_KEY, response.journey_key),
+    ):
+        if value is None:
+            session.pop(key, None)
+        else:
+            session[key] = value
 
 
 def screen_request(

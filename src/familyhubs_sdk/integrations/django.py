@@ -27,9 +27,11 @@ from django.urls import URLPattern, path, re_path
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.integrations._common import (
     DRAFT_SESSION_KEY,
+    JOURNEY_SESSION_KEY,
     Flow,
     Layout,
     default_layout,
+    keep_draft,
     keep_reason,
     screen_request,
     signed_out,
@@ -73,13 +75,12 @@ def support_urls(flow: Flow, *, layout: Layout | None = None) -> list[URLPattern
             form={key: request.POST.getlist(key) for key in request.POST},
             query={key: request.GET.getlist(key) for key in request.GET},
             draft_id=request.session.get(DRAFT_SESSION_KEY),
+            journey_key=request.session.get(JOURNEY_SESSION_KEY),
             csrf_token=get_token(request),
+            client=request.META.get("REMOTE_ADDR"),
         )
         answer = flow.handle(flow_request)
-        if answer.draft_id is None:
-            request.session.pop(DRAFT_SESSION_KEY, None)
-        else:
-            request.session[DRAFT_SESSION_KEY] = answer.draft_id
+        keep_draft(request.session, answer)
         if isinstance(answer, RenderResponse):
             return HttpResponse(page(answer), status=answer.status, content_type="text/html")
         return _SeeOther(answer.location)

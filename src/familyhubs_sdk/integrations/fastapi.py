@@ -28,9 +28,11 @@ from starlette.responses import Response
 
 from familyhubs_sdk.integrations._common import (
     DRAFT_SESSION_KEY,
+    JOURNEY_SESSION_KEY,
     Flow,
     Layout,
     default_layout,
+    keep_draft,
     keep_reason,
     screen_request,
     signed_out,
@@ -72,13 +74,12 @@ def support_router(
             form=await _form(request),
             query={key: request.query_params.getlist(key) for key in request.query_params},
             draft_id=request.session.get(DRAFT_SESSION_KEY),
+            journey_key=request.session.get(JOURNEY_SESSION_KEY),
             csrf_token=csrf_token(request) if csrf_token else None,
+            client=request.client.host if request.client else None,
         )
         answer = await run_in_threadpool(flow.handle, flow_request)
-        if answer.draft_id is None:
-            request.session.pop(DRAFT_SESSION_KEY, None)
-        else:
-            request.session[DRAFT_SESSION_KEY] = answer.draft_id
+        keep_draft(request.session, answer)
         if isinstance(answer, RenderResponse):
             return HTMLResponse(page(answer), status_code=answer.status)
         return RedirectResponse(answer.location, status_code=303)

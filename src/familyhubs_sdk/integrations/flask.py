@@ -21,9 +21,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from familyhubs_sdk.integrations._common import (
     DRAFT_SESSION_KEY,
+    JOURNEY_SESSION_KEY,
     Flow,
     Layout,
     default_layout,
+    keep_draft,
     keep_reason,
     screen_request,
     signed_out,
@@ -72,13 +74,12 @@ class FamilyHubsSupport:
             form=request.form.to_dict(flat=False),
             query=request.args.to_dict(flat=False),
             draft_id=session.get(DRAFT_SESSION_KEY),
+            journey_key=session.get(JOURNEY_SESSION_KEY),
             csrf_token=self.csrf_token() if self.csrf_token else None,
+            client=request.remote_addr,
         )
         answer = self.flow.handle(flow_request)
-        if answer.draft_id is None:
-            session.pop(DRAFT_SESSION_KEY, None)
-        else:
-            session[DRAFT_SESSION_KEY] = answer.draft_id
+        keep_draft(session, answer)
         if isinstance(answer, RenderResponse):
             return Response(self.layout(answer), status=answer.status, mimetype="text/html")
         return redirect(answer.location, code=303)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from markupsafe import Markup
 
-from familyhubs_sdk.errors import ConfigurationError, StepNotOnPathError
+from familyhubs_sdk.errors import ConfigurationError, StepNotOnPathError, TokenError
 from familyhubs_sdk.questiontree import (
     FieldError,
     Group,
@@ -34,9 +36,11 @@ from familyhubs_sdk.questiontree import (
     walk,
 )
 from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.support.analytics import AnalyticsSink, EventName, new_journey_key
 from familyhubs_sdk.support.draft_store import DraftStore
 from familyhubs_sdk.support.pages import FIELD, component_for, field_values, progress_view
 from familyhubs_sdk.support.request import render_request_html, snapshot
+from familyhubs_sdk.support.resume import ResumeTokens
 from familyhubs_sdk.support.submission import Submitter
 from familyhubs_sdk.support.tasks import tasks
 from familyhubs_sdk.support.web import (
@@ -48,6 +52,9 @@ from familyhubs_sdk.support.web import (
 )
 
 __all__ = ["FormFlow", "address_to_path", "path_to_address"]
+
+#: The journey key of the request being handled (see :meth:`FormFlow.handle`).
+_JOURNEY: ContextVar[str] = ContextVar("familyhubs_journey_key")
 
 _GROUP_PATH = re.compile(r"^([a-z][a-z0-9_]*)/(?:(\d{1,3})/([a-z][a-z0-9_]*)|add)$")
 _ADDRESS = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+|\+)\](?:\.([a-z][a-z0-9_]*))?$")
@@ -91,6 +98,12 @@ class FormFlow:
         ``csrfmiddlewaretoken``).
     :param csrf_exempt: render forms without a CSRF token. Only for hosts that protect POSTs some
         other way; the default refuses.
+    :param resume: resume tokens for "Save and come back later" (drafts must then be kept in a
+        :class:`SQLDraftStore` on the same database). Without it, question pages have no save
+        button.
+    :param analytics: where form-use events go (no answers, no personal data). Each journey has
+        a random key of its own, kept beside the draft id in the host's session value and never
+        stored with the draft or the request.
     """
 
     def __init__(
@@ -105,6 +118,8 @@ class FormFlow:
         front_door_phone: str = "",
         referrer_id: Callable[[FlowRequest], str] = lambda request: "anonymous",
         today: Callable[[], date] = _today,
+        resume: ResumeTokens | None = None,
+        analytics: AnalyticsSink | None = None,
     ) -> None:
         self.tree = tree
         self.drafts = drafts
@@ -115,11 +130,30 @@ class FormFlow:
         self.front_door_phone = front_door_phone
         self._referrer_id = referrer_id
         self._today = today
+        self.resume = resume
+        self.analytics = analytics
 
     # -- entry point -------------------------------------------------------------------------
 
     def handle(self, request: FlowRequest) -> FlowResponse:
         """Answer one HTTP request of the journey."""
+        # The journey key ties one journey's analytics events together; it lives only in the
+        # host's session, never beside the draft or the request.
+        token = _JOURNEY.set(request.journey_key or new_journey_key())
+        try:
+            return replace(self._handle(request), journey_key=_JOURNEY.get())
+        finally:
+            _JOURNEY.reset(token)
+
+    def _event(
+        self, event: EventName, question: str | None = None, error_code: str | None = None
+    ) -> None:
+        if self.analytics is not None:
+            self.analytics.record(
+                self.tree, _JOURNEY.get(), event, question=question, error_code=error_code
+            )
+
+    def _handle(self, request: FlowRequest) -> FlowResponse:
         base = request.base_path.rstrip("/")
         path = request.path.strip("/")
         if request.method not in ("GET", "POST"):
@@ -132,6 +166,8 @@ class FormFlow:
             return self._confirmation(request)
         if path == "copy":
             return self._copy(request)
+        if path.startswith("resume/"):
+            return self._resume(request, base, path.removeprefix("resume/"))
         state = self._load(request.draft_id)
         if state is None:
             return RedirectResponse(f"{base}/", draft_id=None)
@@ -164,6 +200,8 @@ class FormFlow:
         if state is None:
             state = start(self.tree)
             draft_id = self.drafts.create(state)
+            _JOURNEY.set(new_journey_key())  # a new journey, even in an old session
+            self._event("started")
         return RedirectResponse(self._next_location(base, state, change=False), draft_id=draft_id)
 
     def _next_location(self, base: str, state: JourneyState, *, change: bool) -> str:
@@ -199,12 +237,24 @@ class FormFlow:
                 return RedirectResponse(
                     self._next_location(base, state, change=False), draft_id=request.draft_id
                 )
+            saving = self.resume is not None and "save" in request.form
             if result.error is not None:
+                if saving:  # keep what is already saved; this page's answer is not valid yet
+                    return self._saved(request, base)
+                self._event("validation_error", address, result.error.code)
                 return self._question_page(request, base, state, step, raw, result.error, change)
             self.drafts.save(request.draft_id or "", result.state)
+            self._event("question_answered", address)
+            if saving:
+                return self._saved(request, base)
             return RedirectResponse(
                 self._next_location(base, result.state, change=change), draft_id=request.draft_id
             )
+        if change:
+            self._event("change", address)
+        elif route.current is None or route.current.address != address:
+            self._event("back", address)
+        self._event("question_viewed", address)
         stored = state.answers.get(address)
         return self._question_page(request, base, state, step, stored, None, change)
 
@@ -232,6 +282,7 @@ class FormFlow:
             "action": action,
             "csrf_field": self.csrf_field,
             "csrf_token": request.csrf_token or "",
+            "can_save": self.resume is not None,
         }
 
     def _question_page(
@@ -283,14 +334,17 @@ class FormFlow:
             if choice in ("yes", "no"):
                 state = add_another(self.tree, state, group.id, choice == "yes", today)
                 self.drafts.save(request.draft_id or "", state)
+                self._event("question_answered", step.address)
                 return RedirectResponse(
                     self._next_location(base, state, change=change), draft_id=request.draft_id
                 )
             error: FieldError | None = FieldError(
                 "required", f"Select yes if you need to add another {group.item_label}"
             )
+            self._event("validation_error", step.address, "required")
         else:
             error = None
+            self._event("question_viewed", step.address)
         count = step.index or 0
         entries = []
         for index in range(count):
@@ -356,6 +410,7 @@ class FormFlow:
                 draft_id=request.draft_id,
             )  # fmt: skip
             self.drafts.mark_submitted(request.draft_id or "", sent.reference)
+            self._event("submitted")
             return CompleteResponse(
                 sent.reference, f"{base}/confirmation", draft_id=request.draft_id
             )
@@ -439,6 +494,7 @@ class FormFlow:
             "phone": phone,
             "phone_href": re.sub(r"[^\d+]", "", phone),
         }
+        self._event("exit_page", exit_id)
         html = self.renderer.render("familyhubs/support/exit.html", page=page)
         return self._page(html, exit_page.title, request, False)
 
@@ -462,6 +518,52 @@ class FormFlow:
         # The session keeps the (now read-only) draft so the copy link works; starting again
         # makes a new draft.
         return RenderResponse(html, title="Request sent", status=200, draft_id=request.draft_id)
+
+    def _saved(self, request: FlowRequest, base: str) -> FlowResponse:
+        """A new resume link, shown once. The draft stays in the session too, so the person can
+        simply carry on in this browser."""
+        if self.resume is None:  # pragma: no cover - callers check
+            raise ConfigurationError("saving needs FormFlow(resume=ResumeTokens(...))")
+        token = self.resume.issue(request.draft_id or "")
+        self._event("saved")
+        page = {
+            "link": f"{base}/resume/{token}",
+            "expires": self._today() + self.resume.lifetime,
+        }
+        html = self.renderer.render("familyhubs/support/saved.html", page=page)
+        return RenderResponse(
+            html, title="Your answers have been saved", status=200, draft_id=request.draft_id
+        )
+
+    def _resume(self, request: FlowRequest, base: str, token: str) -> FlowResponse:
+        """GET asks, POST uses the link: a mail scanner that fetches links cannot use it up."""
+        if self.resume is None:
+            return self._message(request, "Page not found", "Check the web address.", 404)
+        self._require_csrf(request)
+        page = {
+            "action": f"{base}/resume/{token}",
+            "csrf_field": self.csrf_field,
+            "csrf_token": request.csrf_token or "",
+            "invalid": False,
+            "start_href": f"{base}/",
+        }
+        if request.method == "POST":
+            try:
+                # Hosts that do not say who is asking share one allowance: fail closed.
+                client = request.client or "unidentified-client"
+                draft_id = self.resume.redeem(token, client_key=client)
+            except TokenError:
+                page["invalid"] = True
+            else:
+                self._event("resumed")
+                return RedirectResponse(f"{base}/", draft_id=draft_id)
+        html = self.renderer.render("familyhubs/support/resume.html", page=page)
+        if page["invalid"]:
+            title = "This link cannot be used"
+            return RenderResponse(html, title=title, status=400, draft_id=request.draft_id)
+        return RenderResponse(
+            html, title="Continue your request", status=200, draft_id=request.draft_id
+        )
 
     def _copy(self, request: FlowRequest) -> FlowResponse:
         """Exactly what was sent, to print or save: the referrer's record of their request."""

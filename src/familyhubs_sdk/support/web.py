@@ -10,7 +10,8 @@ calls :meth:`FormFlow.handle`, and turns the answer back into its response:
   ``location`` (the confirmation page). ``reference`` is the request's reference number.
 
 Every response says which draft the host should keep in its session (``draft_id``; ``None`` means
-forget it). The draft id is a random opaque value, never personal data, and never goes in a URL.
+forget it) and the journey's analytics key (``journey_key``, kept beside it and passed back in the
+next request). Both are random opaque values, never personal data, and never go in a URL.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class FlowRequest:
     :param csrf_token: the host's CSRF token for this session, written into every form. The host
         checks it on POST. ``None`` refuses to render a form unless the flow was built with
         ``csrf_exempt=True``.
+    :param client: who is asking, for rate limits on resume links (e.g. the client's IP
+        address). Used only in memory, never stored or logged.
+    :param journey_key: the analytics key of this journey, from the host's session.
     """
 
     method: str
@@ -54,6 +58,8 @@ class FlowRequest:
     query: Mapping[str, Sequence[str]] = field(default_factory=dict)
     draft_id: str | None = None
     csrf_token: str | None = None
+    client: str | None = None
+    journey_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,7 @@ class RenderResponse:
     title: str
     status: int = 200
     draft_id: str | None = None
+    journey_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,7 @@ class RedirectResponse:
 
     location: str
     draft_id: str | None = None
+    journey_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,7 @@ class CompleteResponse:
     reference: str
     location: str
     draft_id: str | None = None
+    journey_key: str | None = None
 
 
 FlowResponse: TypeAlias = RenderResponse | RedirectResponse | CompleteResponse

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from familyhubs_sdk.testing.capture import CapturingChannel as CapturingChannel
 from familyhubs_sdk.testing.dataset import ContractDataset as ContractDataset
 from familyhubs_sdk.testing.dataset import contract_dataset as contract_dataset
 from familyhubs_sdk.testing.memory import InMemoryConnector as InMemoryConnector
+from familyhubs_sdk.testing.receivers import ReceivedRequest as ReceivedRequest
+from familyhubs_sdk.testing.receivers import SMTPReceiver as SMTPReceiver
+from familyhubs_sdk.testing.receivers import WebhookReceiver as WebhookReceiver
 from familyhubs_sdk.testing.sql import write_contract_tables as write_contract_tables
 from familyhubs_sdk.testing.submissions import MemorySubmitter as MemorySubmitter
 
@@ -18,11 +22,15 @@ if TYPE_CHECKING:
     from familyhubs_sdk.testing.contract import ConnectorContract, IndexedConnectorContract
 
 __all__ = [
+    "CapturingChannel",
     "ConnectorContract",
     "ContractDataset",
     "InMemoryConnector",
     "IndexedConnectorContract",
     "MemorySubmitter",
+    "ReceivedRequest",
+    "SMTPReceiver",
+    "WebhookReceiver",
     "contract_dataset",
     "write_contract_tables",
 ]

@@ -1,0 +1,225 @@
+"""Delivery under chaos: many requests, several worker processes, failing receivers, a worker
+killed with SIGKILL mid-delivery — and nothing lost, nothing applied twice.
+
+    python benchmarks/chaos_delivery.py [--json] [--requests 1000] [--workers 3]
+        [--failure-rate 0.3] [--url postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_chaos]
+
+Every request goes to two real local receivers: a signed webhook endpoint (answering 500/503,
+answering too late, or dropping the connection for ``--failure-rate`` of requests) and an SMTP
+server (aiosmtpd answering 451 or 554 as often). Worker processes share the PostgreSQL outbox;
+one is killed with SIGKILL while it is inside a delivery and a new one takes its place.
+
+Keys: ``submitted`` requests and their ``jobs``; ``delivered`` and ``dead_lettered`` jobs; ``lost``
+(jobs neither delivered nor dead-lettered, or marked delivered with no effect at the receiver —
+must be 0); ``duplicate_effects`` (extra effects of one job at a receiver, which de-duplicates by
+idempotency key — must be 0: a retry that changed its key would show here); ``alerts`` (dead-letter
+hook calls — must equal ``dead_lettered``); ``redeliveries`` (repeats the receivers dropped: the
+at-least-once part); ``killed`` workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _db import ensure_database
+
+from familyhubs_sdk.delivery import DeliveryChannel, DeliveryResult, OutboundMessage
+from familyhubs_sdk.delivery.outbox import DeadLetter, OutboxWorker, RetryPolicy, outbox_status
+from familyhubs_sdk.delivery.smtp import SMTPChannel
+from familyhubs_sdk.delivery.webhook import WebhookChannel, generate_webhook_secret
+from familyhubs_sdk.store import create_engine, upgrade
+from familyhubs_sdk.store.schema import outbox_jobs, support_requests
+from familyhubs_sdk.support.composer import RequestComposer
+from familyhubs_sdk.support.request import RequestAnswer, SupportRequest
+from familyhubs_sdk.support.submission import StoreSubmitter
+from familyhubs_sdk.testing.receivers import SMTPReceiver, WebhookReceiver
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_chaos"
+LEASE = timedelta(seconds=3)
+
+
+class _Watched(DeliveryChannel):
+    """Wraps a channel and raises ``busy`` while a delivery is under way (to kill a worker then)."""
+
+    def __init__(self, inner: DeliveryChannel, busy: Any) -> None:
+        self.name = inner.name
+        self._inner = inner
+        self._busy = busy
+
+    def deliver(self, message: OutboundMessage) -> DeliveryResult:
+        self._busy.set()
+        try:
+            return self._inner.deliver(message)
+        finally:
+            self._busy.clear()
+
+
+def _work(url: str, config: dict[str, Any], alerts: str, busy: Any, stop: Any) -> None:
+    """One worker process: deliver until told to stop."""
+    engine = create_engine(url, pool_size=2)
+    channels = [
+        _Watched(
+            WebhookChannel(config["webhook_url"], config["secret"], allow_http=True,
+                           connect_timeout_s=1.0, read_timeout_s=1.0),
+            busy,
+        ),
+        _Watched(
+            SMTPChannel(host="127.0.0.1", port=config["smtp_port"], starttls=False,
+                        from_addr="requests@familyhubs.example",
+                        to_addrs="front-door@la.example", timeout_s=1.0),
+            busy,
+        ),
+    ]  # fmt: skip
+
+    def alert(dead: DeadLetter) -> None:
+        with open(alerts, "a", encoding="utf-8") as out:
+            out.write(dead.job_id + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+
+    worker = OutboxWorker(
+        engine,
+        channels,
+        RequestComposer(engine),
+        retry=RetryPolicy(base_s=0.05, cap_s=0.5, max_age=timedelta(minutes=10)),
+        lease=LEASE,
+        batch_size=4,
+        on_dead_letter=alert,
+    )
+    while not stop.is_set():
+        if worker.run_once().claimed == 0:
+            time.sleep(0.05)
+
+
+def _fresh_store(url: str) -> sa.Engine:
+    engine = create_engine(ensure_database(url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    upgrade(engine)
+    return engine
+
+
+def _request(*, id: str, reference: str, submitted_at: Any) -> SupportRequest:
+    return SupportRequest(
+        id=id, reference=reference, tree_id="request_for_support", tree_version="1",
+        submitted_at=submitted_at, referrer_id="chaos",
+        answers=(RequestAnswer(question_id="needs", address="needs", label="Needs",
+                               value="Secure housing", raw=["housing"]),),
+    )  # fmt: skip
+
+
+def run(url: str, requests: int, workers: int, failure_rate: float, seed: int) -> dict[str, Any]:
+    engine = _fresh_store(url)
+    secret = generate_webhook_secret()
+    context = multiprocessing.get_context("spawn")
+    started = time.perf_counter()
+    with (
+        WebhookReceiver(secret, failure_rate=failure_rate, delay_s=1.5, seed=seed) as hook,
+        SMTPReceiver(transient_rate=failure_rate * 0.8, permanent_rate=failure_rate * 0.1,
+                     delay_rate=failure_rate * 0.1, delay_s=1.5, seed=seed) as smtp,
+        tempfile.TemporaryDirectory() as folder,
+    ):  # fmt: skip
+        submitter = StoreSubmitter(engine, channels=("webhook", "email"))
+        references = [submitter.submit(_request).reference for _ in range(requests)]
+        config = {"webhook_url": hook.url, "secret": secret, "smtp_port": smtp.port}
+        alerts = str(Path(folder) / "alerts.txt")
+        stop = context.Event()
+
+        def spawn() -> tuple[Any, Any]:
+            busy = context.Event()
+            process = context.Process(target=_work, args=(url, config, alerts, busy, stop))
+            process.start()
+            return process, busy
+
+        pool = [spawn() for _ in range(workers)]
+        # Kill one worker while it is inside a delivery; a new one takes its place.
+        victim, busy = pool[0]
+        killed = 0
+        if busy.wait(timeout=60):
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.join()
+            killed = 1
+            pool[0] = spawn()
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            counts = outbox_status(engine).counts
+            if counts["pending"] == 0 and counts["in_flight"] == 0:
+                break
+            time.sleep(0.5)
+        stop.set()
+        for process, _ in pool:
+            process.join(timeout=30)
+        with engine.connect() as conn:
+            jobs = conn.execute(
+                sa.select(outbox_jobs.c.id, outbox_jobs.c.channel, outbox_jobs.c.status,
+                          outbox_jobs.c.idempotency_key, support_requests.c.reference)
+                .join(support_requests, support_requests.c.id == outbox_jobs.c.request_id)
+            ).all()  # fmt: skip
+        alert_lines = Path(alerts).read_text().split() if Path(alerts).exists() else []
+        effects = {"webhook": hook.effects, "email": smtp.effects}
+        redeliveries = hook.duplicates + smtp.duplicates
+    keys_by_channel = {
+        "webhook": set(effects["webhook"]),
+        "email": {key.strip("<>").split("@")[0] for key in effects["email"]},
+    }
+    delivered = [job for job in jobs if job.status == "delivered"]
+    dead = [job for job in jobs if job.status == "dead"]
+    unfinished = [job for job in jobs if job.status not in ("delivered", "dead")]
+    without_effect = [
+        job for job in delivered if job.idempotency_key not in keys_by_channel[job.channel]
+    ]
+    # Effects per (request, channel): more than one means a job's retries were not recognised.
+    per_job: dict[tuple[str, str], int] = {}
+    for payload in effects["webhook"].values():
+        reference = str(payload.get("reference", ""))
+        per_job[(reference, "webhook")] = per_job.get((reference, "webhook"), 0) + 1
+    for message in effects["email"].values():
+        reference = str(message["Subject"]).rsplit(" ", 1)[-1]
+        per_job[(reference, "email")] = per_job.get((reference, "email"), 0) + 1
+    return {
+        "submitted": len(references),
+        "jobs": len(jobs),
+        "workers": workers,
+        "failure_rate": failure_rate,
+        "delivered": len(delivered),
+        "dead_lettered": len(dead),
+        "lost": len(unfinished) + len(without_effect),
+        "duplicate_effects": sum(count - 1 for count in per_job.values() if count > 1),
+        "alerts": len(set(alert_lines)),
+        "redeliveries": redeliveries,
+        "killed": killed,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--failure-rate", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--url", default=DEFAULT_URL)
+    args = parser.parse_args(argv)
+    result = run(args.url, args.requests, args.workers, args.failure_rate, args.seed)
+    print(json.dumps(result) if args.json else "\n".join(f"{k:18} {v}" for k, v in result.items()))
+    ok = result["lost"] == 0 and result["duplicate_effects"] == 0
+    return 0 if ok and result["alerts"] == result["dead_lettered"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

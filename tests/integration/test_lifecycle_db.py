@@ -1,0 +1,101 @@
+"""Status changes on every dialect: the optimistic guard holds against real concurrent writers.
+
+PostgreSQL (READ COMMITTED) makes the second ``UPDATE`` wait for the first to commit and then
+re-check its ``WHERE``; MariaDB's InnoDB (REPEATABLE READ) reads the latest committed row for an
+``UPDATE``; SQLite serialises writers. Each must leave exactly one winner and one history row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from familyhubs_sdk.errors import StatusChangeError
+from familyhubs_sdk.store import create_engine, upgrade
+from familyhubs_sdk.support.inbox import RequestInbox
+from familyhubs_sdk.support.lifecycle import NOTE_MAX_LENGTH, RequestRecord, RequestStatus
+from inbox_samples import (
+    RACES,
+    Clock,
+    assert_one_winner,
+    at_once,
+    race,
+    reference,
+    sample_request,
+    store_request,
+)
+
+S = RequestStatus
+
+
+@pytest.fixture
+def engines(database_url: URL) -> Iterator[tuple[sa.Engine, sa.Engine]]:
+    """Two engines on one migrated database: two web servers of the same service."""
+    first, second = create_engine(database_url), create_engine(database_url)
+    upgrade(first)
+    yield first, second
+    first.dispose()
+    second.dispose()
+
+
+def test_two_team_members_changing_one_request_at_once_cannot_both_win(
+    engines: tuple[sa.Engine, sa.Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = engines
+    for number in range(len(RACES)):
+        store_request(first, sample_request(number), status="opened")
+    for number, moves in enumerate(RACES):
+        inboxes = [RequestInbox(first, clock=Clock()), RequestInbox(second, clock=Clock())]
+        results = race(inboxes, moves, monkeypatch, number=number)
+        assert_one_winner(first, results, number=number)
+
+
+def test_six_at_once_still_leave_one_winner(
+    engines: tuple[sa.Engine, sa.Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = engines
+    store_request(first, sample_request(), status="opened")
+    moves = [(S.ACCEPTED, None), (S.DECLINED, "Out of area"), (S.WITHDRAWN, None)] * 2
+    inboxes = [RequestInbox(engine) for engine in (first, second) * 3]
+    assert_one_winner(first, race(inboxes, moves, monkeypatch))
+
+
+def test_opening_at_once_opens_once(
+    engines: tuple[sa.Engine, sa.Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = engines
+    store_request(first, sample_request())
+    seen = at_once(
+        [partial(RequestInbox(e).open, reference(0), by=f"w{i}") for i, e in enumerate(engines)],
+        monkeypatch,
+    )
+    assert [r.status if isinstance(r, RequestRecord) else r for r in seen] == [S.OPENED] * 2
+    record = RequestInbox(second).get(reference(0))
+    assert record is not None
+    assert [change.to_status for change in record.history] == [S.NEW, S.OPENED]
+
+
+def test_a_change_round_trips_with_its_note_and_times(
+    engines: tuple[sa.Engine, sa.Engine],
+) -> None:
+    first, _ = engines
+    store_request(first, sample_request())
+    clock = Clock()
+    inbox = RequestInbox(first, clock=clock)
+    inbox.open(reference(0), by="worker-1")
+    note = "Réponse – " + "é" * (NOTE_MAX_LENGTH - 11) + "🙂"
+    record = inbox.change_status(reference(0), S.DECLINED, by="worker-2", note=note)
+
+    assert record.status is S.DECLINED
+    assert record.updated_at == clock.now
+    assert record.history[-1].note == note
+    assert len(note) == NOTE_MAX_LENGTH
+    page = inbox.list(S.DECLINED)
+    assert [row.reference for row in page.rows] == [reference(0)]
+    assert page.counts[S.DECLINED] == 1
+    with pytest.raises(StatusChangeError, match="from declined to opened"):
+        inbox.change_status(reference(0), S.OPENED, by="worker-3")

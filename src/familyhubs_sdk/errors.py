@@ -8,7 +8,8 @@ or ``except ValueError`` keep working in host code::
     ├── ConfigurationError (ValueError)         configuration_invalid
     ├── StoreError (RuntimeError)               store_error
     │   ├── StoreUnavailableError               store_unavailable
-    │   └── MigrationError                      migration_failed
+    │   ├── MigrationError                      migration_failed
+    │   └── RequestNotFoundError (LookupError)  request_not_found
     ├── RenderingError                          rendering_error
     │   ├── TemplateNotFoundError (LookupError) template_not_found
     │   └── UnsafeURLError (ValueError)         unsafe_url
@@ -46,6 +47,7 @@ __all__ = [
     "IdentifierError",
     "MigrationError",
     "RenderingError",
+    "RequestNotFoundError",
     "SourceTimeoutError",
     "StatusChangeError",
     "StepNotOnPathError",
@@ -107,6 +109,12 @@ class MigrationError(StoreError):
     """The schema could not be brought to the version this SDK needs."""
 
     code = "migration_failed"
+
+
+class RequestNotFoundError(StoreError, LookupError):
+    """No request for support has that reference (or id)."""
+
+    code = "request_not_found"
 
 
 class RenderingError(FamilyHubsError):

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from familyhubs_sdk.cli import main
 from familyhubs_sdk.delivery.outbox import JobStatus
-from familyhubs_sdk.errors import ConfigurationError, StoreError
+from familyhubs_sdk.errors import ConfigurationError, RequestNotFoundError, StoreError
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.store.retention import (
     _DELIVERED,
@@ -145,7 +145,7 @@ def test_legal_hold_can_be_placed_and_released(engine: sa.Engine, rows: Rows) ->
     assert release_legal_hold(engine, reference) is False
     assert run(engine, REQUESTS_ONLY, rows).removed["fh_support_requests"] == 1
 
-    with pytest.raises(StoreError, match="no support request has the reference"):
+    with pytest.raises(RequestNotFoundError, match="no support request has the reference"):
         place_legal_hold(engine, reference)
 
 
@@ -640,7 +640,7 @@ def test_cli_errors_are_one_line_with_a_code(
     assert main(["retention", "hold", "ZZZZZZZZ", "--url", url]) == 2
     err = capsys.readouterr().err
     assert err == (
-        "familyhubs: error: no support request has the reference 'ZZZZZZZZ' [store_error]\n"
+        "familyhubs: error: no support request has the reference 'ZZZZZZZZ' [request_not_found]\n"
     )
 
     bad = tmp_path / "bad.yaml"

@@ -6,6 +6,17 @@ from familyhubs_sdk.delivery.message import DeliveryChannel as DeliveryChannel
 from familyhubs_sdk.delivery.message import DeliveryOutcome as DeliveryOutcome
 from familyhubs_sdk.delivery.message import DeliveryResult as DeliveryResult
 from familyhubs_sdk.delivery.message import OutboundMessage as OutboundMessage
+from familyhubs_sdk.delivery.outbox import ClaimedJob as ClaimedJob
+from familyhubs_sdk.delivery.outbox import DeadJob as DeadJob
+from familyhubs_sdk.delivery.outbox import DeadLetter as DeadLetter
+from familyhubs_sdk.delivery.outbox import JobStatus as JobStatus
+from familyhubs_sdk.delivery.outbox import OutboxStatus as OutboxStatus
+from familyhubs_sdk.delivery.outbox import OutboxWorker as OutboxWorker
+from familyhubs_sdk.delivery.outbox import RetryPolicy as RetryPolicy
+from familyhubs_sdk.delivery.outbox import RunReport as RunReport
+from familyhubs_sdk.delivery.outbox import enqueue as enqueue
+from familyhubs_sdk.delivery.outbox import outbox_status as outbox_status
+from familyhubs_sdk.delivery.outbox import retry_dead as retry_dead
 from familyhubs_sdk.delivery.smtp import SMTPChannel as SMTPChannel
 from familyhubs_sdk.delivery.table import DatabaseTableChannel as DatabaseTableChannel
 from familyhubs_sdk.delivery.table import la_inbox_table as la_inbox_table
@@ -16,16 +27,27 @@ from familyhubs_sdk.delivery.webhook import verify_signature as verify_signature
 
 __all__ = [
     "Attachment",
+    "ClaimedJob",
     "DatabaseTableChannel",
+    "DeadJob",
+    "DeadLetter",
     "DeliveryChannel",
     "DeliveryOutcome",
     "DeliveryResult",
     "FileDropChannel",
+    "JobStatus",
     "OutboundMessage",
+    "OutboxStatus",
+    "OutboxWorker",
+    "RetryPolicy",
+    "RunReport",
     "SMTPChannel",
     "WebhookChannel",
+    "enqueue",
     "generate_webhook_secret",
     "la_inbox_table",
+    "outbox_status",
+    "retry_dead",
     "sign_webhook",
     "verify_signature",
 ]

@@ -37,7 +37,8 @@ _SUSPECT = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u206
 
 def is_safe_url(url: str) -> bool:
     """Whether ``url`` is relative or uses an allowed scheme, read as a browser reads it."""
-    if not isinstance(url, str):
+    if not isinstance(url, str) or "\x00" in url:
+        # A NUL, even at an edge, becomes U+FFFD in the parsed page: never a URL we checked.
         return False
     candidate = url.strip(_EDGE).translate(_IGNORED)
     if _SUSPECT.search(candidate):

@@ -42,7 +42,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt, ValidationError
 from sqlalchemy.engine import Connection, Engine
 
-from familyhubs_sdk.errors import ConfigurationError, StoreError
+from familyhubs_sdk.errors import ConfigurationError, RequestNotFoundError, StoreError
 from familyhubs_sdk.store.schema import (
     analytics_events,
     delivery_attempts,
@@ -587,7 +587,7 @@ def _set_legal_hold(engine: Engine, reference: str, *, held: bool) -> bool:
             .where(support_requests.c.reference == reference)
         )
     if not found:
-        raise StoreError(f"no support request has the reference {reference!r}")
+        raise RequestNotFoundError(f"no support request has the reference {reference!r}")
     return False
 
 

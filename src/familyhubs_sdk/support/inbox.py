@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from familyhubs_sdk.errors import StatusChangeError, StoreError
+from familyhubs_sdk.errors import RequestNotFoundError, StatusChangeError, StoreError
 from familyhubs_sdk.store.schema import request_status_history, support_requests
 from familyhubs_sdk.support.lifecycle import (
     RequestRecord,
@@ -221,7 +221,7 @@ class RequestInbox:
                 sa.select(t.c.id, t.c.status).where(t.c.reference == reference)
             ).first()
             if found is None:
-                raise StatusChangeError("no request has that reference")
+                raise RequestNotFoundError("no request has that reference")
             current = RequestStatus(found.status)
             if expected is not None and current is not RequestStatus(expected):
                 raise _changed(RequestStatus(expected), current)

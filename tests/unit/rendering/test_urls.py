@@ -59,6 +59,12 @@ def test_refused(url: str) -> None:
     assert caught.value.code == "unsafe_url"
 
 
+@pytest.mark.parametrize("url", ["\x00/start", "/start\x00", "\x08\x00\x08x", "/a\x00b"])
+def test_a_nul_anywhere_is_refused(url: str) -> None:
+    # The HTML parser turns NUL into U+FFFD: the page would hold a URL nobody checked.
+    assert safe_url(url) == "#"
+
+
 def test_non_strings_are_refused() -> None:
     assert safe_url(None) == "#"
     assert safe_url(42) == "#"

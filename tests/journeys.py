@@ -28,6 +28,13 @@ class Browser:
     get: Callable[[str], Response]
     post: Callable[[str, Form], Response]
     csrf_field: str = "csrf_token"
+    #: ``upload(path, form, files)`` posts a multipart form with ``[(name, bytes)]`` as the
+    #: ``evidence`` field; ``None`` when the portal has no evidence page.
+    upload: Callable[[str, Form, list[tuple[str, bytes]]], Response] | None = None
+
+
+#: A small, well-formed PDF: what a letter uploaded as evidence looks like to the checks.
+LETTER_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 #: The default tree's first steps, from triage to the first child, and what is posted to each.
@@ -92,6 +99,29 @@ def _answer(browser: Browser, prefix: str, step: str, form: dict[str, object]) -
     return response.location
 
 
+def _add_evidence(browser: Browser, prefix: str) -> None:
+    """Upload a letter, see a disguised file refused, then continue to check your answers."""
+    assert browser.upload is not None
+    page = browser.get(f"{prefix}/evidence")
+    assert page.status == 200
+    assert 'enctype="multipart/form-data"' in page.text
+    token = {browser.csrf_field: _token(page.text, browser.csrf_field)}
+    added = browser.upload(
+        f"{prefix}/evidence", {**token, "upload": "1"}, [("letter.pdf", LETTER_PDF)]
+    )
+    assert (added.status, added.location) == (303, f"{prefix}/evidence"), added.text[:500]
+    refused = browser.upload(
+        f"{prefix}/evidence",
+        {**token, "upload": "1"},
+        [("report.pdf", b"<html><script>x</script>")],
+    )
+    assert refused.status == 400
+    assert "<title>Error: Upload supporting evidence" in refused.text
+    assert "letter.pdf" in refused.text  # the first file stays
+    go_on = browser.post(f"{prefix}/evidence", {**token, "continue": "1"})
+    assert (go_on.status, go_on.location) == (303, f"{prefix}/check")
+
+
 def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     """Start, answer, go back, change, add and remove a child, check, send. Returns the reference."""
     start = browser.get(f"{prefix}/")
@@ -138,7 +168,11 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
 
     for step, form in LAST_STEPS:
         location = _answer(browser, prefix, step, form)
-    assert location == f"{prefix}/check"
+    if browser.upload is not None:
+        assert location == f"{prefix}/evidence"
+        _add_evidence(browser, prefix)
+    else:
+        assert location == f"{prefix}/check"
 
     check = browser.get(f"{prefix}/check")
     assert check.status == 200
@@ -151,6 +185,9 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     ):
         assert shown in check.text, shown
     assert "Baby Example" not in check.text  # removed
+    if browser.upload is not None:
+        assert "letter.pdf (1 KB)" in check.text
+        assert f'href="{prefix}/evidence?change=1"' in check.text
 
     # Change an answer from check your answers: the money questions fall off the path.
     assert _answer(browser, prefix, "needs?change=1", {"answer": ["housing"]}) == f"{prefix}/check"
@@ -174,6 +211,8 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     assert f"<title>Your request {reference}" in copy.text
     for shown in ("Sam Patel", "At risk of losing their home", "Jo Example"):
         assert shown in copy.text, shown
+    if browser.upload is not None:
+        assert "letter.pdf" in copy.text  # the evidence list travels with the request
     assert "Not enough money for food" not in copy.text  # off the final path
     return reference
 

@@ -16,7 +16,13 @@ from django.utils.html import format_html, format_html_join
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.django import DJANGO_CSRF_FIELD, support_urls, timeline_urls
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.support import build_flow
+from familyhubs_sdk.support import (
+    EvidenceUploads,
+    FilesystemEvidenceStorage,
+    NoScanner,
+    SQLEvidenceIndex,
+    build_flow,
+)
 from familyhubs_sdk.synthetic import build_warehouse
 from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
 from familyhubs_sdk.timeline import Viewer
@@ -29,7 +35,12 @@ sdk_settings = load_settings(
 )
 engine = create_engine(sdk_settings.database_url_value())
 upgrade(engine)  # a real portal runs `familyhubs db upgrade` when it deploys
-flow = build_flow(sdk_settings, engine=engine, csrf_field=DJANGO_CSRF_FIELD)
+evidence = EvidenceUploads(
+    FilesystemEvidenceStorage(Path(sdk_settings.data_dir) / "evidence"),  # outside served folders
+    SQLEvidenceIndex(engine),
+    scanner=NoScanner(),  # a deliberate choice: pass ClamAVScanner(...) to scan uploads
+)
+flow = build_flow(sdk_settings, engine=engine, csrf_field=DJANGO_CSRF_FIELD, evidence=evidence)
 
 # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
 warehouse = create_engine(f"sqlite:///{Path(sdk_settings.data_dir) / 'warehouse.db'}")

@@ -16,7 +16,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.fastapi import support_router, timeline_router
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.support import build_flow
+from familyhubs_sdk.support import (
+    EvidenceUploads,
+    FilesystemEvidenceStorage,
+    NoScanner,
+    SQLEvidenceIndex,
+    build_flow,
+)
 from familyhubs_sdk.synthetic import build_warehouse
 from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
 from familyhubs_sdk.timeline import Viewer
@@ -76,7 +82,12 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
         request.session["user"] = user
         return RedirectResponse("/find-a-child/", status_code=303)
 
-    flow = build_flow(settings, engine=engine)
+    evidence = EvidenceUploads(
+        FilesystemEvidenceStorage(settings.data_dir / "evidence"),  # outside any served folder
+        SQLEvidenceIndex(engine),
+        scanner=NoScanner(),  # a deliberate choice: pass ClamAVScanner(...) to scan uploads
+    )
+    flow = build_flow(settings, engine=engine, evidence=evidence)
     app.include_router(
         support_router(flow, csrf_token=csrf_token),
         prefix="/request-support",

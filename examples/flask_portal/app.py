@@ -19,7 +19,13 @@ from werkzeug.wrappers import Response
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.flask import FamilyHubsSupport, FamilyHubsTimeline
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.support import build_flow
+from familyhubs_sdk.support import (
+    EvidenceUploads,
+    FilesystemEvidenceStorage,
+    NoScanner,
+    SQLEvidenceIndex,
+    build_flow,
+)
 from familyhubs_sdk.synthetic import build_warehouse
 from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
 from familyhubs_sdk.timeline import Viewer
@@ -41,6 +47,7 @@ def current_viewer() -> Viewer | None:
 def create_app(data_dir: Path | None = None) -> Flask:
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)
+    app.config["MAX_CONTENT_LENGTH"] = 30 * 1024 * 1024  # evidence uploads: refuse bigger bodies
     settings = load_settings(
         **({"data_dir": data_dir} if data_dir else {}),
         # Set FAMILYHUBS_SECRET_KEY in production: audit references are keyed with it.
@@ -76,7 +83,13 @@ def create_app(data_dir: Path | None = None) -> Flask:
 
     engine = create_engine(settings.database_url_value())
     upgrade(engine)  # a real portal runs `familyhubs db upgrade` when it deploys
-    FamilyHubsSupport(build_flow(settings, engine=engine), app, csrf_token=csrf_token)
+    evidence = EvidenceUploads(
+        FilesystemEvidenceStorage(settings.data_dir / "evidence"),  # outside any served folder
+        SQLEvidenceIndex(engine),
+        scanner=NoScanner(),  # a deliberate choice: pass ClamAVScanner(...) to scan uploads
+    )
+    flow = build_flow(settings, engine=engine, evidence=evidence)
+    FamilyHubsSupport(flow, app, csrf_token=csrf_token)
 
     # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
     warehouse = create_engine(f"sqlite:///{settings.data_dir / 'warehouse.db'}")

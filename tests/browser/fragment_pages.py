@@ -22,14 +22,23 @@ from familyhubs_sdk.questiontree import load_tree
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
+    EvidenceUploads,
     FlowRequest,
     FormFlow,
     InMemoryDraftStore,
+    InMemoryEvidenceIndex,
+    InMemoryEvidenceStorage,
+    NoScanner,
     RedirectResponse,
     RenderResponse,
     ResumeTokens,
     SQLDraftStore,
+    UploadedFile,
+    build_report,
     default_tree,
+    render_insights,
+    render_report,
+    request_insights,
 )
 from familyhubs_sdk.support.inbox import RequestInbox
 from familyhubs_sdk.support.inbox_render import render_inbox_list, render_request_detail
@@ -54,7 +63,7 @@ from familyhubs_sdk.timeline.render import (
     render_viewed_by,
 )
 from inbox_samples import SECTION_TITLES, Clock, reference, sample_request, store_request
-from journeys import FIRST_STEPS, LAST_STEPS
+from journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
 from timeline_samples import sample_page
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
@@ -441,6 +450,21 @@ class _Journey:
     ) -> RenderResponse:
         response = self.request("POST" if form is not None else "GET", path, form)
         assert isinstance(response, RenderResponse), (path, response)
+        return response
+
+    def upload(self, path: str, filename: str, data: bytes) -> RenderResponse | RedirectResponse:
+        response = self.flow.handle(
+            FlowRequest(
+                method="POST",
+                path=path,
+                base_path=SUPPORT_PREFIX,
+                form={"upload": ["1"]},
+                files={"evidence": [UploadedFile(filename, data)]},
+                draft_id=self.draft_id,
+                csrf_token="a11y-csrf-token",
+            )
+        )
+        assert isinstance(response, RenderResponse | RedirectResponse)
         return response
 
     def answer(self, path: str, form: Mapping[str, str | Sequence[str]]) -> str:
@@ -843,7 +867,64 @@ def _inbox_pages() -> list[FragmentPage]:
     return [FragmentPage(page_id, title, html) for page_id, title, html in pages]
 
 
+def _evidence_pages() -> list[FragmentPage]:
+    """The evidence page: empty, with a file, and refusing a disguised file."""
+    flow = FormFlow(
+        default_tree(),
+        InMemoryDraftStore(),
+        MemorySubmitter(reference="ACDE3467"),
+        today=lambda: TODAY,
+        evidence=EvidenceUploads(
+            InMemoryEvidenceStorage(), InMemoryEvidenceIndex(), scanner=NoScanner()
+        ),
+    )
+    journey = _Journey(flow)
+    journey.request("GET", "")
+    for step, form in JOURNEY:
+        journey.answer(step, form)
+    pages = [FragmentPage("support/evidence/empty", *_titled(journey.page("evidence")))]
+    journey.upload("evidence", "letter.pdf", LETTER_PDF)
+    pages.append(FragmentPage("support/evidence/one-file", *_titled(journey.page("evidence"))))
+    refused = journey.upload("evidence", "report.pdf", b"<html><script>x</script>")
+    assert isinstance(refused, RenderResponse)
+    assert refused.status == 400
+    pages.append(FragmentPage("support/evidence/error", *_titled(refused)))
+    pages.append(
+        FragmentPage("support/check-answers/with-evidence", *_titled(journey.page("check")))
+    )
+    return pages
+
+
+def _titled(response: RenderResponse) -> tuple[str, Markup]:
+    return response.title, response.html
+
+
+def _analytics_pages() -> list[FragmentPage]:
+    """The form-use report (with its SVG funnel) and the planning insights."""
+    from analytics_samples import NOW, TREE, five_journeys
+
+    report = build_report(five_journeys(), TREE, now=NOW)
+    engine = create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    upgrade(engine)
+    for number in range(12):
+        store_request(engine, sample_request(number))
+    insights = request_insights(engine, tree=default_tree(), suppress_below=3)
+    return [
+        FragmentPage("support/analytics-report", "How the form is used",
+                     render_report(report, renderer=RENDERER)),
+        FragmentPage("support/request-insights", "What requests are telling us",
+                     render_insights(insights, renderer=RENDERER)),
+    ]  # fmt: skip
+
+
 PAGES: dict[str, FragmentPage] = {
     page.id: page
-    for page in (*_component_pages(), *_support_pages(), *_timeline_pages(), *_inbox_pages())
+    for page in (
+        *_component_pages(),
+        *_support_pages(),
+        *_evidence_pages(),
+        *_analytics_pages(),
+        *_timeline_pages(),
+        *_inbox_pages(),
+    )
 }

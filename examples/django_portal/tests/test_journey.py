@@ -42,7 +42,14 @@ def portal(tmp_path: Path) -> Iterator[tuple[Any, Browser]]:
             r = client.post(path, data=form)
             return Response(r.status_code, r.get("Location"), r.content.decode())
 
-        yield client, Browser(get, post, csrf_field="csrfmiddlewaretoken")
+        def upload(path: str, form: object, files: list[tuple[str, bytes]]) -> Response:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            data = {**form, "evidence": [SimpleUploadedFile(n, b) for n, b in files]}  # type: ignore[dict-item]
+            r = client.post(path, data=data)
+            return Response(r.status_code, r.get("Location"), r.content.decode())
+
+        yield client, Browser(get, post, csrf_field="csrfmiddlewaretoken", upload=upload)
 
 
 def test_full_journey(tmp_path: Path) -> None:

@@ -22,7 +22,12 @@ def _browser(client: Any) -> Browser:
         r = client.post(path, data=form, follow_redirects=False)
         return Response(r.status_code, r.headers.get("location"), r.text)
 
-    return Browser(get, post)
+    def upload(path: str, form: object, files: list[tuple[str, bytes]]) -> Response:
+        parts = [("evidence", (name, body, "application/octet-stream")) for name, body in files]
+        r = client.post(path, data=form, files=parts, follow_redirects=False)
+        return Response(r.status_code, r.headers.get("location"), r.text)
+
+    return Browser(get, post, upload=upload)
 
 
 def test_full_journey(tmp_path: Path) -> None:

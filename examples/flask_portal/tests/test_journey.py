@@ -3,6 +3,7 @@ support, and find a child → reason → timeline → who to contact → family.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,12 @@ def _browser(client: object) -> Browser:
         r = client.post(path, data=form)  # type: ignore[attr-defined]
         return Response(r.status_code, r.headers.get("Location"), r.get_data(as_text=True))
 
-    return Browser(get, post)
+    def upload(path: str, form: object, files: list[tuple[str, bytes]]) -> Response:
+        data = {**form, "evidence": [(io.BytesIO(body), name) for name, body in files]}  # type: ignore[dict-item]
+        r = client.post(path, data=data, content_type="multipart/form-data")  # type: ignore[attr-defined]
+        return Response(r.status_code, r.headers.get("Location"), r.get_data(as_text=True))
+
+    return Browser(get, post, upload=upload)
 
 
 def test_full_journey(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from familyhubs_sdk.integrations._common import (
     screen_request,
     signed_out,
 )
-from familyhubs_sdk.support.web import FlowRequest, RenderResponse
+from familyhubs_sdk.support.web import FlowRequest, RenderResponse, UploadedFile
 from familyhubs_sdk.timeline.viewer import Viewer
 from familyhubs_sdk.timeline.web import TimelineScreens
 
@@ -78,6 +78,10 @@ def support_urls(flow: Flow, *, layout: Layout | None = None) -> list[URLPattern
             journey_key=request.session.get(JOURNEY_SESSION_KEY),
             csrf_token=get_token(request),
             client=request.META.get("REMOTE_ADDR"),
+            files={
+                name: [UploadedFile(f.name or "", f.read()) for f in request.FILES.getlist(name)]
+                for name in request.FILES
+            },
         )
         answer = flow.handle(flow_request)
         keep_draft(request.session, answer)

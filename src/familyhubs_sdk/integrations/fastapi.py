@@ -24,6 +24,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.responses import Response
 
 from familyhubs_sdk.integrations._common import (
@@ -37,7 +38,7 @@ from familyhubs_sdk.integrations._common import (
     screen_request,
     signed_out,
 )
-from familyhubs_sdk.support.web import FlowRequest, RenderResponse
+from familyhubs_sdk.support.web import FlowRequest, RenderResponse, UploadedFile
 from familyhubs_sdk.timeline.viewer import Viewer
 from familyhubs_sdk.timeline.web import TimelineScreens
 
@@ -48,7 +49,24 @@ async def _form(request: Request) -> dict[str, list[str]]:
     if request.method != "POST":
         return {}
     posted = await request.form()
-    return {key: [str(v) for v in posted.getlist(key)] for key in posted.keys()}  # noqa: SIM118
+    return {
+        key: [v for v in posted.getlist(key) if isinstance(v, str)]
+        for key in posted.keys()  # noqa: SIM118
+    }
+
+
+async def _files(request: Request) -> dict[str, list[UploadedFile]]:
+    if request.method != "POST":
+        return {}
+    posted = await request.form()
+    files: dict[str, list[UploadedFile]] = {}
+    for key in posted.keys():  # noqa: SIM118
+        for value in posted.getlist(key):
+            if isinstance(value, StarletteUpload):
+                data = await value.read()
+                await value.close()  # the spooled temporary file, at once
+                files.setdefault(key, []).append(UploadedFile(value.filename or "", data))
+    return files
 
 
 def _base_path(request: Request, step: str) -> str:
@@ -77,6 +95,7 @@ def support_router(
             journey_key=request.session.get(JOURNEY_SESSION_KEY),
             csrf_token=csrf_token(request) if csrf_token else None,
             client=request.client.host if request.client else None,
+            files=await _files(request),
         )
         answer = await run_in_threadpool(flow.handle, flow_request)
         keep_draft(request.session, answer)

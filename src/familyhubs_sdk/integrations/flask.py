@@ -30,7 +30,7 @@ from familyhubs_sdk.integrations._common import (
     screen_request,
     signed_out,
 )
-from familyhubs_sdk.support.web import FlowRequest, RenderResponse
+from familyhubs_sdk.support.web import FlowRequest, RenderResponse, UploadedFile
 from familyhubs_sdk.timeline.viewer import Viewer
 from familyhubs_sdk.timeline.web import TimelineScreens
 
@@ -77,6 +77,12 @@ class FamilyHubsSupport:
             journey_key=session.get(JOURNEY_SESSION_KEY),
             csrf_token=self.csrf_token() if self.csrf_token else None,
             client=request.remote_addr,
+            files={
+                name: [
+                    UploadedFile(f.filename or "", f.read()) for f in request.files.getlist(name)
+                ]
+                for name in request.files
+            },
         )
         answer = self.flow.handle(flow_request)
         keep_draft(session, answer)

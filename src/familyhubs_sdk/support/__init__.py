@@ -45,6 +45,7 @@ from familyhubs_sdk.support.evidence_uploads import EvidenceIndex as EvidenceInd
 from familyhubs_sdk.support.evidence_uploads import EvidenceRecord as EvidenceRecord
 from familyhubs_sdk.support.evidence_uploads import EvidenceUploads as EvidenceUploads
 from familyhubs_sdk.support.evidence_uploads import InMemoryEvidenceIndex as InMemoryEvidenceIndex
+from familyhubs_sdk.support.evidence_uploads import SQLEvidenceIndex as SQLEvidenceIndex
 from familyhubs_sdk.support.flow import FormFlow as FormFlow
 from familyhubs_sdk.support.inbox import InboxPage as InboxPage
 from familyhubs_sdk.support.inbox import InboxRow as InboxRow
@@ -83,6 +84,7 @@ from familyhubs_sdk.support.web import CompleteResponse as CompleteResponse
 from familyhubs_sdk.support.web import FlowRequest as FlowRequest
 from familyhubs_sdk.support.web import RedirectResponse as RedirectResponse
 from familyhubs_sdk.support.web import RenderResponse as RenderResponse
+from familyhubs_sdk.support.web import UploadedFile as UploadedFile
 
 __all__ = [
     "AnalyticsEvent",
@@ -124,6 +126,7 @@ __all__ = [
     "ResumeTokens",
     "Resumed",
     "SQLDraftStore",
+    "SQLEvidenceIndex",
     "ScanResult",
     "SlidingWindowRateLimit",
     "StatusChange",
@@ -131,6 +134,7 @@ __all__ = [
     "StoreSubmitter",
     "Submitter",
     "SupportRequest",
+    "UploadedFile",
     "allowed_moves",
     "build_flow",
     "build_report",

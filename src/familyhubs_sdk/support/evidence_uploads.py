@@ -26,14 +26,23 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Annotated, Protocol
 
+import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, ConfigDict
+from sqlalchemy.engine import Engine
 
 from familyhubs_sdk.errors import ConfigurationError, EvidenceError, StoreError
+from familyhubs_sdk.store.schema import evidence_files
 from familyhubs_sdk.support.evidence import EvidenceRules, check_upload
 from familyhubs_sdk.support.evidence_scanners import EvidenceScanner, ScanOutcome
 from familyhubs_sdk.support.evidence_store import EvidenceStorage
 
-__all__ = ["EvidenceIndex", "EvidenceRecord", "EvidenceUploads", "InMemoryEvidenceIndex"]
+__all__ = [
+    "EvidenceIndex",
+    "EvidenceRecord",
+    "EvidenceUploads",
+    "InMemoryEvidenceIndex",
+    "SQLEvidenceIndex",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -211,3 +220,42 @@ class EvidenceUploads:
         except StoreError:
             logger.warning("evidence %s unrecorded but not deleted", record.storage_name)
         return True
+
+
+class SQLEvidenceIndex:
+    """Evidence records in the SDK's ``fh_evidence_files`` table, so submitting a request links
+    its files in the request's own transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, record: EvidenceRecord) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(evidence_files.insert().values(**record.model_dump(mode="python")))
+
+    def for_draft(self, draft_id: str) -> list[EvidenceRecord]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(evidence_files)
+                .where(evidence_files.c.draft_id == draft_id)
+                .order_by(evidence_files.c.created_at, evidence_files.c.id)
+            ).mappings()
+            return [EvidenceRecord.model_validate(dict(row)) for row in rows]
+
+    def remove(self, draft_id: str, evidence_id: str) -> EvidenceRecord | None:
+        with self._engine.begin() as connection:
+            row = (
+                connection.execute(
+                    sa.select(evidence_files).where(
+                        evidence_files.c.id == evidence_id,
+                        evidence_files.c.draft_id == draft_id,
+                        evidence_files.c.request_id.is_(None),  # a sent file stays with its request
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            connection.execute(evidence_files.delete().where(evidence_files.c.id == evidence_id))
+            return EvidenceRecord.model_validate(dict(row))

@@ -38,6 +38,8 @@ from familyhubs_sdk.questiontree import (
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.support.analytics import AnalyticsSink, EventName, new_journey_key
 from familyhubs_sdk.support.draft_store import DraftStore
+from familyhubs_sdk.support.evidence_step import EVIDENCE_PATH, EvidenceStep
+from familyhubs_sdk.support.evidence_uploads import EvidenceUploads
 from familyhubs_sdk.support.pages import FIELD, component_for, field_values, progress_view
 from familyhubs_sdk.support.request import render_request_html, snapshot
 from familyhubs_sdk.support.resume import ResumeTokens
@@ -101,6 +103,8 @@ class FormFlow:
     :param resume: resume tokens for "Save and come back later" (drafts must then be kept in a
         :class:`SQLDraftStore` on the same database). Without it, question pages have no save
         button.
+    :param evidence: supporting-evidence uploads; with it, an "Upload supporting evidence" page
+        comes between the last question and check your answers.
     :param analytics: where form-use events go (no answers, no personal data). Each journey has
         a random key of its own, kept beside the draft id in the host's session value and never
         stored with the draft or the request.
@@ -120,6 +124,7 @@ class FormFlow:
         today: Callable[[], date] = _today,
         resume: ResumeTokens | None = None,
         analytics: AnalyticsSink | None = None,
+        evidence: EvidenceUploads | None = None,
     ) -> None:
         self.tree = tree
         self.drafts = drafts
@@ -132,6 +137,7 @@ class FormFlow:
         self._today = today
         self.resume = resume
         self.analytics = analytics
+        self.evidence = EvidenceStep(evidence, self.renderer) if evidence else None
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -175,6 +181,8 @@ class FormFlow:
             return self._check(request, base, state)
         if path == "tasks":
             return self._tasks(request, base, state)
+        if path == EVIDENCE_PATH and self.evidence is not None:
+            return self._evidence(request, base, state, self.evidence)
         if path.startswith("exit/"):
             return self._exit(request, base, state, path.removeprefix("exit/"))
         address = path_to_address(path)
@@ -211,7 +219,30 @@ class FormFlow:
             return f"{base}/{address_to_path(route.current.address)}{suffix}"
         if route.ending and route.ending.startswith("exit:"):
             return f"{base}/exit/{route.ending.removeprefix('exit:')}"
+        if self.evidence is not None and not change:
+            return f"{base}/{EVIDENCE_PATH}"
         return f"{base}/check"
+
+    def _evidence(
+        self, request: FlowRequest, base: str, state: JourneyState, step: EvidenceStep
+    ) -> FlowResponse:
+        route = walk(self.tree, state, self._today())
+        if route.ending != "end":
+            return RedirectResponse(
+                self._next_location(base, state, change=False), draft_id=request.draft_id
+            )
+        self._require_csrf(request)
+        change = "1" in request.query.get("change", [])
+        last = route.steps[-1].address if route.steps else ""
+        page = {
+            "back_href": f"{base}/check" if change else f"{base}/{address_to_path(last)}",
+            "progress": None,
+            "caption": None,
+            "action": f"{base}/{EVIDENCE_PATH}" + ("?change=1" if change else ""),
+            "csrf_field": self.csrf_field,
+            "csrf_token": request.csrf_token or "",
+        }
+        return step.handle(request, request.draft_id or "", page=page, next_href=f"{base}/check")
 
     def _step(
         self, request: FlowRequest, base: str, state: JourneyState, address: str
@@ -402,10 +433,11 @@ class FormFlow:
         if request.method == "POST":
             self._require_csrf(request)
             referrer_id = self._referrer_id(request)
+            files = self.evidence.summaries(request.draft_id or "") if self.evidence else []
             sent = self.submitter.submit(
                 lambda *, id, reference, submitted_at: snapshot(
                     self.tree, state, today=today, id=id, reference=reference,
-                    submitted_at=submitted_at, referrer_id=referrer_id,
+                    submitted_at=submitted_at, referrer_id=referrer_id, evidence=files,
                 ),
                 draft_id=request.draft_id,
             )  # fmt: skip
@@ -436,8 +468,19 @@ class FormFlow:
                     },
                 }
             )
+        if self.evidence is not None:
+            sections.append(
+                {
+                    "title": "Supporting evidence",
+                    "rows": self.evidence.check_rows(
+                        request.draft_id or "", f"{base}/{EVIDENCE_PATH}?change=1"
+                    ),
+                }
+            )
         self._require_csrf(request)
         last = route.steps[-1].address if route.steps else None
+        if self.evidence is not None:
+            last = EVIDENCE_PATH
         page = {
             "back_href": f"{base}/{address_to_path(last)}" if last else None,
             "errors": [],

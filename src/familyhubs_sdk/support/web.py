@@ -28,7 +28,17 @@ __all__ = [
     "FlowResponse",
     "RedirectResponse",
     "RenderResponse",
+    "UploadedFile",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """One file from a multipart form: the name the browser sent (display only, never trusted)
+    and its bytes. The content type the browser claims is not kept: the SDK reads the bytes."""
+
+    filename: str
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +59,7 @@ class FlowRequest:
     :param client: who is asking, for rate limits on resume links (e.g. the client's IP
         address). Used only in memory, never stored or logged.
     :param journey_key: the analytics key of this journey, from the host's session.
+    :param files: uploaded files by form field (the evidence page's field is ``evidence``).
     """
 
     method: str
@@ -60,6 +71,7 @@ class FlowRequest:
     csrf_token: str | None = None
     client: str | None = None
     journey_key: str | None = None
+    files: Mapping[str, Sequence[UploadedFile]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

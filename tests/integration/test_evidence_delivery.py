@@ -1,0 +1,67 @@
+"""Evidence travels with its request, on every database: uploaded on the evidence page, linked in
+the submit transaction, attached by the composer, and fixed to the request once sent."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from familyhubs_sdk.delivery import OutboxWorker
+from familyhubs_sdk.store import upgrade
+from familyhubs_sdk.store.schema import evidence_files
+from familyhubs_sdk.support import (
+    EvidenceUploads,
+    FilesystemEvidenceStorage,
+    FlowRequest,
+    FormFlow,
+    NoScanner,
+    RequestComposer,
+    SQLDraftStore,
+    SQLEvidenceIndex,
+    StoreSubmitter,
+    UploadedFile,
+    default_tree,
+)
+from familyhubs_sdk.testing import CapturingChannel
+from journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
+
+TODAY = date(2026, 6, 1)
+
+
+def test_evidence_is_linked_at_submit_and_attached_on_delivery(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    upgrade(engine)
+    storage = FilesystemEvidenceStorage(tmp_path / "evidence")
+    uploads = EvidenceUploads(storage, SQLEvidenceIndex(engine), scanner=NoScanner())
+    flow = FormFlow(default_tree(), SQLDraftStore(engine),
+                    StoreSubmitter(engine, channels=("capture",)), csrf_exempt=True,
+                    today=lambda: TODAY, evidence=uploads)  # fmt: skip
+    draft = flow.handle(FlowRequest("GET", "", base_path="/rs")).draft_id
+
+    def post(path: str, form: dict[str, object], **extra: object) -> None:
+        fields = {k: v if isinstance(v, list) else [str(v)] for k, v in form.items()}
+        flow.handle(FlowRequest("POST", path, base_path="/rs", form=fields, draft_id=draft,
+                                **extra))  # type: ignore[arg-type]  # fmt: skip
+
+    for step, form in (*FIRST_STEPS, ("children/add", {"add": "no"}), *LAST_STEPS):
+        post(step, form)
+    post("evidence", {"upload": "1"}, files={"evidence": [UploadedFile("letter.pdf", LETTER_PDF)]})
+    [record] = uploads.for_draft(draft or "")
+    post("check", {})
+
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(evidence_files)).one()
+    assert row.request_id is not None
+    assert uploads.remove(draft or "", record.id) is False  # sent files stay with the request
+
+    channel = CapturingChannel("capture")
+    worker = OutboxWorker(engine, [channel], RequestComposer(engine, evidence=storage))
+    assert worker.run_once().delivered == 1
+    [message] = channel.delivered
+    assert [(a.filename, a.content_type, a.data) for a in message.attachments] == [
+        ("letter.pdf", "application/pdf", LETTER_PDF)
+    ]
+    assert message.payload["evidence"][0]["sha256"] == record.sha256

@@ -112,13 +112,13 @@ def test_timeout_is_retried_and_the_repeat_is_deduplicated(
 ) -> None:
     # The receiver applies the effect but answers after the client has given up: the retry must
     # not create a second effect.
-    with WebhookReceiver(secret, delay_s=1.0) as receiver:
+    with WebhookReceiver(secret, delay_s=3.0) as receiver:
         receiver.queue("delay")
-        channel = channel_for(receiver, secret, read_timeout_s=0.2)
+        channel = channel_for(receiver, secret, read_timeout_s=1)
         first = channel.deliver(make_message())
         second = channel.deliver(make_message())
 
-        assert (first.outcome, first.detail) == (DeliveryOutcome.RETRY, "timed out after 0.2 s")
+        assert (first.outcome, first.detail) == (DeliveryOutcome.RETRY, "timed out after 1 s")
         assert second.outcome is DeliveryOutcome.DELIVERED
         assert len(receiver.effects) == 1
         assert receiver.duplicates == 1
@@ -176,8 +176,9 @@ def test_many_concurrent_senders_through_random_failures(
     # Each sender retries until delivered, as the outbox would; every message ends up with
     # exactly one effect however the failures fall.
     keys = [f"fh_{n:04d}" for n in range(40)]
-    with WebhookReceiver(secret, failure_rate=0.4, delay_s=0.3, seed=7) as receiver:
-        channel = channel_for(receiver, secret, read_timeout_s=0.1)
+    # The timeout leaves room for a loaded machine; the delayed answers still outlast it.
+    with WebhookReceiver(secret, failure_rate=0.4, delay_s=2.5, seed=7) as receiver:
+        channel = channel_for(receiver, secret, read_timeout_s=1.5)
         outcomes: list[DeliveryOutcome] = []
 
         def send(key: str) -> None:

@@ -7,16 +7,17 @@ PYTEST_ARGS ?=
 COVERAGE_GATE ?= --cov=familyhubs_sdk.questiontree --cov-branch \
 	--cov-report=term-missing:skip-covered --cov-fail-under=100
 
-.PHONY: help demo test test-wheel test-min lint bench dist docs clean
+.PHONY: help demo test test-wheel test-min lint bench dist audit docs clean
 
 help:
 	@echo "make demo   run the demo portal on 127.0.0.1 (SQLite, synthetic data)"
 	@echo "make test   run the whole test suite"
 	@echo "make test-wheel  the suite against the built wheel, src/ not importable"
 	@echo "make test-min    the suite on the lowest dependency versions pyproject allows"
-	@echo "make lint   ruff and mypy (strict) on src/"
+	@echo "make lint   ruff; mypy (strict) on src/ and the integrator program in tests/typing/"
 	@echo "make bench  run the benchmarks, printing side-by-side ratios"
-	@echo "make dist   build sdist + wheel, check them, test the wheel in a fresh venv"
+	@echo "make dist   build sdist + wheel, check them, test the wheel in a fresh venv, write its SBOM"
+	@echo "make audit  make dist, then pip-audit the wheel's runtime dependencies (needs the network)"
 	@echo "make docs   execute every code block in docs/ and check the links"
 	@echo "make a11y   axe-core, CSP and keyboard checks of every fragment in headless Chromium"
 
@@ -65,20 +66,45 @@ test-min: $(VENV)/.installed-dev
 	# `make test-wheel` run it.
 	build/min-venv/bin/python -m pytest -p no:cacheprovider -q --ignore=tests/browser $(MIN_WARNINGS) $(PYTEST_ARGS)
 
+# tests/typing/ holds an integrator's program: the public API as a host's own strict code uses it.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/mypy tests/typing
 
 bench: $(VENV)/.installed-dev
 	@set -e; for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script; \
 	done
 
+# What `pip install familyhubs-sdk` gives a host: the built wheel and its runtime dependencies,
+# without pip or any development tool. The SBOM and the audit describe exactly this environment.
+RUNTIME_VENV := build/runtime-venv
+RUNTIME_REQUIREMENTS := build/runtime-requirements.txt
+SBOM_DIR := build/sbom
+RUNTIME_PIP := $(BIN)/python -m pip --python $(RUNTIME_VENV)/bin/python
+
 dist: $(VENV)/.installed-dev
-	rm -rf dist
+	rm -rf dist $(RUNTIME_VENV) $(SBOM_DIR) $(RUNTIME_REQUIREMENTS)
 	$(BIN)/python -m build --outdir dist
 	$(BIN)/python -m twine check --strict dist/*
-	$(BIN)/python scripts/check_dist.py dist
+	$(PYTHON) -m venv --without-pip $(RUNTIME_VENV)
+	$(RUNTIME_PIP) install --quiet dist/*.whl
+	$(RUNTIME_PIP) freeze --exclude familyhubs-sdk > $(RUNTIME_REQUIREMENTS)
+	mkdir -p $(SBOM_DIR)
+	$(BIN)/cyclonedx-py environment --output-reproducible $(RUNTIME_VENV) \
+		--output-file "$(SBOM_DIR)/$$(basename dist/*.whl | cut -d- -f1-2).cdx.json"
+	$(BIN)/python scripts/check_dist.py dist --sbom $(SBOM_DIR)
+
+# Known vulnerabilities in the runtime dependencies, from a database on the network: OSV
+# (api.osv.dev) or PyPI's JSON API (AUDIT_SERVICE=pypi). --strict fails when a dependency cannot be
+# looked up, so an unreachable database is a failure, not a pass. An accepted finding goes in
+# AUDIT_ARGS="--ignore-vuln ID", with the reason in the release notes.
+AUDIT_SERVICE ?= osv
+AUDIT_ARGS ?=
+audit: dist
+	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		--vulnerability-service $(AUDIT_SERVICE) $(AUDIT_ARGS) --requirement $(RUNTIME_REQUIREMENTS)
 
 docs: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests/docs -q

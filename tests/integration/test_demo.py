@@ -1,7 +1,9 @@
-"""`familyhubs demo` starts, serves real pages on loopback and stops cleanly on Ctrl-C."""
+"""`familyhubs demo` starts, builds its synthetic warehouse, serves real pages on loopback and
+stops cleanly (server and outbox worker) on Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -9,6 +11,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,23 +21,36 @@ from hostile import structure
 DEMO = [sys.executable, "-m", "familyhubs_sdk", "demo", "--port", "0"]
 
 
+@dataclass
+class RunningDemo:
+    process: subprocess.Popen[str]
+    url: str
+    #: Everything it printed before serving: the URL first, then the users and children.
+    banner: str
+
+
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def demo(tmp_path: Path) -> Iterator[RunningDemo]:
+    # As on a fresh machine: no secret key, no database URL from the developer's environment.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAMILYHUBS_")}
     process = subprocess.Popen(
         [*DEMO, "--data-dir", str(tmp_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     assert process.stdout is not None
-    first = process.stdout.readline()
-    match = re.search(r"(http://127\.0\.0\.1:\d+/)", first)
+    lines = [process.stdout.readline()]
+    match = re.search(r"(http://127\.0\.0\.1:\d+/)", lines[0])
     try:
         if match is None:
             process.kill()
             _out, err = process.communicate(timeout=10)
-            pytest.fail(f"demo did not print its URL: {first!r} {err}")
-        yield process, match.group(1)
+            pytest.fail(f"demo did not print its URL: {lines[0]!r} {err}")
+        while lines[-1] and "Press Ctrl-C to stop." not in lines[-1]:
+            lines.append(process.stdout.readline())
+        yield RunningDemo(process, match.group(1), "".join(lines))
     finally:
         if process.poll() is None:
             process.kill()
@@ -50,8 +66,8 @@ def _get(url: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
-def test_demo_serves_the_home_page(demo: tuple[subprocess.Popen[str], str]) -> None:
-    _process, url = demo
+def test_demo_serves_the_home_page(demo: RunningDemo) -> None:
+    url = demo.url
     status, headers, body = _get(url)
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -60,13 +76,16 @@ def test_demo_serves_the_home_page(demo: tuple[subprocess.Popen[str], str]) -> N
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert '<h1 class="govuk-heading-xl">Family Hubs SDK demo</h1>' in body
     assert "Schema revision" in body
+    for href in ("/find-a-child/", "/request-support/", "/inbox/", "/analytics/", "/audit/"):
+        assert f'href="{href}"' in body, href
+    assert "600 children" in body
     assert ("main", ("class", "id")) in structure(body)
     css_status, css_headers, _ = _get(url + "static/demo.css")
     assert (css_status, css_headers["Content-Type"]) == (200, "text/css")
 
 
-def test_demo_answers_unknown_pages_and_methods(demo: tuple[subprocess.Popen[str], str]) -> None:
-    _process, url = demo
+def test_demo_answers_unknown_pages_and_methods(demo: RunningDemo) -> None:
+    url = demo.url
     status, _, body = _get(url + "no-such-page?nhs=9434765919")
     assert status == 404
     assert "Page not found" in body
@@ -74,9 +93,9 @@ def test_demo_answers_unknown_pages_and_methods(demo: tuple[subprocess.Popen[str
 
 
 def test_demo_logs_no_query_strings_and_stops_on_ctrl_c(
-    demo: tuple[subprocess.Popen[str], str],
+    demo: RunningDemo,
 ) -> None:
-    process, url = demo
+    process, url = demo.process, demo.url
     _get(url + "?name=canary-family-name")
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
@@ -87,13 +106,24 @@ def test_demo_logs_no_query_strings_and_stops_on_ctrl_c(
     assert "Traceback" not in err
 
 
-def test_demo_stops_cleanly_on_sigterm(demo: tuple[subprocess.Popen[str], str]) -> None:
-    process, url = demo
+def test_demo_stops_cleanly_on_sigterm(demo: RunningDemo, tmp_path: Path) -> None:
+    process, url = demo.process, demo.url
     assert _get(url)[0] == 200
+    assert _get(url + "find-a-child/")[0] == 401  # sign in first
     process.send_signal(signal.SIGTERM)
-    out, _err = process.communicate(timeout=60)
-    assert process.returncode == 0
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
     assert "Stopping the demo." in out
+    assert "Traceback" not in err
+    # What the start-up built and told the evaluator.
+    assert (tmp_path / "familyhubs.db").is_file()
+    assert (tmp_path / "demo-warehouse.db").is_file()
+    assert (tmp_path / "file-drop").is_dir()
+    assert "Synthetic warehouse: 600 children" in demo.banner
+    assert "using a random key for this run only" in demo.banner
+    for name in ("Sam Okafor", "Flo Reyes", "Hari Bell", "Rae Tan"):
+        assert name in demo.banner
+    assert re.search(r"NHS number \d{10}", demo.banner)
 
 
 def test_demo_refuses_a_non_loopback_address(tmp_path: Path) -> None:

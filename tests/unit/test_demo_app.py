@@ -1,52 +1,156 @@
-"""The demo portal's WSGI application, driven in-process with every variable required."""
+"""The demo portal's WSGI application, driven in-process with every variable required: the
+demo sign-in, find a child → reason → timeline → contacts, a request for support from the form to
+the receiving team's inbox, the form analytics and the access audit."""
 
 from __future__ import annotations
 
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 import pytest
 
 from familyhubs_sdk.config import Settings
 from familyhubs_sdk.demo.app import SECURITY_HEADERS, DemoApp
+from familyhubs_sdk.demo.services import FILE_DROP_FOLDER, WAREHOUSE_FILE
+from familyhubs_sdk.demo.sessions import COOKIE
+from familyhubs_sdk.demo.users import DEMO_USERS, RECEIVING_TEAM
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine, head_revision, upgrade
 from hostile import structure
+from journeys import Browser, KnownChild, Response, complete_journey, find_a_child, known_child
+
+Form = Mapping[str, str | Sequence[str]]
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> DemoApp:
+def app(tmp_path: Path) -> Iterator[DemoApp]:
+    # No secret key configured, as on a fresh machine: the demo makes one for the run.
     settings = Settings(data_dir=tmp_path, la_name="Exampleshire <County> Council")
     engine = create_engine(settings.database_url_value())
     upgrade(engine)
-    return DemoApp(settings, engine, Renderer(undefined=jinja2.StrictUndefined))
+    demo = DemoApp(settings, engine, Renderer(undefined=jinja2.StrictUndefined))
+    yield demo
+    demo.close()
+    engine.dispose()
 
 
-def call(app: DemoApp, path: str, method: str = "GET") -> tuple[str, dict[str, str], str]:
-    seen: dict[str, Any] = {}
+@dataclass
+class Answer:
+    status: str
+    headers: list[tuple[str, str]]
+    text: str
 
-    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
-        seen["status"], seen["headers"] = status, dict(headers)
+    @property
+    def code(self) -> int:
+        return int(self.status.split()[0])
 
-    body = b"".join(app({"PATH_INFO": path, "REQUEST_METHOD": method}, start_response))
-    return seen["status"], seen["headers"], body.decode()
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key == name), None)
 
 
-def test_home_page_shows_the_installation(app: DemoApp) -> None:
-    status, headers, body = call(app, "/")
-    assert status == "200 OK"
+class Client:
+    """A browser for the WSGI app: keeps the session cookie, follows no redirects."""
+
+    def __init__(self, app: DemoApp) -> None:
+        self.app = app
+        self.cookie = ""
+
+    def call(self, method: str, path: str, form: Form | None = None) -> Answer:
+        seen: dict[str, Any] = {}
+
+        def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+            seen["status"], seen["headers"] = status, headers
+
+        path, _, query = path.partition("?")
+        body = urlencode(form, doseq=True).encode() if form is not None else b""
+        environ = {
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "REQUEST_METHOD": method,
+            "HTTP_COOKIE": self.cookie,
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.input": io.BytesIO(body),
+        }
+        out = b"".join(self.app(environ, start_response))
+        answer = Answer(seen["status"], seen["headers"], out.decode())
+        set_cookie = answer.header("Set-Cookie")
+        if set_cookie:
+            self.cookie = set_cookie.split(";", 1)[0]
+        return answer
+
+    def get(self, path: str) -> Answer:
+        return self.call("GET", path)
+
+    def post(self, path: str, form: Form) -> Answer:
+        return self.call("POST", path, form)
+
+    def token(self, path: str = "/") -> str:
+        return _token(self.get(path).text)
+
+    def sign_in(self, user_id: str) -> None:
+        token = self.token("/sign-in")
+        answer = self.post("/sign-in", {"user": user_id, "next": "/", "csrf_token": token})
+        assert (answer.code, answer.header("Location")) == (303, "/"), answer.text[:500]
+
+    def browser(self) -> Browser:
+        def response(answer: Answer) -> Response:
+            return Response(answer.code, answer.header("Location"), answer.text)
+
+        return Browser(
+            get=lambda path: response(self.get(path)),
+            post=lambda path, form: response(self.post(path, form)),
+        )
+
+
+def _token(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, page[:500]
+    return match.group(1)
+
+
+def _child(tmp_path: Path) -> KnownChild:
+    return known_child(f"sqlite:///{tmp_path / WAREHOUSE_FILE}")
+
+
+# -- the portal ---------------------------------------------------------------------------------
+
+
+def test_home_page_shows_the_installation_users_and_children(app: DemoApp) -> None:
+    answer = Client(app).get("/")
+    assert answer.status == "200 OK"
+    body = answer.text
     assert f'<dd class="govuk-summary-list__value">{head_revision()}</dd>' in body
     assert "Exampleshire &lt;County&gt; Council" in body
     assert "<title>Home – Family Hubs SDK demo</title>" in body
     for name, value in SECURITY_HEADERS:
-        assert headers[name] == value
-    assert int(headers["Content-Length"]) == len(body.encode())
+        assert answer.header(name) == value
+    assert int(answer.header("Content-Length") or 0) == len(body.encode())
+    for href in ("/find-a-child/", "/request-support/", "/inbox/", "/analytics/", "/audit/"):
+        assert f'href="{href}"' in body, href
+    for user in DEMO_USERS:
+        assert user.viewer.name in body
+    assert app.services.sample_children
+    for child in app.services.sample_children:
+        assert child.nhs_number in body
+    assert "600 children" in body
+    assert "HttpOnly" in (answer.header("Set-Cookie") or "")
 
 
 def test_pages_carry_no_inline_script_or_style(app: DemoApp) -> None:
-    for path in ("/", "/missing"):
-        _, _, body = call(app, path)
+    client = Client(app)
+    paths = ["/", "/missing", "/sign-in", "/find-a-child/", "/request-support/immediate_danger"]
+    client.get("/request-support/")
+    pages = [client.get(path).text for path in paths]
+    client.sign_in(RECEIVING_TEAM.id)
+    pages += [client.get(path).text for path in ("/", "/inbox/", "/analytics/", "/audit/")]
+    for body in pages:
         elements = structure(body)
         assert not {"script", "style"} & {tag for tag, _ in elements}
         for _tag, attributes in elements:
@@ -55,69 +159,242 @@ def test_pages_carry_no_inline_script_or_style(app: DemoApp) -> None:
 
 
 def test_not_found_and_method_not_allowed(app: DemoApp) -> None:
-    assert call(app, "/missing")[0] == "404 Not Found"
-    status, headers, body = call(app, "/", method="DELETE")
-    assert status == "405 Method Not Allowed"
-    assert headers["Allow"] == "GET, HEAD"
-    assert "Method not allowed" in body
+    client = Client(app)
+    assert client.get("/missing").code == 404
+    answer = client.call("DELETE", "/")
+    assert answer.code == 405
+    assert answer.header("Allow") == "GET, HEAD"
+    assert "Method not allowed" in answer.text
+    assert client.post("/", {}).code == 405
+    answer = client.get("/sign-out")
+    assert (answer.code, answer.header("Allow")) == (405, "POST")
+    assert client.post("/analytics/", {}).code == 405
 
 
-def _call_full(
-    app: DemoApp, method: str, path: str, cookie: str = "", body: str = ""
-) -> tuple[str, dict[str, str], str]:
-    import io
-
-    seen: dict[str, Any] = {}
-
-    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
-        seen["status"], seen["headers"] = status, dict(headers)
-
-    path, _, query = path.partition("?")
-    environ = {
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "REQUEST_METHOD": method,
-        "HTTP_COOKIE": cookie,
-        "CONTENT_LENGTH": str(len(body.encode())),
-        "wsgi.input": io.BytesIO(body.encode()),
-    }
-    out = b"".join(app(environ, start_response))
-    return seen["status"], seen["headers"], out.decode()
+def test_head_answers_headers_only(app: DemoApp) -> None:
+    client = Client(app)
+    answer = client.call("HEAD", "/")
+    assert (answer.code, answer.text) == (200, "")
+    assert int(answer.header("Content-Length") or 0) > 1000
 
 
-def test_demo_runs_the_request_for_support_journey(app: DemoApp) -> None:
-    import re
-    from urllib.parse import urlencode
+def test_every_post_needs_the_sessions_csrf_token(app: DemoApp) -> None:
+    client = Client(app)
+    client.get("/")
+    for path in ("/sign-in", "/sign-out", "/find-a-child/", "/request-support/immediate_danger"):
+        answer = client.post(path, {"user": "demo-sw", "csrf_token": "forged"})
+        assert answer.code == 400, path
+        assert "The form has expired" in answer.text
+    too_big = client.post("/sign-in", {"user": "x" * 70_000})
+    assert too_big.code == 413
 
-    status, headers, _ = _call_full(app, "GET", "/request-support/")
-    assert status == "303 See Other"
-    assert headers["Location"] == "/request-support/immediate_danger"
-    cookie = headers["Set-Cookie"].split(";", 1)[0]
-    assert "HttpOnly" in headers["Set-Cookie"]
 
-    status, _, page = _call_full(app, "GET", "/request-support/immediate_danger", cookie)
-    assert status == "200 OK"
-    assert "Is anyone in the family in immediate danger?" in page
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+# -- demo sign-in -------------------------------------------------------------------------------
 
-    forged = _call_full(
-        app, "POST", "/request-support/immediate_danger", cookie, urlencode({"answer": "no"})
+
+def test_sign_in_remembers_the_viewer_and_sign_out_forgets_them(app: DemoApp) -> None:
+    client = Client(app)
+    refused = client.get("/find-a-child/")
+    assert refused.code == 401
+    assert "<title>Sign in to find a child" in refused.text
+    assert 'href="/sign-in?next=%2Ffind-a-child%2F"' in refused.text
+
+    page = client.get("/sign-in?next=%2Ffind-a-child%2F")
+    assert "Demo sign-in — no password, synthetic data only" in page.text
+    assert 'name="next" value="/find-a-child/"' in page.text
+    for user in DEMO_USERS:
+        assert f'value="{user.viewer.id}"' in page.text
+    token = _token(page.text)
+    nobody = client.post("/sign-in", {"user": "demo-nobody", "csrf_token": token})
+    assert nobody.code == 400
+    assert "<title>Error: Demo sign-in" in nobody.text
+    assert 'href="#user"' in nobody.text
+
+    before = client.cookie
+    signed_in = client.post(
+        "/sign-in", {"user": "demo-fs", "next": "/find-a-child/", "csrf_token": token}
     )
-    assert forged[0] == "400 Bad Request"
-    status, headers, _ = _call_full(
-        app,
-        "POST",
-        "/request-support/immediate_danger",
-        cookie,
-        urlencode({"answer": "no", "csrf_token": token}),
+    assert (signed_in.code, signed_in.header("Location")) == (303, "/find-a-child/")
+    assert client.cookie != before  # a new session id on sign-in
+    assert client.cookie.startswith(f"{COOKIE}=")
+    search = client.get("/find-a-child/")
+    assert search.code == 200
+    assert "Signed in as <strong>Flo Reyes</strong>" in search.text
+
+    signed_out = client.post("/sign-out", {"csrf_token": _token(search.text)})
+    assert (signed_out.code, signed_out.header("Location")) == (303, "/")
+    assert client.get("/find-a-child/").code == 401
+
+
+def test_sign_in_goes_nowhere_but_this_site(app: DemoApp) -> None:
+    client = Client(app)
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", "/../x"):
+        token = client.token("/sign-in")
+        answer = client.post("/sign-in", {"user": "demo-sw", "next": target, "csrf_token": token})
+        assert answer.header("Location") == "/", target
+
+
+def test_each_user_sees_only_their_part(app: DemoApp) -> None:
+    client = Client(app)
+    client.sign_in(RECEIVING_TEAM.id)
+    refused = client.get("/find-a-child/")
+    assert refused.code == 403
+    assert "Sign in as a social worker, family support worker or health visitor" in refused.text
+    assert client.get("/inbox/").code == 200
+    client.sign_in("demo-sw")
+    refused = client.get("/inbox/")
+    assert refused.code == 403
+    assert "the receiving team member" in refused.text
+
+
+# -- connecting professionals -------------------------------------------------------------------
+
+
+def test_find_a_child_then_who_has_viewed_the_record_and_the_audit(
+    app: DemoApp, tmp_path: Path
+) -> None:
+    client = Client(app)
+    client.sign_in("demo-fs")
+    child = _child(tmp_path)
+    timeline = find_a_child(client.browser(), child)
+
+    match = re.search(r'href="(/audit/record/[A-Za-z0-9_-]+)"', timeline)
+    assert match, "no link to who has viewed the record"
+    viewed = client.get(match.group(1))
+    assert viewed.code == 200
+    assert "Who has viewed this record" in viewed.text
+    assert "family_support, Northgate Family Hub (demo-fs)" in viewed.text
+    assert "Early help" in viewed.text  # the reason given
+
+    audit = client.get("/audit/")
+    assert audit.code == 200
+    assert "Timeline view" in audit.text
+    assert "Search" in audit.text
+    assert "demo-fs" in audit.text
+    csv = client.get("/audit/events.csv")
+    assert csv.code == 200
+    assert csv.header("Content-Type") == "text/csv; charset=utf-8"
+    assert (csv.header("Content-Disposition") or "").startswith("attachment;")
+    assert "timeline_view" in csv.text
+    assert "contacts_view" in csv.text
+    for shown in (audit.text, csv.text, viewed.text):
+        assert child.nhs_number not in shown
+        assert child.name not in shown
+    assert "export" in client.get("/audit/events.csv").text  # the first download was recorded
+
+
+def test_who_has_viewed_a_record_needs_a_reason_first(app: DemoApp) -> None:
+    client = Client(app)
+    client.sign_in("demo-sw")
+    answer = client.get("/audit/record/abc123")
+    assert (answer.code, answer.header("Location")) == (
+        303,
+        "/find-a-child/record/abc123/reason",
     )
-    assert (status, headers["Location"]) == ("303 See Other", "/request-support/significant_harm")
-    status, _, page = _call_full(
-        app,
-        "POST",
-        "/request-support/significant_harm",
-        cookie,
-        urlencode({"answer": "", "csrf_token": token}),
+
+
+def test_another_viewer_is_asked_for_their_own_reason(app: DemoApp, tmp_path: Path) -> None:
+    client = Client(app)
+    client.sign_in("demo-fs")
+    timeline = find_a_child(client.browser(), _child(tmp_path))
+    match = re.search(r'href="(/audit/record/([A-Za-z0-9_-]+))"', timeline)
+    assert match
+    client.sign_in("demo-sw")  # reasons belong to whoever gave them
+    record = f"/find-a-child/record/{match.group(2)}"
+    assert client.get(record).header("Location") == f"{record}/reason"
+
+
+# -- connect a family to support ----------------------------------------------------------------
+
+
+def test_a_request_is_delivered_and_accepted_from_the_inbox(app: DemoApp, tmp_path: Path) -> None:
+    client = Client(app)
+    reference = complete_journey(client.browser())
+
+    # The outbox worker delivers it into the file drop folder.
+    worker = app.services.outbox_worker()
+    assert worker.run_once().delivered == 1
+    assert [p.name.split("-")[0] for p in (tmp_path / FILE_DROP_FOLDER).glob("*.json")] == [
+        reference
+    ]
+
+    client.sign_in(RECEIVING_TEAM.id)
+    inbox = client.get("/inbox/")
+    assert inbox.code == 200
+    assert f'href="/inbox/{reference}"' in inbox.text
+    assert reference in client.get("/inbox/?status=new").text
+    assert reference not in client.get("/inbox/?status=accepted").text
+
+    detail = client.get(f"/inbox/{reference}")
+    assert detail.code == 200
+    assert f"<title>Request {reference}" in detail.text
+    assert "Opened" in detail.text  # opening a new request marks it opened
+    assert "Sam Patel" in detail.text
+    assert reference in client.get("/inbox/?status=opened").text
+
+    form = client.get(f"/inbox/{reference}/status")
+    assert form.code == 200
+    token = _token(form.text)
+    forged = client.post(f"/inbox/{reference}/status", {"status": "accepted"})
+    assert forged.code == 400
+    no_reason = client.post(
+        f"/inbox/{reference}/status",
+        {"status": "declined", "expected": "opened", "reason": "", "csrf_token": token},
     )
-    assert status == "400 Bad Request"
-    assert "<title>Error: Do you think a child is suffering" in page
+    assert no_reason.code == 400
+    assert "<title>Error: What do you want to do with request" in no_reason.text
+    assert "Enter why you are declining this request" in no_reason.text
+
+    accepted = client.post(
+        f"/inbox/{reference}/status",
+        {"status": "accepted", "expected": "opened", "csrf_token": token},
+    )
+    assert (accepted.code, accepted.header("Location")) == (303, f"/inbox/{reference}")
+    detail = client.get(f"/inbox/{reference}")
+    assert "Accepted" in detail.text
+    assert "Rae Tan" in detail.text  # the history names who changed it
+    assert reference in client.get("/inbox/?status=accepted").text
+
+    stale = client.post(
+        f"/inbox/{reference}/status",
+        {"status": "withdrawn", "expected": "opened", "csrf_token": token},
+    )
+    assert stale.code == 400
+    assert client.get("/inbox/NOSUCHREF").code == 404
+    assert client.get("/inbox/bad..ref").code == 404
+
+
+def test_save_and_come_back_later_in_another_browser(app: DemoApp) -> None:
+    first = Client(app)
+    first.get("/request-support/")
+    token = first.token("/request-support/immediate_danger")
+    first.post("/request-support/immediate_danger", {"answer": "no", "csrf_token": token})
+    saved = first.post(
+        "/request-support/significant_harm", {"answer": "no", "save": "1", "csrf_token": token}
+    )
+    assert saved.code == 200
+    assert "Your answers have been saved" in saved.text
+    match = re.search(r'href="(/request-support/resume/[^"]+)"', saved.text)
+    assert match
+
+    second = Client(app)
+    page = second.get(match.group(1))
+    assert page.code == 200
+    used = second.post(match.group(1), {"csrf_token": _token(page.text)})
+    assert (used.code, used.header("Location")) == (303, "/request-support/")
+    assert second.get("/request-support/").header("Location") == "/request-support/consent"
+
+
+def test_analytics_show_the_journeys_started(app: DemoApp) -> None:
+    client = Client(app)
+    assert client.get("/analytics/").code == 401
+    client.get("/request-support/")
+    client.get("/request-support/immediate_danger")
+    client.sign_in("demo-hv")
+    page = client.get("/analytics/")
+    assert page.code == 200
+    assert "<title>Form analytics" in page.text
+    assert "How the form is used" in page.text
+    match = re.search(r"Journeys started</dt>\s*<dd[^>]*>\s*(\d+)", page.text)
+    assert match, page.text[:3000]
+    assert int(match.group(1)) >= 1

@@ -1,4 +1,4 @@
-"""``familyhubs demo``: run the demo portal on synthetic data."""
+"""``familyhubs demo``: run the demo portal (both solutions) on synthetic data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from familyhubs_sdk.demo.server import DEFAULT_PORT, run_demo
 
 
 def register(subparsers: Any) -> None:
-    summary = "run the demo portal on 127.0.0.1 (synthetic data, embedded SQLite)"
+    summary = (
+        "run the demo portal on 127.0.0.1: find a child, request support, the inbox, "
+        "analytics and the audit (synthetic data, embedded SQLite)"
+    )
     demo = subparsers.add_parser("demo", help=summary, description=summary)
     demo.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
     demo.add_argument(
@@ -19,7 +22,11 @@ def register(subparsers: Any) -> None:
         default=DEFAULT_PORT,
         help=f"port (default {DEFAULT_PORT}; a free one if taken; 0 for any)",
     )
-    demo.add_argument("--data-dir", help="folder for the demo database (default: familyhubs-data)")
+    demo.add_argument(
+        "--data-dir",
+        help="folder for the demo database, synthetic warehouse and file drop "
+        "(default: familyhubs-data)",
+    )
     demo.set_defaults(handler=_demo)
 
 

@@ -54,6 +54,7 @@ PUBLIC = {
         "render_search_results",
         "render_timeline_page",
         "render_viewed_by",
+        "timeline_csv",
     },
     "familyhubs_sdk.questiontree": set(
         [

@@ -33,10 +33,10 @@ from pydantic import BaseModel, ConfigDict
 from familyhubs_sdk.questiontree import QuestionTree
 from familyhubs_sdk.questiontree.model import END, EXIT_PREFIX
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.support.analytics import AnalyticsEvent
 
 # One rule for spreadsheet-safe cells across the SDK's CSV exports.
-from familyhubs_sdk.timeline.audit import _cell as _spreadsheet_cell
+from familyhubs_sdk.rendering.spreadsheet import formula_safe
+from familyhubs_sdk.support.analytics import AnalyticsEvent
 
 __all__ = [
     "DEFAULT_ABANDON_AFTER",
@@ -472,7 +472,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_spreadsheet_cell(cell) for cell in row] for row in rows)
+    writer.writerows([formula_safe(cell) for cell in row] for row in rows)
     return out.getvalue()
 
 

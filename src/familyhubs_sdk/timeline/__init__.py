@@ -26,6 +26,7 @@ from familyhubs_sdk.timeline.render import render_search_form as render_search_f
 from familyhubs_sdk.timeline.render import render_search_results as render_search_results
 from familyhubs_sdk.timeline.render import render_timeline_page as render_timeline_page
 from familyhubs_sdk.timeline.render import render_viewed_by as render_viewed_by
+from familyhubs_sdk.timeline.render import timeline_csv as timeline_csv
 from familyhubs_sdk.timeline.service import AccessReason as AccessReason
 from familyhubs_sdk.timeline.service import SearchQuery as SearchQuery
 from familyhubs_sdk.timeline.service import Timeline as Timeline
@@ -70,4 +71,5 @@ __all__ = [
     "render_search_results",
     "render_timeline_page",
     "render_viewed_by",
+    "timeline_csv",
 ]

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.engine import Engine
 
 from familyhubs_sdk.errors import ConfigurationError
+from familyhubs_sdk.rendering.spreadsheet import formula_safe
 from familyhubs_sdk.store.schema import audit_events
 from familyhubs_sdk.timeline.viewer import Viewer
 
@@ -86,10 +87,9 @@ class AuditEvent(BaseModel):
 
 #: Columns of the CSV export, in order.
 EXPORT_COLUMNS = tuple(AuditEvent.model_fields)
+
+
 # Spreadsheet programs run cells that start with these as formulas.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -180,7 +180,7 @@ class AuditLog:
         count = 0
         for event in self._select(subject_id, actor_id, None, since, until, limit=None):
             row = event.model_dump(mode="json")
-            writer.writerow([_cell(row[column]) for column in EXPORT_COLUMNS])
+            writer.writerow([formula_safe(row[column]) for column in EXPORT_COLUMNS])
             count += 1
         return count
 
@@ -213,8 +213,3 @@ class AuditLog:
         with self._engine.connect() as connection:
             for row in connection.execute(statement):
                 yield AuditEvent.model_validate(row._asdict())
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text

@@ -9,6 +9,8 @@ True
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -20,6 +22,7 @@ from markupsafe import Markup
 
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.rendering.formatting import govuk_month
+from familyhubs_sdk.rendering.spreadsheet import formula_safe
 from familyhubs_sdk.timeline.audit import AuditEvent
 from familyhubs_sdk.timeline.display import (
     ContactCard,
@@ -42,6 +45,7 @@ __all__ = [
     "render_search_results",
     "render_timeline_page",
     "render_viewed_by",
+    "timeline_csv",
 ]
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -324,3 +328,38 @@ def render_access_denied(reason: str, *, renderer: Renderer | None = None) -> Ma
         message=message,
         next_step=next_step,
     )
+
+
+#: The columns of :func:`timeline_csv`.
+TIMELINE_CSV_COLUMNS = (
+    "date",
+    "end",
+    "kind",
+    "what",
+    "service",
+    "professional",
+    "source",
+    "significant",
+)
+
+
+def timeline_csv(page: TimelinePage) -> str:
+    """The page's timeline as CSV (newest first), formula-safe for spreadsheets: what
+    :meth:`TimelineService.export` permits, and nothing else — never case notes."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TIMELINE_CSV_COLUMNS)
+    for _month, entries in month_groups(page.entries):
+        for e in entries:
+            row = (
+                e.start.isoformat(),
+                e.end.isoformat() if e.end else "",
+                e.kind_label,
+                e.label,
+                e.service or "",
+                e.professional_name or "",
+                e.source_name,
+                "yes" if e.significant else "no",
+            )
+            writer.writerow([formula_safe(cell) for cell in row])
+    return out.getvalue()

@@ -210,6 +210,27 @@ class TimelineService:
             request_id=request_id,
         )
 
+    def export(
+        self,
+        viewer: Viewer,
+        subject_id: str,
+        reason: AccessReason,
+        *,
+        filters: TimelineFilters | None = None,
+        request_id: str | None = None,
+    ) -> Timeline:
+        """The timeline for a download or print (see :func:`~.render.timeline_csv`): the same
+        read as :meth:`timeline`, needing the role's ``export`` view, audited as an export."""
+        return self._read(
+            viewer,
+            subject_id,
+            reason,
+            view="export",
+            include_family=False,
+            filters=filters or TimelineFilters(),
+            request_id=request_id,
+        )
+
     def contacts(
         self,
         viewer: Viewer,
@@ -264,6 +285,7 @@ class TimelineService:
             "timeline": AuditAction.TIMELINE_VIEW,
             "contacts": AuditAction.CONTACTS_VIEW,
             "family": AuditAction.FAMILY_VIEW,
+            "export": AuditAction.EXPORT,
         }[view]
         subject = self.resolver.subject(subject_id)
         people = self._read_people(subject) if subject is not None else None
@@ -296,7 +318,7 @@ class TimelineService:
         cards: list[ContactCard] = []
         kind_counts: list[tuple[str, str, int]] = []
         notices: list[SourceNotice] = []
-        if view in ("timeline", "contacts"):
+        if view in ("timeline", "contacts", "export"):
             event_keys = dict(keys)
             if include_family:
                 for member in family:

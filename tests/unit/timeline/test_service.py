@@ -31,7 +31,7 @@ RULES = AccessRules.from_yaml(
     """
 roles:
   social_worker:
-    views: [search, timeline, contacts, family]
+    views: [search, timeline, contacts, family, export]
     event_kinds: ["*"]
     sensitivities: [standard, sensitive, restricted]
     contact_fields: [work_phone, duty_phone, secure_email, work_email]
@@ -139,6 +139,7 @@ def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
         "timeline": lambda: service.timeline(FS, subject, REASON),
         "contacts": lambda: service.contacts(FS, subject, REASON),
         "family": lambda: service.family(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
+        "export": lambda: service.export(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
         "denied": lambda: service.family(FS, subject, REASON),
         "no_relationship": lambda: service.timeline(SW, subject, REASON),
         "break_glass": lambda: service.timeline(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
@@ -147,6 +148,7 @@ def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
         "search_nhs": ("search", "allowed", False), "search_name": ("search", "allowed", False),
         "timeline": ("timeline_view", "allowed", False), "contacts": ("contacts_view", "allowed", False),
         "family": ("family_view", "allowed", True), "denied": ("family_view", "denied", False),
+        "export": ("export", "allowed", True),
         "no_relationship": ("timeline_view", "denied", False), "break_glass": ("timeline_view", "allowed", True),
     }
     for name, call in paths.items():
@@ -217,3 +219,42 @@ def test_unknown_subject_is_denied_and_audited(world: World) -> None:
     assert not result.allowed
     assert result.decision.reason == "unknown_subject"
     assert [r["outcome"] for r in world.audit_rows()[before:]] == ["denied"]
+
+
+def test_export_is_the_permitted_timeline_as_formula_safe_csv(world: World) -> None:
+    import csv
+    import io
+
+    from familyhubs_sdk.timeline import timeline_csv
+
+    service = world.service()
+    subject = world.subject(20)
+    urgent = AccessReason(reason="assessment", break_glass_justification="strategy meeting today")
+    result = service.export(SW, subject, urgent)
+    assert result.audit_event.action.value == "export"
+    assert result.page is not None
+    rows = list(csv.reader(io.StringIO(timeline_csv(result.page))))
+    assert rows[0] == ["date", "end", "kind", "what", "service", "professional", "source", "significant"]
+    assert len(rows) - 1 == len(result.page.entries) > 0
+    assert [r[0] for r in rows[1:]] == sorted((r[0] for r in rows[1:]), reverse=True)
+    # A role without the export view is refused, and the refusal is audited.
+    refused = service.export(FS, subject, REASON)
+    assert (refused.allowed, refused.decision.reason, refused.audit_event.outcome.value) == (
+        False, "view_not_permitted", "denied",
+    )  # fmt: skip
+
+
+def test_timeline_csv_cells_never_start_a_formula() -> None:
+    import csv
+    import io
+
+    from familyhubs_sdk.timeline import timeline_csv
+    from timeline_samples import sample_page
+
+    page = sample_page("Alex Example")
+    hostile = page.entries[0].model_copy(update={"label": "=HYPERLINK(\"http://x\")", "service": "+1"})
+    page = page.model_copy(update={"entries": [hostile, *page.entries[1:]]})
+    cells = [cell for row in csv.reader(io.StringIO(timeline_csv(page))) for cell in row]
+    assert "'=HYPERLINK(\"http://x\")" in cells
+    assert "'+1" in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

@@ -65,3 +65,25 @@ def test_evidence_is_linked_at_submit_and_attached_on_delivery(
         ("letter.pdf", "application/pdf", LETTER_PDF)
     ]
     assert message.payload["evidence"][0]["sha256"] == record.sha256
+
+
+def test_database_storage_keeps_whole_files_and_refuses_overwrites(engine: sa.Engine) -> None:
+    import pytest
+
+    from familyhubs_sdk.errors import StoreError
+    from familyhubs_sdk.support import DatabaseEvidenceStorage
+
+    upgrade(engine)
+    storage = DatabaseEvidenceStorage(engine)
+    name = "0123456789abcdef0123456789abcdef.pdf"
+    big = LETTER_PDF + bytes(range(256)) * 4096 * 3  # ~3 MB: past MariaDB's 64 KB BLOB
+    storage.put(name, big)
+    assert storage.get(name) == big
+    with pytest.raises(StoreError, match="already stored"):
+        storage.put(name, b"other")
+    with pytest.raises(StoreError):
+        storage.get("../../etc/passwd")
+    storage.delete(name)
+    storage.delete(name)  # deleting twice is fine
+    with pytest.raises(StoreError, match="no evidence"):
+        storage.get(name)

@@ -107,6 +107,7 @@ PUBLIC = {
         "CheckedFile",
         "ClamAVScanner",
         "CompleteResponse",
+        "DatabaseEvidenceStorage",
         "DraftStore",
         "EvidenceIndex",
         "EvidenceRecord",

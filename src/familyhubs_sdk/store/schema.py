@@ -11,6 +11,7 @@ the personal data that was shown or typed.
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.mysql
 
 from familyhubs_sdk.store.types import UTCDateTime
 
@@ -19,6 +20,7 @@ __all__ = [
     "audit_events",
     "delivery_attempts",
     "drafts",
+    "evidence_blobs",
     "evidence_files",
     "metadata",
     "outbox_jobs",
@@ -177,6 +179,20 @@ evidence_files = sa.Table(
     sa.Column("size_bytes", sa.BigInteger(), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("scan_status", sa.String(20), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+evidence_blobs = sa.Table(
+    "fh_evidence_blobs",
+    metadata,
+    # The bytes of evidence files, for hosts that keep them in the database (see
+    # DatabaseEvidenceStorage); LONGBLOB on MariaDB and MySQL, whose BLOB stops at 64 KB.
+    sa.Column("storage_name", sa.String(64), primary_key=True),
+    sa.Column(
+        "data",
+        sa.LargeBinary().with_variant(sa.dialects.mysql.LONGBLOB(), "mysql", "mariadb"),
+        nullable=False,
+    ),
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
 

@@ -36,6 +36,7 @@ from familyhubs_sdk.support.evidence_scanners import ClamAVScanner as ClamAVScan
 from familyhubs_sdk.support.evidence_scanners import EvidenceScanner as EvidenceScanner
 from familyhubs_sdk.support.evidence_scanners import NoScanner as NoScanner
 from familyhubs_sdk.support.evidence_scanners import ScanResult as ScanResult
+from familyhubs_sdk.support.evidence_store import DatabaseEvidenceStorage as DatabaseEvidenceStorage
 from familyhubs_sdk.support.evidence_store import EvidenceStorage as EvidenceStorage
 from familyhubs_sdk.support.evidence_store import (
     FilesystemEvidenceStorage as FilesystemEvidenceStorage,
@@ -93,6 +94,7 @@ __all__ = [
     "CheckedFile",
     "ClamAVScanner",
     "CompleteResponse",
+    "DatabaseEvidenceStorage",
     "DraftStore",
     "EvidenceIndex",
     "EvidenceRecord",

@@ -1,4 +1,5 @@
-"""Where evidence bytes are kept, under generated storage names: a folder, memory, or your own.
+"""Where evidence bytes are kept, under generated storage names: a folder, the database, memory,
+or your own.
 
 Storages only ever see names made by :func:`~familyhubs_sdk.support.evidence.check_upload`
 (32 random hex digits and an extension); each one refuses any other name, so a path from an
@@ -11,17 +12,29 @@ from __future__ import annotations
 import os
 import secrets
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
 from familyhubs_sdk.errors import StoreError
+from familyhubs_sdk.store.schema import evidence_blobs
 from familyhubs_sdk.support.evidence_types import is_storage_name
 
 __all__ = [
+    "DatabaseEvidenceStorage",
     "EvidenceStorage",
     "FilesystemEvidenceStorage",
     "InMemoryEvidenceStorage",
 ]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 # O_BINARY stops Windows turning "\n" into "\r\n"; it is 0 (absent) elsewhere.
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -160,3 +173,45 @@ class FilesystemEvidenceStorage(EvidenceStorage):
             self._path(storage_name).unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError(f"could not delete evidence: {exc.strerror or 'OS error'}") from exc
+
+
+class DatabaseEvidenceStorage(EvidenceStorage):
+    """Evidence bytes in the SDK's own database (``fh_evidence_blobs``): no file store to secure
+    or back up separately, at the cost of a bigger database. One transaction per file.
+    """
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utc_now) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    def put(self, storage_name: str, data: bytes) -> None:
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(
+                    evidence_blobs.insert().values(
+                        storage_name=self.checked_name(storage_name),
+                        data=bytes(data),
+                        created_at=self._clock(),
+                    )
+                )
+        except sa.exc.IntegrityError:
+            raise StoreError("evidence already stored under that name") from None
+
+    def get(self, storage_name: str) -> bytes:
+        with self._engine.connect() as connection:
+            data = connection.scalar(
+                sa.select(evidence_blobs.c.data).where(
+                    evidence_blobs.c.storage_name == self.checked_name(storage_name)
+                )
+            )
+        if data is None:
+            raise StoreError("no evidence stored under that name")
+        return bytes(data)
+
+    def delete(self, storage_name: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                evidence_blobs.delete().where(
+                    evidence_blobs.c.storage_name == self.checked_name(storage_name)
+                )
+            )

@@ -61,7 +61,8 @@ test-min: $(VENV)/.installed-dev
 	$(PYTHON) -m venv build/min-venv
 	$(BIN)/python scripts/min_constraints.py > build/constraints-min.txt
 	build/min-venv/bin/python -m pip install --quiet -c build/constraints-min.txt \
-		-e ".[flask,django,fastapi,postgres,mysql]" pytest hypothesis html5lib httpx httpx2
+		-e ".[flask,django,fastapi,postgres,mysql]" pytest hypothesis html5lib httpx httpx2 \
+		aiosmtpd jsonschema
 	# The browser suite checks rendered HTML, not dependency floors; `make test` and
 	# `make test-wheel` run it.
 	build/min-venv/bin/python -m pytest -p no:cacheprovider -q --ignore=tests/browser $(MIN_WARNINGS) $(PYTEST_ARGS)

@@ -20,6 +20,7 @@ help:
 	@echo "make audit  make dist, then pip-audit the wheel's runtime dependencies (needs the network)"
 	@echo "make docs   execute every code block in docs/ and check the links"
 	@echo "make a11y   axe-core, CSP and keyboard checks of every fragment in headless Chromium"
+	@echo "make screenshots  PNGs of every demo screen into docs/screenshots/ (headless Chromium)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,7 +63,7 @@ test-min: $(VENV)/.installed-dev
 	$(BIN)/python scripts/min_constraints.py > build/constraints-min.txt
 	build/min-venv/bin/python -m pip install --quiet -c build/constraints-min.txt \
 		-e ".[flask,django,fastapi,postgres,mysql]" pytest hypothesis html5lib httpx httpx2 \
-		aiosmtpd jsonschema
+		aiosmtpd jsonschema cryptography
 	# The browser suite checks rendered HTML, not dependency floors; `make test` and
 	# `make test-wheel` run it.
 	build/min-venv/bin/python -m pytest -p no:cacheprovider -q --ignore=tests/browser $(MIN_WARNINGS) $(PYTEST_ARGS)
@@ -107,7 +108,10 @@ audit: dist
 	$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
 		--vulnerability-service $(AUDIT_SERVICE) $(AUDIT_ARGS) --requirement $(RUNTIME_REQUIREMENTS)
 
+# docs/api.md is generated from the docstrings: regenerate it, then run every docs check
+# (`make test` fails on a stale docs/api.md without rewriting it).
 docs: $(VENV)/.installed-dev
+	$(BIN)/python scripts/api_reference.py
 	$(BIN)/python -m pytest tests/docs -q
 
 # Only the browser suite (it also runs in `make test`). Installs Debian's chromium and, into
@@ -115,6 +119,12 @@ docs: $(VENV)/.installed-dev
 .PHONY: a11y
 a11y: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
+
+# Every screen of `familyhubs demo`, styled with GOV.UK Frontend, as PNGs for docs/screens.md.
+# Uses the browser suite's Chromium and build/browser-node (installed when missing).
+.PHONY: screenshots
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov

@@ -35,6 +35,8 @@ T = TypeVar("T")
 
 
 class OutcomeState(StrEnum):
+    """How one source answered a federated read: ok, timed out, failed, or cannot do it."""
+
     OK = "ok"
     TIMEOUT = "timeout"
     ERROR = "error"

@@ -58,6 +58,8 @@ class OutboundMessage:
 
 
 class DeliveryOutcome(StrEnum):
+    """What a delivery attempt came to; the outbox decides what happens next from it."""
+
     DELIVERED = "delivered"
     RETRY = "retry"  # a transient failure: try again later
     PERMANENT = "permanent"  # will never work as configured: dead-letter now

@@ -60,6 +60,8 @@ logger = logging.getLogger(__name__)
 
 
 class JobStatus(StrEnum):
+    """Where a delivery job is: waiting, claimed by a worker, delivered, or dead-lettered."""
+
     PENDING = "pending"  # due at next_attempt_at
     IN_FLIGHT = "in_flight"  # claimed by a worker until lease_expires_at
     DELIVERED = "delivered"

@@ -28,6 +28,9 @@ CONTRACT_SOURCE = "contract"
 
 @dataclass(frozen=True)
 class ContractDataset:
+    """The fixed people, events, involvements and contacts the conformance kit checks a
+    connector against (see :func:`contract_dataset`)."""
+
     people: tuple[Person, ...]
     events: tuple[TimelineEvent, ...]
     involvements: tuple[Involvement, ...]

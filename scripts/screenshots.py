@@ -1,0 +1,344 @@
+"""Screenshots of `familyhubs demo` for the docs: ``make screenshots`` writes docs/screenshots/.
+
+Starts the demo as the browser suite does (``familyhubs demo --port 0`` with a temporary data
+folder), drives it in headless Chromium through Playwright, and saves one PNG per screen, named
+``NN-screen.png`` so the gallery (docs/screens.md) always finds them.
+
+Chromium and GOV.UK Frontend come from the browser suite's own machinery
+(``tests/browser/harness.py``): Debian's ``/usr/bin/chromium`` (apt-get when missing, never
+Playwright's browser downloads) and ``govuk-frontend`` from npm in ``build/browser-node``.
+
+The demo serves only ``demo.css``, a small stand-in for GOV.UK Frontend's stylesheet, so that it
+runs offline. By default the screenshots show the fragments as a host sees them: the browser's
+requests for ``/static/demo.css`` are answered with GOV.UK Frontend's stylesheet (plus the demo's
+own ``.demo-*`` rules), and ``/assets/...`` with its fonts and images. Nothing is inlined, so the
+demo's Content-Security-Policy still holds. ``--css demo`` keeps the demo's stand-in instead; when
+govuk-frontend cannot be had, the script says so and falls back to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser suite's harness and journey
+
+import pytest  # noqa: E402 - the harness reports a missing tool through pytest.skip/fail
+
+from browser.fragment_pages import JOURNEY  # noqa: E402
+from browser.harness import (  # noqa: E402
+    CHROMIUM_ARGS,
+    install_chromium,
+    install_node_packages,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Locator, Page, Route
+
+OUT = ROOT / "docs" / "screenshots"
+WIDTH = 1024
+#: Longer pages are cut at this height, so each shot stays small enough for a docs page.
+MAX_HEIGHT = 2000
+#: The question shown as "a question page", then with the error of continuing with no answer.
+QUESTION_STEP = "needs"
+#: How far into the form the save-and-come-back-later shot goes before saving.
+SAVE_AFTER = 4
+
+#: Every screen, in the order taken; a shot's file is ``NN-name.png``, NN its place here.
+SCREENS = (
+    "home",
+    "sign-in",
+    "find-a-child",
+    "search-results",
+    "reason-for-access",
+    "timeline",
+    "who-to-contact",
+    "family",
+    "question",
+    "question-error",
+    "check-your-answers",
+    "confirmation",
+    "saved-for-later",
+    "inbox",
+    "request-detail",
+    "status-form",
+    "analytics",
+    "audit",
+)
+
+Form = Mapping[str, str | Sequence[str]]
+_HARNESS_GAVE_UP = (pytest.skip.Exception, pytest.fail.Exception)
+
+
+@dataclass
+class Demo:
+    url: str
+    child_name: str
+    nhs_number: str
+
+
+@contextmanager
+def running_demo() -> Iterator[Demo]:
+    """``familyhubs demo --port 0`` with a temporary data folder, stopped with SIGTERM."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAMILYHUBS_")}
+    with tempfile.TemporaryDirectory(prefix="familyhubs-screenshots-") as data_dir:
+        command = [sys.executable, "-m", "familyhubs_sdk", "demo", "--port", "0"]
+        process = subprocess.Popen(
+            [*command, "--data-dir", data_dir],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        try:
+            if process.stdout is None:
+                raise SystemExit("screenshots: the demo's output cannot be read")
+            url = child = None
+            for line in process.stdout:  # the banner ends with "Synthetic data only."
+                url = url or re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+                child = child or re.search(r"Try finding (.+): NHS number (\d+)", line)
+                if line.startswith("Synthetic data only"):
+                    break
+            if url is None or child is None:
+                raise SystemExit("screenshots: the demo did not print its URL and a sample child")
+            yield Demo(url.group(1), child.group(1), child.group(2))
+        finally:
+            process.terminate()
+            try:
+                process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate(timeout=10)
+
+
+# -- GOV.UK Frontend's stylesheet in place of the demo's stand-in ------------------------------
+
+
+def govuk_stylesheet() -> tuple[bytes, Path] | None:
+    """GOV.UK Frontend's CSS with the demo's own ``.demo-*`` rules, and its assets folder."""
+    try:
+        modules = install_node_packages()
+    except _HARNESS_GAVE_UP as exc:
+        print(f"screenshots: {exc}; using the demo's own stylesheet", file=sys.stderr)
+        return None
+    govuk = modules / "govuk-frontend" / "dist" / "govuk"
+    demo_css = (files("familyhubs_sdk.demo") / "static" / "demo.css").read_text()
+    own_rules = "\n".join(line for line in demo_css.splitlines() if line.startswith(".demo-"))
+    css = (govuk / "govuk-frontend.min.css").read_text() + "\n/* the demo's own */\n" + own_rules
+    return css.encode(), govuk / "assets"
+
+
+def use_govuk_frontend(context: BrowserContext, url: str, css: bytes, assets: Path) -> None:
+    """Answer the demo's stylesheet and ``/assets/...`` requests from GOV.UK Frontend."""
+
+    def stylesheet(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/css", body=css)
+
+    def asset(route: Route) -> None:
+        path = route.request.url.removeprefix(f"{url}/assets/").split("?")[0]
+        found = (assets / path).resolve()
+        if not found.is_relative_to(assets.resolve()) or not found.is_file():
+            route.fulfill(status=404, body="Not found")
+            return
+        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        route.fulfill(status=200, content_type=kind, body=found.read_bytes())
+
+    context.route(f"{url}/static/demo.css", stylesheet)
+    context.route(f"{url}/assets/**", asset)
+
+
+# -- driving the demo --------------------------------------------------------------------------
+
+
+def follow(page: Page, target: Locator) -> None:
+    """Click ``target`` and wait for the page it leads to."""
+    with page.expect_navigation():
+        target.click()
+
+
+def sign_in_as(page: Page, name: str) -> None:
+    follow(page, page.locator(".demo-user-bar").get_by_role("link", name="Demo sign-in"))
+    page.locator("main").get_by_label(name, exact=False).check()
+    follow(page, page.get_by_role("button", name="Sign in"))
+
+
+def fill(page: Page, form: Form) -> None:
+    """Fill in one question page (without continuing)."""
+    main = page.locator("main")
+    for name, given in form.items():
+        values = [given] if isinstance(given, str) else list(given)
+        fields = main.locator(f'[name="{name}"]')
+        kind = fields.first.get_attribute("type") or ""
+        if kind in ("radio", "checkbox"):
+            for value in values:
+                fields.and_(main.locator(f'[value="{value}"]')).check()
+        else:
+            fields.first.fill(values[0])
+
+
+def answer(page: Page, form: Form) -> None:
+    """Fill in one question page and continue (the primary button)."""
+    fill(page, form)
+    main = page.locator("main")
+    follow(page, main.locator("form button.govuk-button:not(.govuk-button--secondary)").first)
+
+
+class Camera:
+    """Saves full-page shots, numbered by their place in :data:`SCREENS`."""
+
+    def __init__(self, out: Path, max_height: int) -> None:
+        self.out = out
+        self.max_height = max_height
+        self.taken: list[Path] = []
+
+    def shoot(self, page: Page, name: str) -> None:
+        page.evaluate("document.fonts.ready.then(() => true)")
+        path = self.out / f"{SCREENS.index(name) + 1:02d}-{name}.png"
+        height = int(page.evaluate("document.documentElement.scrollHeight"))
+        width = int(page.evaluate("document.documentElement.scrollWidth"))
+        if height > self.max_height:  # the top of a long page, as far as MAX_HEIGHT
+            page.screenshot(
+                path=str(path),
+                full_page=True,
+                clip={"x": 0, "y": 0, "width": width, "height": self.max_height},
+                animations="disabled",
+                caret="hide",
+            )
+        else:
+            page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
+        self.taken.append(path)
+        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", flush=True)
+
+
+def find_a_child(page: Page, demo: Demo, shoot: Callable[[Page, str], None]) -> None:
+    page.goto(f"{demo.url}/")
+    shoot(page, "home")
+    follow(page, page.locator(".demo-user-bar").get_by_role("link", name="Demo sign-in"))
+    shoot(page, "sign-in")
+    page.locator("main").get_by_label("Sam Okafor", exact=False).check()
+    follow(page, page.get_by_role("button", name="Sign in"))
+    page.goto(f"{demo.url}/find-a-child/")
+    page.locator("#by").check()
+    page.locator("#nhs-number").fill(demo.nhs_number)
+    shoot(page, "find-a-child")
+    follow(page, page.get_by_role("button", name="Search"))
+    shoot(page, "search-results")
+    follow(page, page.locator("main").get_by_role("link", name=demo.child_name))
+    page.locator('input[name="reason"][value="early_help"]').check()
+    shoot(page, "reason-for-access")
+    follow(page, page.get_by_role("button", name="Continue"))
+    shoot(page, "timeline")
+    follow(page, page.locator("main").get_by_role("link", name="Who to contact").first)
+    shoot(page, "who-to-contact")
+    follow(page, page.locator("main").get_by_role("link", name="Family", exact=True).first)
+    shoot(page, "family")
+
+
+def request_support(page: Page, demo: Demo, shoot: Callable[[Page, str], None]) -> str:
+    """The whole form, with a question page, a refused answer, check your answers and the
+    confirmation on the way; returns the request's reference."""
+    page.goto(f"{demo.url}/")
+    follow(page, page.locator("main").get_by_role("link", name="Request support for a family"))
+    for step, form in JOURNEY:
+        if step == QUESTION_STEP:
+            shoot(page, "question")
+            answer(page, {})
+            shoot(page, "question-error")
+        answer(page, form)
+    shoot(page, "check-your-answers")
+    follow(page, page.get_by_role("button", name="Accept and send"))
+    shoot(page, "confirmation")
+    found = re.search(r"\b[A-Z0-9]{8}\b", page.inner_text(".govuk-panel"))
+    if found is None:
+        raise SystemExit("screenshots: no reference on the confirmation page")
+    return found.group(0)
+
+
+def save_for_later(page: Page, demo: Demo, shoot: Callable[[Page, str], None]) -> None:
+    page.goto(f"{demo.url}/request-support/")
+    for _step, form in JOURNEY[:SAVE_AFTER]:
+        answer(page, form)
+    follow(page, page.get_by_role("button", name="Save and come back later"))
+    shoot(page, "saved-for-later")
+
+
+def receiving_team(
+    page: Page, demo: Demo, reference: str, shoot: Callable[[Page, str], None]
+) -> None:
+    page.goto(f"{demo.url}/")
+    sign_in_as(page, "Rae Tan")
+    page.goto(f"{demo.url}/inbox/")
+    shoot(page, "inbox")
+    follow(page, page.get_by_role("link", name=reference))
+    shoot(page, "request-detail")
+    follow(page, page.locator("main").get_by_role("link", name="Change status"))
+    shoot(page, "status-form")
+    page.goto(f"{demo.url}/analytics/")
+    shoot(page, "analytics")
+    page.goto(f"{demo.url}/audit/")
+    shoot(page, "audit")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs")
+    parser.add_argument("--css", choices=("govuk", "demo"), default="govuk")
+    parser.add_argument("--width", type=int, default=WIDTH)
+    parser.add_argument("--max-height", type=int, default=MAX_HEIGHT)
+    args = parser.parse_args(argv)
+
+    try:
+        import playwright.sync_api as sync_api
+    except ImportError:
+        raise SystemExit("screenshots: Playwright is missing: pip install -e '.[dev]'") from None
+    try:
+        chromium = install_chromium()
+    except _HARNESS_GAVE_UP as exc:
+        raise SystemExit(f"screenshots: {exc}") from None
+    govuk = govuk_stylesheet() if args.css == "govuk" else None
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for old in args.out.glob("[0-9][0-9]-*.png"):
+        old.unlink()
+    camera = Camera(args.out, args.max_height)
+    with running_demo() as demo, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+
+            def window() -> Page:  # a fresh context: no cookies, as a new browser window
+                context = browser.new_context(viewport={"width": args.width, "height": 768})
+                if govuk is not None:
+                    use_govuk_frontend(context, demo.url, *govuk)
+                return context.new_page()
+
+            find_a_child(window(), demo, camera.shoot)
+            reference = request_support(window(), demo, camera.shoot)
+            save_for_later(window(), demo, camera.shoot)
+            receiving_team(window(), demo, reference, camera.shoot)
+        finally:
+            browser.close()
+    missing = set(SCREENS) - {path.stem[3:] for path in camera.taken}
+    if missing:
+        raise SystemExit(f"screenshots: not taken: {', '.join(sorted(missing))}")
+    total = sum(path.stat().st_size for path in camera.taken)
+    style = "GOV.UK Frontend" if govuk is not None else "the demo's own stylesheet"
+    print(f"{len(camera.taken)} screenshots, {total / 1e6:.1f} MB, styled with {style}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

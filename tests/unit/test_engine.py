@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.store import create_engine
@@ -55,3 +56,14 @@ def test_invalid_url_is_a_configuration_error_without_the_url() -> None:
     with pytest.raises(ConfigurationError) as caught:
         create_engine("not a url with secret-canary")
     assert "secret-canary" not in str(caught.value)
+
+
+def test_bound_values_never_reach_error_text() -> None:
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (v TEXT NOT NULL UNIQUE)")
+        insert = sa.text("INSERT INTO t VALUES (:v)")
+        conn.execute(insert, {"v": "Zebedee Canary-Smith"})
+        with pytest.raises(sa.exc.IntegrityError) as caught:
+            conn.execute(insert, {"v": "Zebedee Canary-Smith"})
+    assert "Zebedee" not in str(caught.value)

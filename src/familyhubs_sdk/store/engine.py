@@ -50,11 +50,13 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
       writers wait instead of failing; the database file's folder is created if missing.
     * PostgreSQL, MySQL and MariaDB: ``pool_pre_ping`` so a connection dropped by a failover or an
       idle timeout is replaced instead of failing a request; MySQL connections are recycled hourly.
+    * Every database: ``hide_parameters``, so bound values (names, identifiers, token hashes) never
+      appear in an exception's text or in SQL echo logs.
 
     Any ``engine_options`` are passed to :func:`sqlalchemy.create_engine` and win over these.
     """
     parsed = normalise_url(url)
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"hide_parameters": True}
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database or ""

@@ -236,7 +236,7 @@ class TimelineScreens:
             codes = {code for code, _ in self.reasons}
             if chosen not in codes:
                 errors.append({"text": "Select why you need to see the record", "href": "#reason"})
-            elif not errors:
+            else:
                 reason = AccessReason(
                     reason=chosen,
                     break_glass_justification=(

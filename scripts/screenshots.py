@@ -25,7 +25,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the browser suite's harness and journ
 
 import pytest  # noqa: E402 - the harness reports a missing tool through pytest.skip/fail
 
+from browser.demo_driver import answer, follow, sign_in_as  # noqa: E402
 from browser.fragment_pages import JOURNEY  # noqa: E402
 from browser.harness import (  # noqa: E402
     CHROMIUM_ARGS,
@@ -45,7 +46,7 @@ from browser.harness import (  # noqa: E402
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Locator, Page, Route
+    from playwright.sync_api import BrowserContext, Page, Route
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTH = 1024
@@ -78,7 +79,6 @@ SCREENS = (
     "audit",
 )
 
-Form = Mapping[str, str | Sequence[str]]
 _HARNESS_GAVE_UP = (pytest.skip.Exception, pytest.fail.Exception)
 
 
@@ -160,39 +160,6 @@ def use_govuk_frontend(context: BrowserContext, url: str, css: bytes, assets: Pa
 
 
 # -- driving the demo --------------------------------------------------------------------------
-
-
-def follow(page: Page, target: Locator) -> None:
-    """Click ``target`` and wait for the page it leads to."""
-    with page.expect_navigation():
-        target.click()
-
-
-def sign_in_as(page: Page, name: str) -> None:
-    follow(page, page.locator(".demo-user-bar").get_by_role("link", name="Demo sign-in"))
-    page.locator("main").get_by_label(name, exact=False).check()
-    follow(page, page.get_by_role("button", name="Sign in"))
-
-
-def fill(page: Page, form: Form) -> None:
-    """Fill in one question page (without continuing)."""
-    main = page.locator("main")
-    for name, given in form.items():
-        values = [given] if isinstance(given, str) else list(given)
-        fields = main.locator(f'[name="{name}"]')
-        kind = fields.first.get_attribute("type") or ""
-        if kind in ("radio", "checkbox"):
-            for value in values:
-                fields.and_(main.locator(f'[value="{value}"]')).check()
-        else:
-            fields.first.fill(values[0])
-
-
-def answer(page: Page, form: Form) -> None:
-    """Fill in one question page and continue (the primary button)."""
-    fill(page, form)
-    main = page.locator("main")
-    follow(page, main.locator("form button.govuk-button:not(.govuk-button--secondary)").first)
 
 
 class Camera:

@@ -15,19 +15,14 @@ from familyhubs_sdk.errors import EvidenceError
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.support.evidence import upload_error_message
 from familyhubs_sdk.support.evidence_uploads import EvidenceUploads
-from familyhubs_sdk.support.request import EvidenceSummary
+from familyhubs_sdk.support.request import EvidenceSummary, size_text
 from familyhubs_sdk.support.web import FlowRequest, RedirectResponse, RenderResponse
 
-__all__ = ["EVIDENCE_PATH", "EvidenceStep", "size_text"]
+__all__ = ["EVIDENCE_PATH", "EvidenceStep"]
 
 #: Where the page is, below the journey's mount point.
 EVIDENCE_PATH = "evidence"
 TITLE = "Upload supporting evidence"
-
-
-def size_text(size: int) -> str:
-    """``"2 KB"``, ``"1.4 MB"``: file sizes as people read them."""
-    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, round(size / 1024))} KB"
 
 
 class EvidenceStep:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.support.inbox import PAGE_SIZE, InboxPage, InboxRow
 from familyhubs_sdk.support.lifecycle import RequestRecord, RequestStatus
-from familyhubs_sdk.support.request import EvidenceSummary, _sections, _size
+from familyhubs_sdk.support.request import EvidenceSummary, request_sections, size_text
 
 __all__ = [
     "STATUS_TAG_COLOURS",
@@ -168,9 +168,9 @@ def render_request_detail(
         record=record,
         colours=STATUS_TAG_COLOURS,
         status_href=status_href if record.allowed_moves else None,
-        sections=_sections(record.request, section_titles),
+        sections=request_sections(record.request, section_titles),
         evidence=[
-            (e.display_name, _size(e.size_bytes), evidence_href(e) if evidence_href else None)
+            (e.display_name, size_text(e.size_bytes), evidence_href(e) if evidence_href else None)
             for e in record.request.evidence
         ],
         history=[(change, person(change.changed_by)) for change in reversed(record.history)],

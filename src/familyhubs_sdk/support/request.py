@@ -40,7 +40,9 @@ __all__ = [
     "SupportRequest",
     "render_request_html",
     "request_json_schema",
+    "request_sections",
     "request_text",
+    "size_text",
     "snapshot",
 ]
 
@@ -181,9 +183,10 @@ def snapshot(
     )
 
 
-def _sections(
+def request_sections(
     request: SupportRequest, titles: Mapping[str, str]
 ) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The answers by section title, as ``[(title, [(question, answer)])]``, in the order sent."""
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     for answer in request.answers:
         title = titles.get(answer.section or "", "Your answers")
@@ -194,7 +197,8 @@ def _sections(
     return sections
 
 
-def _size(size: int) -> str:
+def size_text(size: int) -> str:
+    """``"2 KB"``, ``"1.4 MB"``: file sizes as people read them."""
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, round(size / 1024))} KB"
 
 
@@ -208,7 +212,7 @@ def request_text(request: SupportRequest, *, section_titles: Mapping[str, str] =
         f"Sent {govuk_date(request.submitted_at)} at {request.submitted_at.strftime('%H:%M')} UTC",
         "",
     ]
-    for title, rows in _sections(request, section_titles):
+    for title, rows in request_sections(request, section_titles):
         lines += [title, "-" * len(title)]
         lines += [f"{key}\n  {value}" for key, value in rows]
         lines.append("")
@@ -218,7 +222,7 @@ def request_text(request: SupportRequest, *, section_titles: Mapping[str, str] =
         lines.append("")
     if request.evidence:
         lines += ["Supporting evidence", "-" * 19]
-        lines += [f"* {e.display_name} ({_size(e.size_bytes)})" for e in request.evidence]
+        lines += [f"* {e.display_name} ({size_text(e.size_bytes)})" for e in request.evidence]
         lines.append("")
     # Answers are typed by people: keep line breaks, drop other control characters.
     return _CONTROL.sub("", "\n".join(lines))
@@ -234,6 +238,6 @@ def render_request_html(
     return (renderer or Renderer()).render(
         "familyhubs/support/request_copy.html",
         request=request,
-        sections=_sections(request, section_titles),
-        evidence=[(e.display_name, _size(e.size_bytes)) for e in request.evidence],
+        sections=request_sections(request, section_titles),
+        evidence=[(e.display_name, size_text(e.size_bytes), None) for e in request.evidence],
     )

@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# The frameworks and database drivers the suite exercises (extras of the package); the
+# development tools are PEP 735 dependency groups in pyproject.toml (`pip install --group`).
+EXTRAS := flask,django,fastapi,postgres,mysql
 # The question-tree engine is the heart of the form: every branch of it is tested.
 COVERAGE_GATE ?= --cov=familyhubs_sdk.questiontree --cov-branch \
 	--cov-report=term-missing:skip-covered --cov-fail-under=100
@@ -32,7 +35,7 @@ $(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]" --group dev
 	@touch $@ $(VENV)/.installed-runtime
 
 demo: $(VENV)/.installed-runtime
@@ -49,7 +52,8 @@ test-wheel: $(VENV)/.installed-dev
 	rm -rf build/wheel build/wheel-venv
 	$(BIN)/python -m build --wheel --outdir build/wheel
 	$(PYTHON) -m venv build/wheel-venv
-	build/wheel-venv/bin/python -m pip install --quiet "$$(ls build/wheel/*.whl)[dev]"
+	build/wheel-venv/bin/python -m pip install --quiet --upgrade pip
+	build/wheel-venv/bin/python -m pip install --quiet "$$(ls build/wheel/*.whl)[$(EXTRAS)]" --group dev
 	cd build && wheel-venv/bin/python -c "import familyhubs_sdk as m; assert 'site-packages' in m.__file__, m.__file__"
 	build/wheel-venv/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS)
 
@@ -60,10 +64,10 @@ MIN_WARNINGS := -W "ignore::DeprecationWarning"
 test-min: $(VENV)/.installed-dev
 	rm -rf build/min-venv
 	$(PYTHON) -m venv build/min-venv
+	build/min-venv/bin/python -m pip install --quiet --upgrade pip
 	$(BIN)/python scripts/min_constraints.py > build/constraints-min.txt
 	build/min-venv/bin/python -m pip install --quiet -c build/constraints-min.txt \
-		-e ".[flask,django,fastapi,postgres,mysql]" pytest hypothesis html5lib httpx httpx2 \
-		aiosmtpd jsonschema cryptography
+		-e ".[$(EXTRAS)]" --group test
 	# The browser suite checks rendered HTML, not dependency floors; `make test` and
 	# `make test-wheel` run it.
 	build/min-venv/bin/python -m pytest -p no:cacheprovider -q --ignore=tests/browser $(MIN_WARNINGS) $(PYTEST_ARGS)

@@ -48,13 +48,13 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent))
 from _db import ensure_database
 
-from familyhubs_sdk.delivery.outbox import ClaimedJob, JobStatus, OutboxWorker
+from familyhubs_sdk.delivery._outbox import ClaimedJob, JobStatus, OutboxWorker
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import delivery_attempts, outbox_jobs
-from familyhubs_sdk.support.composer import RequestComposer
-from familyhubs_sdk.support.request import RequestAnswer, RequestOutcome, SupportRequest
-from familyhubs_sdk.support.submission import StoreSubmitter, new_reference
-from familyhubs_sdk.testing.capture import CapturingChannel
+from familyhubs_sdk.store._schema import delivery_attempts, outbox_jobs
+from familyhubs_sdk.support.requests._composer import RequestComposer
+from familyhubs_sdk.support.requests._request import RequestAnswer, RequestOutcome, SupportRequest
+from familyhubs_sdk.support.requests._submission import StoreSubmitter, new_reference
+from familyhubs_sdk.testing._capture import CapturingChannel
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_bench_delivery"
 POLL_S = 0.05

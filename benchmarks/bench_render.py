@@ -51,7 +51,7 @@ from _timing import median_us
 
 from familyhubs_sdk.questiontree import FieldError, Option, Question
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.support.pages import FIELD, component_for
+from familyhubs_sdk.support.journey._pages import FIELD, component_for
 
 PEER = "govuk_frontend_jinja"
 OPTIONS = 6

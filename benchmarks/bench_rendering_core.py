@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _timing import median_us
 
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.rendering.attributes import html_attributes
-from familyhubs_sdk.rendering.urls import safe_url
+from familyhubs_sdk.rendering._attributes import html_attributes
+from familyhubs_sdk.rendering._urls import safe_url
 
 NAME = "familyhubs/components/notification_banner.html"
 CONTEXT = {

@@ -62,8 +62,12 @@ def main() -> None:
     people = sources[0].all_people()
     resolver = DeterministicResolver(people)
     service = TimelineService(
-        sources, resolver=resolver, policy=AccessPolicy(RULES),
-        audit=AuditLog(engine, key=b"b" * 32), people=people, today=lambda: date(2026, 11, 1),
+        sources,
+        resolver=resolver,
+        policy=AccessPolicy(RULES),
+        audit=AuditLog(engine, key=b"b" * 32),
+        people=people,
+        today=lambda: date(2026, 11, 1),
     )
     viewer = Viewer(id="bench", name="Bench", role="social_worker", organisation="LA")
     child = summary.subject_near(50)

@@ -34,7 +34,7 @@ from _timing import p50_ms
 from familyhubs_sdk.connectors import SQLViewConnector
 from familyhubs_sdk.store import create_engine
 from familyhubs_sdk.synthetic import WarehouseSummary, build_warehouse, connectors
-from familyhubs_sdk.synthetic.generate import Subject
+from familyhubs_sdk.synthetic._generate import Subject
 
 EVENTS_PER_CHILD = 13.7  # measured mean of the generator
 

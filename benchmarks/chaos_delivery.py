@@ -37,15 +37,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _db import ensure_database
 
 from familyhubs_sdk.delivery import DeliveryChannel, DeliveryResult, OutboundMessage
-from familyhubs_sdk.delivery.outbox import DeadLetter, OutboxWorker, RetryPolicy, outbox_status
-from familyhubs_sdk.delivery.smtp import SMTPChannel
-from familyhubs_sdk.delivery.webhook import WebhookChannel, generate_webhook_secret
+from familyhubs_sdk.delivery._outbox import DeadLetter, OutboxWorker, RetryPolicy, outbox_status
+from familyhubs_sdk.delivery._smtp import SMTPChannel
+from familyhubs_sdk.delivery._webhook import WebhookChannel, generate_webhook_secret
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import outbox_jobs, support_requests
-from familyhubs_sdk.support.composer import RequestComposer
-from familyhubs_sdk.support.request import RequestAnswer, SupportRequest
-from familyhubs_sdk.support.submission import StoreSubmitter
-from familyhubs_sdk.testing.receivers import SMTPReceiver, WebhookReceiver
+from familyhubs_sdk.store._schema import outbox_jobs, support_requests
+from familyhubs_sdk.support.requests._composer import RequestComposer
+from familyhubs_sdk.support.requests._request import RequestAnswer, SupportRequest
+from familyhubs_sdk.support.requests._submission import StoreSubmitter
+from familyhubs_sdk.testing._receivers import SMTPReceiver, WebhookReceiver
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_chaos"
 LEASE = timedelta(seconds=3)

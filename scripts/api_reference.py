@@ -58,6 +58,8 @@ The guides explain how the pieces fit together: start with [getting started](get
 
 def public_mapping() -> dict[str, set[str]]:
     """``PUBLIC`` from tests/unit/test_public_api.py: module name → its public names."""
+    if str(ROOT) not in sys.path:  # the test imports its helpers as tests.helpers
+        sys.path.insert(0, str(ROOT))
     spec = importlib.util.spec_from_file_location("_familyhubs_public_api", PUBLIC_API_TEST)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot load {PUBLIC_API_TEST}")
@@ -478,6 +480,17 @@ def slug(heading: str) -> str:
     return text.replace(" ", "-")
 
 
+def handed_on(module_name: str) -> dict[str, str]:
+    """Names a package hands on from a public sub-package: name → that sub-package. Each name
+    is documented once, where it lives."""
+    deeper = [other for other in public_mapping() if other.startswith(module_name + ".")]
+    found: dict[str, str] = {}
+    for other in sorted(deeper, key=len):
+        for name in public_names(importlib.import_module(other)):
+            found.setdefault(name, other)
+    return found
+
+
 def module_section(module_name: str) -> Iterator[str]:
     module = importlib.import_module(module_name)
     yield f"## `{module_name}`"
@@ -486,8 +499,17 @@ def module_section(module_name: str) -> Iterator[str]:
     if summary:
         yield summary
         yield ""
+    elsewhere = handed_on(module_name)
+    shared = sorted(name for name in public_names(module) if name in elsewhere)
+    if shared:
+        yield "Also importable from here: " + ", ".join(
+            f"`{name}` ([`{elsewhere[name]}`](#{slug(elsewhere[name])}))" for name in shared
+        )
+        yield ""
     groups: dict[str, list[tuple[str, Any]]] = {"class": [], "function": [], "constant": []}
     for name in public_names(module):
+        if name in elsewhere:
+            continue
         obj = getattr(module, name)
         groups[kind_of(obj)].append((name, obj))
     titles = {"class": "Classes", "function": "Functions", "constant": "Constants"}

@@ -269,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         import playwright.sync_api as sync_api
     except ImportError:
-        raise SystemExit("screenshots: Playwright is missing: pip install -e '.[dev]'") from None
+        raise SystemExit("screenshots: Playwright is missing: pip install --group test") from None
     try:
         chromium = install_chromium()
     except _HARNESS_GAVE_UP as exc:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from sqlalchemy.engine import URL
 
-from databases import DIALECTS, fresh_database
 from familyhubs_sdk.store import create_engine
+from tests.helpers.databases import DIALECTS, fresh_database
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")

@@ -40,11 +40,23 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from familyhubs_sdk.connectors import Capability, CheckResult, ConnectorConfig, SourceConnector
-from familyhubs_sdk.connectors.base import as_naive, check_read_args
+from familyhubs_sdk.connectors import (
+    Capability,
+    CheckResult,
+    ConnectorConfig,
+    SourceConnector,
+    as_naive,
+    check_read_args,
+)
 from familyhubs_sdk.errors import ConnectorError
-from familyhubs_sdk.views.canonical import CanonicalRecord, Person, SourceCoverage, TimelineEvent
-from familyhubs_sdk.views.vocab import EventStatus, Sensitivity
+from familyhubs_sdk.views import (
+    CanonicalRecord,
+    EventStatus,
+    Person,
+    Sensitivity,
+    SourceCoverage,
+    TimelineEvent,
+)
 
 __all__ = [
     "DATETIME_FORMAT",

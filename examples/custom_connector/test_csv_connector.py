@@ -18,10 +18,12 @@ from examples.custom_connector.csv_connector import (
 )
 
 from familyhubs_sdk import connectors
-from familyhubs_sdk.connectors import SourceConnector, registry
+from familyhubs_sdk.connectors import SourceConnector
+from familyhubs_sdk.connectors import _registry as registry
 from familyhubs_sdk.errors import ConnectorError, ConnectorRegistrationError
-from familyhubs_sdk.testing import ConnectorContract, ContractDataset, contract_dataset
-from familyhubs_sdk.views.vocab import EVENT_KINDS
+from familyhubs_sdk.testing import ContractDataset, contract_dataset
+from familyhubs_sdk.testing.contract import ConnectorContract
+from familyhubs_sdk.views import EVENT_KINDS
 
 EVENT_HEADER = (
     "record_id", "child_id", "event_code", "started_at", "ended_at", "status", "team",

@@ -23,10 +23,8 @@ from familyhubs_sdk.support import (
     SQLEvidenceIndex,
     build_flow,
 )
-from familyhubs_sdk.synthetic import build_warehouse
-from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
-from familyhubs_sdk.timeline import Viewer
-from familyhubs_sdk.timeline.web import TimelineScreens
+from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
+from familyhubs_sdk.timeline import TimelineScreens, Viewer
 
 sdk_settings = load_settings(
     data_dir=settings.FAMILYHUBS_DATA_DIR,

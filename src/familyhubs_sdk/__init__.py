@@ -5,8 +5,8 @@ The public API is re-exported here; everything else is an implementation detail.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from familyhubs_sdk.config import Settings as Settings
-from familyhubs_sdk.config import load_settings as load_settings
+from familyhubs_sdk._config import Settings as Settings
+from familyhubs_sdk._config import load_settings as load_settings
 from familyhubs_sdk.errors import FamilyHubsError as FamilyHubsError
 
 try:

@@ -39,7 +39,7 @@ def browser() -> Iterator[Browser]:
     try:
         import playwright.sync_api as sync_api
     except ImportError:
-        unavailable("playwright", "install the dev extra: pip install -e '.[dev]'")
+        unavailable("playwright", "install the test group: pip install --group test")
     executable = install_chromium()
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(

@@ -17,6 +17,15 @@ from typing import Any
 import jinja2
 import sqlalchemy as sa
 from markupsafe import Markup
+from tests.helpers.inbox_samples import (
+    SECTION_TITLES,
+    Clock,
+    reference,
+    sample_request,
+    store_request,
+)
+from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
+from tests.helpers.timeline_samples import sample_page
 
 from familyhubs_sdk.questiontree import load_tree
 from familyhubs_sdk.rendering import Renderer
@@ -40,18 +49,18 @@ from familyhubs_sdk.support import (
     render_report,
     request_insights,
 )
-from familyhubs_sdk.support.inbox import RequestInbox
-from familyhubs_sdk.support.inbox_render import render_inbox_list, render_request_detail
-from familyhubs_sdk.support.lifecycle import RequestRecord, RequestStatus
-from familyhubs_sdk.support.status_form import (
+from familyhubs_sdk.support.inbox._inbox import RequestInbox
+from familyhubs_sdk.support.inbox._lifecycle import RequestRecord, RequestStatus
+from familyhubs_sdk.support.inbox._render import render_inbox_list, render_request_detail
+from familyhubs_sdk.support.inbox._status_form import (
     read_status_form,
     render_status_form,
     status_form_title,
 )
 from familyhubs_sdk.testing import MemorySubmitter
 from familyhubs_sdk.timeline import AuditEvent
-from familyhubs_sdk.timeline.display import SearchResult, TimelinePage
-from familyhubs_sdk.timeline.render import (
+from familyhubs_sdk.timeline._display import SearchResult, TimelinePage
+from familyhubs_sdk.timeline._render import (
     render_access_denied,
     render_contacts,
     render_contacts_page,
@@ -62,9 +71,6 @@ from familyhubs_sdk.timeline.render import (
     render_timeline_page,
     render_viewed_by,
 )
-from inbox_samples import SECTION_TITLES, Clock, reference, sample_request, store_request
-from journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
-from timeline_samples import sample_page
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
 SERVICE_NAME = "Family Hubs accessibility check"
@@ -901,7 +907,7 @@ def _titled(response: RenderResponse) -> tuple[str, Markup]:
 
 def _analytics_pages() -> list[FragmentPage]:
     """The form-use report (with its SVG funnel) and the planning insights."""
-    from analytics_samples import NOW, TREE, five_journeys
+    from tests.helpers.analytics_samples import NOW, TREE, five_journeys
 
     report = build_report(five_journeys(), TREE, now=NOW)
     engine = create_engine("sqlite://", poolclass=sa.pool.StaticPool)

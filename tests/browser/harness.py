@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from tests.helpers.databases import IN_CI
 
 from browser.fragment_pages import PAGES, full_page
-from databases import IN_CI
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page

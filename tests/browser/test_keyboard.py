@@ -15,8 +15,8 @@ import pytest
 
 from browser.fragment_pages import JOURNEY, PAGES
 from browser.harness import serve
-from familyhubs_sdk.config import Settings
-from familyhubs_sdk.demo.app import SUPPORT_PREFIX, DemoApp
+from familyhubs_sdk._config import Settings
+from familyhubs_sdk.demo._app import SUPPORT_PREFIX, DemoApp
 from familyhubs_sdk.store import create_engine, upgrade
 
 if TYPE_CHECKING:

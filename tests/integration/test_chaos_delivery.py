@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from databases import fresh_database
+from tests.helpers.databases import fresh_database
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "chaos_delivery.py"
 

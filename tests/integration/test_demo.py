@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from hostile import structure
+from tests.helpers.hostile import structure
 
 DEMO = [sys.executable, "-m", "familyhubs_sdk", "demo", "--port", "0"]
 

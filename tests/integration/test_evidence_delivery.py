@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
 
 from familyhubs_sdk.delivery import OutboxWorker
 from familyhubs_sdk.store import upgrade
-from familyhubs_sdk.store.schema import evidence_files
+from familyhubs_sdk.store._schema import evidence_files
 from familyhubs_sdk.support import (
     EvidenceUploads,
     FilesystemEvidenceStorage,
@@ -25,7 +26,6 @@ from familyhubs_sdk.support import (
     default_tree,
 )
 from familyhubs_sdk.testing import CapturingChannel
-from journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
 
 TODAY = date(2026, 6, 1)
 

@@ -13,12 +13,7 @@ from functools import partial
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
-
-from familyhubs_sdk.errors import StatusChangeError
-from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.support.inbox import RequestInbox
-from familyhubs_sdk.support.lifecycle import NOTE_MAX_LENGTH, RequestRecord, RequestStatus
-from inbox_samples import (
+from tests.helpers.inbox_samples import (
     RACES,
     Clock,
     assert_one_winner,
@@ -28,6 +23,11 @@ from inbox_samples import (
     sample_request,
     store_request,
 )
+
+from familyhubs_sdk.errors import StatusChangeError
+from familyhubs_sdk.store import create_engine, upgrade
+from familyhubs_sdk.support.inbox._inbox import RequestInbox
+from familyhubs_sdk.support.inbox._lifecycle import NOTE_MAX_LENGTH, RequestRecord, RequestStatus
 
 S = RequestStatus
 

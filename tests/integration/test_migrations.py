@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from familyhubs_sdk.store import current_revision, head_revision, metadata, upgrade
-from familyhubs_sdk.store.migrate import VERSION_TABLE
-from familyhubs_sdk.store.schema import audit_events
+from familyhubs_sdk.store._migrate import VERSION_TABLE
+from familyhubs_sdk.store._schema import audit_events
 
 
 def test_empty_database_has_no_revision(engine: sa.Engine) -> None:

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from familyhubs_sdk.delivery import DeliveryResult, OutboundMessage
-from familyhubs_sdk.delivery.outbox import (
+from familyhubs_sdk.delivery._outbox import (
     ClaimedJob,
     DeadLetter,
     JobStatus,
@@ -21,16 +21,16 @@ from familyhubs_sdk.delivery.outbox import (
 )
 from familyhubs_sdk.errors import DeliveryError
 from familyhubs_sdk.store import upgrade
-from familyhubs_sdk.store.schema import (
+from familyhubs_sdk.store._schema import (
     delivery_attempts,
     outbox_jobs,
     request_status_history,
     support_requests,
 )
-from familyhubs_sdk.support.composer import RequestComposer
-from familyhubs_sdk.support.request import RequestAnswer, SupportRequest
-from familyhubs_sdk.support.submission import StoreSubmitter
-from familyhubs_sdk.testing.capture import CapturingChannel
+from familyhubs_sdk.support.requests._composer import RequestComposer
+from familyhubs_sdk.support.requests._request import RequestAnswer, SupportRequest
+from familyhubs_sdk.support.requests._submission import StoreSubmitter
+from familyhubs_sdk.testing._capture import CapturingChannel
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 CANARY = "Zebedee Canary-Smith"
@@ -98,7 +98,7 @@ def test_a_request_and_its_jobs_are_written_together(
     def refuse(*args: object, **kwargs: object) -> list[str]:
         raise DeliveryError("no jobs today")
 
-    monkeypatch.setattr("familyhubs_sdk.support.submission.enqueue", refuse)
+    monkeypatch.setattr("familyhubs_sdk.support.requests._submission.enqueue", refuse)
     with pytest.raises(DeliveryError):
         _submit(store, clock)
     with store.connect() as conn:

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from familyhubs_sdk.errors import TokenError
 from familyhubs_sdk.questiontree import start
 from familyhubs_sdk.store import upgrade
-from familyhubs_sdk.store.schema import drafts, resume_tokens
+from familyhubs_sdk.store._schema import drafts, resume_tokens
 from familyhubs_sdk.support import SQLDraftStore, default_tree
-from familyhubs_sdk.support.resume import ResumeTokens, purge_expired_drafts
+from familyhubs_sdk.support.journey._resume import ResumeTokens, purge_expired_drafts
 
 THREADS = 8
 

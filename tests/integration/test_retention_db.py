@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from tests.helpers.retention_rows import NOW, Rows, references, row_counts
 
 from familyhubs_sdk.store import upgrade
-from familyhubs_sdk.store.retention import (
+from familyhubs_sdk.store._retention import (
     RetentionPolicy,
     place_legal_hold,
     purge,
     release_legal_hold,
 )
-from familyhubs_sdk.store.schema import support_requests
-from retention_rows import NOW, Rows, references, row_counts
+from familyhubs_sdk.store._schema import support_requests
 
 POLICY = RetentionPolicy.recommended().model_copy(update={"batch_size": 2})
 

@@ -8,9 +8,9 @@ from random import Random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from familyhubs_sdk.timeline.identity import DeterministicResolver, link_people
-from familyhubs_sdk.views.canonical import Person
-from familyhubs_sdk.views.identifiers import upn_check_letter
+from familyhubs_sdk.timeline._identity import DeterministicResolver, link_people
+from familyhubs_sdk.views._canonical import Person
+from familyhubs_sdk.views._identifiers import upn_check_letter
 
 SOURCES = ("lcs", "ehm", "school", "health")
 

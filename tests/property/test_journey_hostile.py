@@ -14,12 +14,12 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers.hostile import XSS_CORPUS, attribute_values, hostile_text, structure
 
 from familyhubs_sdk.rendering import is_safe_url
 from familyhubs_sdk.support import FlowRequest, FormFlow, InMemoryDraftStore, default_tree
-from familyhubs_sdk.support.web import CompleteResponse, RedirectResponse, RenderResponse
+from familyhubs_sdk.support.journey._web import CompleteResponse, RedirectResponse, RenderResponse
 from familyhubs_sdk.testing import MemorySubmitter
-from hostile import XSS_CORPUS, attribute_values, hostile_text, structure
 
 TREE = default_tree()
 TODAY = date(2026, 6, 1)

@@ -6,6 +6,7 @@ from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.helpers.strategies import raw_answer, trees
 
 from familyhubs_sdk.questiontree import (
     QuestionTree,
@@ -19,7 +20,6 @@ from familyhubs_sdk.questiontree import (
     summary,
     walk,
 )
-from strategies import raw_answer, trees
 
 TODAY = date(2026, 6, 1)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import jinja2
 from hypothesis import given, settings
+from tests.helpers.hostile import attribute_values, hostile_text, structure
 
 from familyhubs_sdk.rendering import Renderer, is_safe_url
-from hostile import attribute_values, hostile_text, structure
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
 BANNER = "familyhubs/components/notification_banner.html"

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from familyhubs_sdk.errors import TokenError
 from familyhubs_sdk.questiontree import start
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import resume_tokens
+from familyhubs_sdk.store._schema import resume_tokens
 from familyhubs_sdk.support import SQLDraftStore, default_tree
-from familyhubs_sdk.support.resume import TOKEN_PREFIX, ResumeTokens
+from familyhubs_sdk.support.journey._resume import TOKEN_PREFIX, ResumeTokens
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 PURPOSES = ("resume", "share")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import jinja2
 from hypothesis import given, settings
+from tests.helpers.hostile import attribute_values, hostile_text, structure
+from tests.helpers.timeline_samples import sample_page
 
 from familyhubs_sdk.rendering import Renderer, is_safe_url
-from familyhubs_sdk.timeline.render import (
+from familyhubs_sdk.timeline._render import (
     render_contacts,
     render_family,
     render_reason_form,
     render_timeline_page,
 )
-from hostile import attribute_values, hostile_text, structure
-from timeline_samples import sample_page
 
 STRICT = Renderer(undefined=jinja2.StrictUndefined)
 

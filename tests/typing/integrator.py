@@ -30,8 +30,14 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from familyhubs_sdk import load_settings
-from familyhubs_sdk.connectors import Capability, CheckResult, SourceConnector, SQLViewConnector
-from familyhubs_sdk.connectors.base import as_naive, check_read_args
+from familyhubs_sdk.connectors import (
+    Capability,
+    CheckResult,
+    SourceConnector,
+    SQLViewConnector,
+    as_naive,
+    check_read_args,
+)
 from familyhubs_sdk.delivery import (
     DeadLetter,
     DeliveryChannel,
@@ -63,8 +69,7 @@ from familyhubs_sdk.timeline import (
     Viewer,
     render_timeline_page,
 )
-from familyhubs_sdk.views import IdentifierType, TimelineEvent, ViewCatalog
-from familyhubs_sdk.views.vocab import EventStatus
+from familyhubs_sdk.views import EventStatus, IdentifierType, TimelineEvent, ViewCatalog
 
 # -- a connector of our own ------------------------------------------------------------------
 

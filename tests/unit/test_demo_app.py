@@ -14,16 +14,23 @@ from urllib.parse import urlencode
 
 import jinja2
 import pytest
+from tests.helpers.hostile import structure
+from tests.helpers.journeys import (
+    Browser,
+    KnownChild,
+    Response,
+    complete_journey,
+    find_a_child,
+    known_child,
+)
 
-from familyhubs_sdk.config import Settings
-from familyhubs_sdk.demo.app import SECURITY_HEADERS, DemoApp
-from familyhubs_sdk.demo.services import FILE_DROP_FOLDER, WAREHOUSE_FILE
-from familyhubs_sdk.demo.sessions import COOKIE
-from familyhubs_sdk.demo.users import DEMO_USERS, RECEIVING_TEAM
+from familyhubs_sdk._config import Settings
+from familyhubs_sdk.demo._app import SECURITY_HEADERS, DemoApp
+from familyhubs_sdk.demo._services import FILE_DROP_FOLDER, WAREHOUSE_FILE
+from familyhubs_sdk.demo._sessions import COOKIE
+from familyhubs_sdk.demo._users import DEMO_USERS, RECEIVING_TEAM
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine, head_revision, upgrade
-from hostile import structure
-from journeys import Browser, KnownChild, Response, complete_journey, find_a_child, known_child
 
 Form = Mapping[str, str | Sequence[str]]
 

@@ -7,8 +7,7 @@ import importlib
 from pathlib import Path
 
 import pytest
-
-from sdk_modules import sdk_modules
+from tests.helpers.sdk_modules import sdk_modules
 
 MODULES = sdk_modules()
 

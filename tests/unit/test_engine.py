@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.store import create_engine
-from familyhubs_sdk.store.engine import SQLITE_BUSY_TIMEOUT_MS, normalise_url
+from familyhubs_sdk.store._engine import SQLITE_BUSY_TIMEOUT_MS, normalise_url
 
 
 def test_sqlite_file_gets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.helpers.sdk_modules import sdk_modules
 
 from familyhubs_sdk import errors
-from sdk_modules import sdk_modules
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
 

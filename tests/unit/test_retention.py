@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from tests.helpers.retention_rows import NOW, Rows, references, row_counts
 
 from familyhubs_sdk.cli import main
-from familyhubs_sdk.delivery.outbox import JobStatus
+from familyhubs_sdk.delivery._outbox import JobStatus
 from familyhubs_sdk.errors import ConfigurationError, RequestNotFoundError, StoreError
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.retention import (
+from familyhubs_sdk.store._retention import (
     _DELIVERED,
     PurgeReport,
     RetentionPolicy,
@@ -25,8 +26,7 @@ from familyhubs_sdk.store.retention import (
     purge,
     release_legal_hold,
 )
-from familyhubs_sdk.store.schema import evidence_files
-from retention_rows import NOW, Rows, references, row_counts
+from familyhubs_sdk.store._schema import evidence_files
 
 #: Only requests are purged, after a year; everything else is kept.
 REQUESTS_ONLY = RetentionPolicy(
@@ -435,7 +435,7 @@ def test_storage_failures_are_counted_and_logged_not_raised(
     rows.request(400, evidence=3)
     rows.storage.broken = {sorted(rows.storage.names)[0]}
 
-    with caplog.at_level(logging.WARNING, logger="familyhubs_sdk.store.retention"):
+    with caplog.at_level(logging.WARNING, logger="familyhubs_sdk.store._retention"):
         report = run(engine, REQUESTS_ONLY, rows)
 
     assert report.removed["fh_evidence_files"] == 3

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from journeys import Browser, Response, complete_journey, find_a_child, known_child
+from tests.helpers.journeys import Browser, Response, complete_journey, find_a_child, known_child
 
 pytest.importorskip("django")
 
@@ -20,7 +19,7 @@ pytest.importorskip("django")
 @contextmanager
 def portal(tmp_path: Path) -> Iterator[tuple[Any, Browser]]:
     """The example portal's URLs on a fresh data folder, and a CSRF-enforcing test client."""
-    from django_setup import ensure_django
+    from tests.helpers.django_setup import ensure_django
 
     ensure_django()
     from django.test import Client, override_settings

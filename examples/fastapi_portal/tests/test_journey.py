@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from journeys import Browser, Response, complete_journey, find_a_child, known_child
+from tests.helpers.journeys import Browser, Response, complete_journey, find_a_child, known_child
 
 pytest.importorskip("fastapi")
 

@@ -7,8 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-
-from journeys import Browser, Response, complete_journey, find_a_child, known_child
+from tests.helpers.journeys import Browser, Response, complete_journey, find_a_child, known_child
 
 flask = pytest.importorskip("flask")
 

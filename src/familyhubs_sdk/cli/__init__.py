@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"familyhubs-sdk {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for group in COMMAND_GROUPS:
-        importlib.import_module(f"familyhubs_sdk.cli.{group}").register(subparsers)
+        importlib.import_module(f"familyhubs_sdk.cli._{group}").register(subparsers)
     return parser
 
 

@@ -1,20 +1,22 @@
 """Sources of timeline events and contacts: the connector interface, SQL views, federation."""
 
-from familyhubs_sdk.connectors.base import Capability as Capability
-from familyhubs_sdk.connectors.base import CheckResult as CheckResult
-from familyhubs_sdk.connectors.base import ConnectorConfig as ConnectorConfig
-from familyhubs_sdk.connectors.base import ProfessionalContacts as ProfessionalContacts
-from familyhubs_sdk.connectors.base import SourceConnector as SourceConnector
-from familyhubs_sdk.connectors.federated import Federated as Federated
-from familyhubs_sdk.connectors.federated import FederatedSource as FederatedSource
-from familyhubs_sdk.connectors.federated import OutcomeState as OutcomeState
-from familyhubs_sdk.connectors.federated import SourceOutcome as SourceOutcome
-from familyhubs_sdk.connectors.registry import available as available
-from familyhubs_sdk.connectors.registry import create as create
-from familyhubs_sdk.connectors.registry import get as get
-from familyhubs_sdk.connectors.registry import register as register
-from familyhubs_sdk.connectors.sql import SQLViewConnector as SQLViewConnector
-from familyhubs_sdk.connectors.sql import SQLViewConnectorConfig as SQLViewConnectorConfig
+from familyhubs_sdk.connectors._base import Capability as Capability
+from familyhubs_sdk.connectors._base import CheckResult as CheckResult
+from familyhubs_sdk.connectors._base import ConnectorConfig as ConnectorConfig
+from familyhubs_sdk.connectors._base import ProfessionalContacts as ProfessionalContacts
+from familyhubs_sdk.connectors._base import SourceConnector as SourceConnector
+from familyhubs_sdk.connectors._base import as_naive as as_naive
+from familyhubs_sdk.connectors._base import check_read_args as check_read_args
+from familyhubs_sdk.connectors._federated import Federated as Federated
+from familyhubs_sdk.connectors._federated import FederatedSource as FederatedSource
+from familyhubs_sdk.connectors._federated import OutcomeState as OutcomeState
+from familyhubs_sdk.connectors._federated import SourceOutcome as SourceOutcome
+from familyhubs_sdk.connectors._registry import available as available
+from familyhubs_sdk.connectors._registry import create as create
+from familyhubs_sdk.connectors._registry import get as get
+from familyhubs_sdk.connectors._registry import register as register
+from familyhubs_sdk.connectors._sql import SQLViewConnector as SQLViewConnector
+from familyhubs_sdk.connectors._sql import SQLViewConnectorConfig as SQLViewConnectorConfig
 
 __all__ = [
     "Capability",
@@ -28,7 +30,9 @@ __all__ = [
     "SQLViewConnectorConfig",
     "SourceConnector",
     "SourceOutcome",
+    "as_naive",
     "available",
+    "check_read_args",
     "create",
     "get",
     "register",

@@ -15,7 +15,7 @@ import ssl
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from familyhubs_sdk.delivery.message import Attachment
+from familyhubs_sdk.delivery._message import Attachment
 
 __all__ = [
     "attachments_json",

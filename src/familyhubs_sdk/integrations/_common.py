@@ -9,10 +9,10 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.support.web import FlowRequest, FlowResponse
-from familyhubs_sdk.timeline.service import AccessReason
-from familyhubs_sdk.timeline.viewer import Viewer
-from familyhubs_sdk.timeline.web import ScreenRequest, ScreenResponse
+from familyhubs_sdk.support.journey._web import FlowRequest, FlowResponse
+from familyhubs_sdk.timeline._service import AccessReason
+from familyhubs_sdk.timeline._viewer import Viewer
+from familyhubs_sdk.timeline._web import ScreenRequest, ScreenResponse
 
 __all__ = [
     "ACCESS_SESSION_KEY",
@@ -53,7 +53,7 @@ Layout = Callable[[Page], str]
 
 
 class Flow(Protocol):
-    """What an adapter needs of the journey: :class:`~familyhubs_sdk.support.flow.FormFlow`."""
+    """What an adapter needs of the journey: :class:`~familyhubs_sdk.support.journey.FormFlow`."""
 
     renderer: Renderer
 

@@ -38,9 +38,9 @@ from familyhubs_sdk.integrations._common import (
     screen_request,
     signed_out,
 )
-from familyhubs_sdk.support.web import FlowRequest, RenderResponse, UploadedFile
-from familyhubs_sdk.timeline.viewer import Viewer
-from familyhubs_sdk.timeline.web import TimelineScreens
+from familyhubs_sdk.support.journey._web import FlowRequest, RenderResponse, UploadedFile
+from familyhubs_sdk.timeline._viewer import Viewer
+from familyhubs_sdk.timeline._web import TimelineScreens
 
 __all__ = ["support_router", "timeline_router"]
 

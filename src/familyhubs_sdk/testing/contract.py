@@ -21,11 +21,11 @@ from typing import Any, ClassVar
 
 import pytest
 
-from familyhubs_sdk.connectors.base import Capability, SourceConnector
-from familyhubs_sdk.connectors.federated import FederatedSource, OutcomeState
+from familyhubs_sdk.connectors._base import Capability, SourceConnector
+from familyhubs_sdk.connectors._federated import FederatedSource, OutcomeState
 from familyhubs_sdk.errors import UnsupportedReadError
-from familyhubs_sdk.testing.dataset import ContractDataset, contract_dataset
-from familyhubs_sdk.views.canonical import (
+from familyhubs_sdk.testing._dataset import ContractDataset, contract_dataset
+from familyhubs_sdk.views._canonical import (
     CanonicalRecord,
     FamilyMembership,
     Involvement,

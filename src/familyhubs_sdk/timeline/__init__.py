@@ -1,40 +1,50 @@
 """Connecting professionals: who has worked with a child, when, and how to reach them."""
 
-from familyhubs_sdk.timeline.audit import AuditAction as AuditAction
-from familyhubs_sdk.timeline.audit import AuditEvent as AuditEvent
-from familyhubs_sdk.timeline.audit import AuditLog as AuditLog
-from familyhubs_sdk.timeline.audit import AuditOutcome as AuditOutcome
-from familyhubs_sdk.timeline.identity import MASTER_ID as MASTER_ID
-from familyhubs_sdk.timeline.identity import DeterministicResolver as DeterministicResolver
-from familyhubs_sdk.timeline.identity import IdentityResolver as IdentityResolver
-from familyhubs_sdk.timeline.identity import LinkProposal as LinkProposal
-from familyhubs_sdk.timeline.identity import ProbabilisticLinker as ProbabilisticLinker
-from familyhubs_sdk.timeline.identity import ResolvedSubject as ResolvedSubject
-from familyhubs_sdk.timeline.identity import accept_proposals as accept_proposals
-from familyhubs_sdk.timeline.identity import keys_by_source as keys_by_source
-from familyhubs_sdk.timeline.identity import link_people as link_people
-from familyhubs_sdk.timeline.policy import AccessDecision as AccessDecision
-from familyhubs_sdk.timeline.policy import AccessPolicy as AccessPolicy
-from familyhubs_sdk.timeline.policy import AccessRules as AccessRules
-from familyhubs_sdk.timeline.policy import RoleRule as RoleRule
-from familyhubs_sdk.timeline.render import render_access_denied as render_access_denied
-from familyhubs_sdk.timeline.render import render_contacts as render_contacts
-from familyhubs_sdk.timeline.render import render_contacts_page as render_contacts_page
-from familyhubs_sdk.timeline.render import render_family as render_family
-from familyhubs_sdk.timeline.render import render_reason_form as render_reason_form
-from familyhubs_sdk.timeline.render import render_search_form as render_search_form
-from familyhubs_sdk.timeline.render import render_search_results as render_search_results
-from familyhubs_sdk.timeline.render import render_timeline_page as render_timeline_page
-from familyhubs_sdk.timeline.render import render_viewed_by as render_viewed_by
-from familyhubs_sdk.timeline.render import timeline_csv as timeline_csv
-from familyhubs_sdk.timeline.service import AccessReason as AccessReason
-from familyhubs_sdk.timeline.service import SearchQuery as SearchQuery
-from familyhubs_sdk.timeline.service import Timeline as Timeline
-from familyhubs_sdk.timeline.service import TimelineService as TimelineService
-from familyhubs_sdk.timeline.viewer import Viewer as Viewer
-from familyhubs_sdk.timeline.web import ScreenRequest as ScreenRequest
-from familyhubs_sdk.timeline.web import ScreenResponse as ScreenResponse
-from familyhubs_sdk.timeline.web import TimelineScreens as TimelineScreens
+from familyhubs_sdk.timeline._audit import AuditAction as AuditAction
+from familyhubs_sdk.timeline._audit import AuditEvent as AuditEvent
+from familyhubs_sdk.timeline._audit import AuditLog as AuditLog
+from familyhubs_sdk.timeline._audit import AuditOutcome as AuditOutcome
+from familyhubs_sdk.timeline._display import ContactCard as ContactCard
+from familyhubs_sdk.timeline._display import ContactPoint as ContactPoint
+from familyhubs_sdk.timeline._display import FamilyMember as FamilyMember
+from familyhubs_sdk.timeline._display import PersonHeader as PersonHeader
+from familyhubs_sdk.timeline._display import SearchResult as SearchResult
+from familyhubs_sdk.timeline._display import SourceNotice as SourceNotice
+from familyhubs_sdk.timeline._display import SourceState as SourceState
+from familyhubs_sdk.timeline._display import TimelineEntry as TimelineEntry
+from familyhubs_sdk.timeline._display import TimelineFilters as TimelineFilters
+from familyhubs_sdk.timeline._display import TimelinePage as TimelinePage
+from familyhubs_sdk.timeline._identity import MASTER_ID as MASTER_ID
+from familyhubs_sdk.timeline._identity import DeterministicResolver as DeterministicResolver
+from familyhubs_sdk.timeline._identity import IdentityResolver as IdentityResolver
+from familyhubs_sdk.timeline._identity import LinkProposal as LinkProposal
+from familyhubs_sdk.timeline._identity import ProbabilisticLinker as ProbabilisticLinker
+from familyhubs_sdk.timeline._identity import ResolvedSubject as ResolvedSubject
+from familyhubs_sdk.timeline._identity import accept_proposals as accept_proposals
+from familyhubs_sdk.timeline._identity import keys_by_source as keys_by_source
+from familyhubs_sdk.timeline._identity import link_people as link_people
+from familyhubs_sdk.timeline._policy import AccessDecision as AccessDecision
+from familyhubs_sdk.timeline._policy import AccessPolicy as AccessPolicy
+from familyhubs_sdk.timeline._policy import AccessRules as AccessRules
+from familyhubs_sdk.timeline._policy import RoleRule as RoleRule
+from familyhubs_sdk.timeline._render import render_access_denied as render_access_denied
+from familyhubs_sdk.timeline._render import render_contacts as render_contacts
+from familyhubs_sdk.timeline._render import render_contacts_page as render_contacts_page
+from familyhubs_sdk.timeline._render import render_family as render_family
+from familyhubs_sdk.timeline._render import render_reason_form as render_reason_form
+from familyhubs_sdk.timeline._render import render_search_form as render_search_form
+from familyhubs_sdk.timeline._render import render_search_results as render_search_results
+from familyhubs_sdk.timeline._render import render_timeline_page as render_timeline_page
+from familyhubs_sdk.timeline._render import render_viewed_by as render_viewed_by
+from familyhubs_sdk.timeline._render import timeline_csv as timeline_csv
+from familyhubs_sdk.timeline._service import AccessReason as AccessReason
+from familyhubs_sdk.timeline._service import SearchQuery as SearchQuery
+from familyhubs_sdk.timeline._service import Timeline as Timeline
+from familyhubs_sdk.timeline._service import TimelineService as TimelineService
+from familyhubs_sdk.timeline._viewer import Viewer as Viewer
+from familyhubs_sdk.timeline._web import ScreenRequest as ScreenRequest
+from familyhubs_sdk.timeline._web import ScreenResponse as ScreenResponse
+from familyhubs_sdk.timeline._web import TimelineScreens as TimelineScreens
 
 __all__ = [
     "MASTER_ID",
@@ -46,16 +56,26 @@ __all__ = [
     "AuditEvent",
     "AuditLog",
     "AuditOutcome",
+    "ContactCard",
+    "ContactPoint",
     "DeterministicResolver",
+    "FamilyMember",
     "IdentityResolver",
     "LinkProposal",
+    "PersonHeader",
     "ProbabilisticLinker",
     "ResolvedSubject",
     "RoleRule",
     "ScreenRequest",
     "ScreenResponse",
     "SearchQuery",
+    "SearchResult",
+    "SourceNotice",
+    "SourceState",
     "Timeline",
+    "TimelineEntry",
+    "TimelineFilters",
+    "TimelinePage",
     "TimelineScreens",
     "TimelineService",
     "Viewer",

@@ -9,12 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from familyhubs_sdk.connectors import SourceConnector, SQLViewConnector
-from familyhubs_sdk.testing import (
-    ConnectorContract,
-    ContractDataset,
-    IndexedConnectorContract,
-    write_contract_tables,
-)
+from familyhubs_sdk.testing import ContractDataset, write_contract_tables
+from familyhubs_sdk.testing.contract import ConnectorContract, IndexedConnectorContract
 from familyhubs_sdk.views import explain_lookups
 
 
@@ -65,8 +61,10 @@ def test_connector_from_config_limits_statements(engine: sa.Engine) -> None:
     build_warehouse(engine, children=20)
     views = files("familyhubs_sdk.synthetic").joinpath("views/police.yaml")
     url = engine.url.render_as_string(hide_password=False)
-    connector = create("sql_view", {"name": "police", "url": url, "views": str(views),
-                                    "statement_timeout_ms": 4000})
+    connector = create(
+        "sql_view",
+        {"name": "police", "url": url, "views": str(views), "statement_timeout_ms": 4000},
+    )
     assert isinstance(connector, SQLViewConnector)
     assert connector.check().ok
     with connector.engine.connect() as conn:

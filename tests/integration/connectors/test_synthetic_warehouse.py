@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from familyhubs_sdk.connectors import FederatedSource, OutcomeState
 from familyhubs_sdk.synthetic import build_warehouse, catalogs, connectors
-from familyhubs_sdk.synthetic.generate import Generator
+from familyhubs_sdk.synthetic._generate import Generator
 from familyhubs_sdk.views import check_catalog, explain_lookups
 
 

@@ -12,9 +12,9 @@ from pydantic import ValidationError
 
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.store import upgrade
-from familyhubs_sdk.store.schema import audit_events
+from familyhubs_sdk.store._schema import audit_events
 from familyhubs_sdk.timeline import AuditAction, AuditLog, AuditOutcome, Viewer
-from familyhubs_sdk.timeline.audit import EXPORT_COLUMNS
+from familyhubs_sdk.timeline._audit import EXPORT_COLUMNS
 
 KEY = b"0123456789abcdef0123456789abcdef"
 VIEWER = Viewer(id="u-7", name="Sam Patel", role="health_visitor", organisation="Exampleshire NHS")

@@ -6,13 +6,8 @@ from pathlib import Path
 
 from familyhubs_sdk.connectors import SourceConnector, SQLViewConnector
 from familyhubs_sdk.store import create_engine
-from familyhubs_sdk.testing import (
-    ConnectorContract,
-    ContractDataset,
-    IndexedConnectorContract,
-    InMemoryConnector,
-    write_contract_tables,
-)
+from familyhubs_sdk.testing import ContractDataset, InMemoryConnector, write_contract_tables
+from familyhubs_sdk.testing.contract import ConnectorContract, IndexedConnectorContract
 from familyhubs_sdk.views import explain_lookups
 
 

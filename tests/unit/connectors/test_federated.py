@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from familyhubs_sdk.connectors import FederatedSource, OutcomeState, SourceConnector
-from familyhubs_sdk.connectors.base import Capability
+from familyhubs_sdk.connectors._base import Capability
 from familyhubs_sdk.errors import ConfigurationError, ConnectorError
 from familyhubs_sdk.testing import InMemoryConnector, contract_dataset
 from familyhubs_sdk.views import TimelineEvent

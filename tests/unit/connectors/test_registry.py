@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from familyhubs_sdk.connectors import SQLViewConnector, available, create, get, register, registry
-from familyhubs_sdk.connectors.base import CheckResult, SourceConnector
+from familyhubs_sdk.connectors import SQLViewConnector, available, create, get, register
+from familyhubs_sdk.connectors import _registry as registry
+from familyhubs_sdk.connectors._base import CheckResult, SourceConnector
 from familyhubs_sdk.errors import ConnectorRegistrationError
 
 

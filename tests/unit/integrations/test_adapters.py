@@ -6,7 +6,7 @@ import pytest
 from markupsafe import Markup, escape
 
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.support.web import (
+from familyhubs_sdk.support.journey._web import (
     CompleteResponse,
     FlowRequest,
     FlowResponse,
@@ -72,7 +72,7 @@ def test_flask_adapter() -> None:
 
 def test_django_adapter() -> None:
     pytest.importorskip("django")
-    from django_setup import ensure_django
+    from tests.helpers.django_setup import ensure_django
 
     ensure_django()
     from django.test import Client, override_settings

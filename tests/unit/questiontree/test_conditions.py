@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from familyhubs_sdk.errors import ConditionError, TreeDefinitionError, UnansweredQuestionError
-from familyhubs_sdk.questiontree.conditions import Context, parse_condition
+from familyhubs_sdk.questiontree._conditions import Context, parse_condition
 
 TODAY = date(2026, 6, 1)
 ANSWERS = {"colour": "red", "pets": ["cat", "dog"], "age": 7, "dob": "2022-01-15", "empty": None}

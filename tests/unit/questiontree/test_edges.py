@@ -23,8 +23,8 @@ from familyhubs_sdk.questiontree import (
     start,
     walk,
 )
-from familyhubs_sdk.questiontree.engine import lookups
-from familyhubs_sdk.questiontree.progress import bounds_by_node
+from familyhubs_sdk.questiontree._engine import lookups
+from familyhubs_sdk.questiontree._progress import bounds_by_node
 
 TODAY = date(2026, 6, 1)
 BASE = {"id": "t", "version": "1", "title": "T", "start": "a"}

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from familyhubs_sdk.questiontree import FieldError, Question
-from familyhubs_sdk.questiontree.validation import coerce, nhs_number_is_valid
+from familyhubs_sdk.questiontree._validation import coerce, nhs_number_is_valid
 
 TODAY = date(2026, 6, 1)
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from familyhubs_sdk.errors import RenderingError, TemplateNotFoundError
 from familyhubs_sdk.rendering import Renderer, make_environment, render
-from familyhubs_sdk.rendering.attributes import html_attributes
+from familyhubs_sdk.rendering._attributes import html_attributes
 
 BANNER = "familyhubs/components/notification_banner.html"
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
+from tests.helpers.analytics_samples import NOW, T0, TREE, A, B, C, answered, event, five_journeys
 
-from analytics_samples import NOW, T0, TREE, A, B, C, answered, event, five_journeys
 from familyhubs_sdk.questiontree import QuestionTree
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import analytics_events
-from familyhubs_sdk.support.analytics import (
+from familyhubs_sdk.store._schema import analytics_events
+from familyhubs_sdk.support.analytics._events import (
     MAX_DURATION_MS,
     AnalyticsEvent,
     AnalyticsRecorder,
@@ -26,7 +26,7 @@ from familyhubs_sdk.support.analytics import (
     new_journey_key,
     question_id_for,
 )
-from familyhubs_sdk.support.analytics_report import build_report
+from familyhubs_sdk.support.analytics._report import build_report
 
 # -- events --------------------------------------------------------------------------------
 

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.helpers.analytics_samples import NOW, TREE, event_sequences
 
-from analytics_samples import NOW, TREE, event_sequences
-from familyhubs_sdk.support.analytics import AnalyticsEvent
-from familyhubs_sdk.support.analytics_report import build_report, render_report, report_csv
+from familyhubs_sdk.support.analytics._events import AnalyticsEvent
+from familyhubs_sdk.support.analytics._report import build_report, render_report, report_csv
 
 
 @given(event_sequences(), st.integers(1, 72))

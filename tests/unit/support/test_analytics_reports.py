@@ -16,27 +16,27 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 import sqlalchemy as sa
+from tests.helpers.analytics_samples import NOW, TREE, five_journeys
 
-from analytics_samples import NOW, TREE, five_journeys
 from familyhubs_sdk.cli import main
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.questiontree import answer, current_step, load_tree, start
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import analytics_events, support_requests
+from familyhubs_sdk.store._schema import analytics_events, support_requests
 from familyhubs_sdk.support import default_tree
-from familyhubs_sdk.support.analytics import AnalyticsRecorder, load_events, new_journey_key
-from familyhubs_sdk.support.analytics_report import (
-    build_report,
-    render_report,
-    report_csv,
-    report_text,
-)
-from familyhubs_sdk.support.request_insights import (
+from familyhubs_sdk.support.analytics._events import AnalyticsRecorder, load_events, new_journey_key
+from familyhubs_sdk.support.analytics._insights import (
     WITHHELD,
     insights_csv,
     insights_text,
     render_insights,
     request_insights,
+)
+from familyhubs_sdk.support.analytics._report import (
+    build_report,
+    render_report,
+    report_csv,
+    report_text,
 )
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -11,10 +11,10 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.helpers.evidence_corpus import MIB, docx, jpeg, odt, pdf, png, rels, xlsx
 
-from evidence_corpus import MIB, docx, jpeg, odt, pdf, png, rels, xlsx
 from familyhubs_sdk.errors import ConfigurationError, EvidenceError
-from familyhubs_sdk.support.evidence import (
+from familyhubs_sdk.support.evidence._rules import (
     MAX_DISPLAY_NAME,
     CheckedFile,
     EvidenceRules,
@@ -22,7 +22,7 @@ from familyhubs_sdk.support.evidence import (
     sanitise_display_name,
     upload_error_message,
 )
-from familyhubs_sdk.support.evidence_types import (
+from familyhubs_sdk.support.evidence._types import (
     EVIDENCE_TYPES,
     describe,
     is_storage_name,

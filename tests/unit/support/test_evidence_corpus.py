@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from tests.helpers.evidence_corpus import BENIGN, HOSTILE, FakeClamd, Upload
 
-from evidence_corpus import BENIGN, HOSTILE, FakeClamd, Upload
 from familyhubs_sdk.errors import EvidenceError
-from familyhubs_sdk.support.evidence import EvidenceRules
-from familyhubs_sdk.support.evidence_scanners import ClamAVScanner, ScanOutcome
-from familyhubs_sdk.support.evidence_store import InMemoryEvidenceStorage
-from familyhubs_sdk.support.evidence_types import EVIDENCE_TYPES
-from familyhubs_sdk.support.evidence_uploads import (
+from familyhubs_sdk.support.evidence._rules import EvidenceRules
+from familyhubs_sdk.support.evidence._scanners import ClamAVScanner, ScanOutcome
+from familyhubs_sdk.support.evidence._storage import InMemoryEvidenceStorage
+from familyhubs_sdk.support.evidence._types import EVIDENCE_TYPES
+from familyhubs_sdk.support.evidence._uploads import (
     EvidenceRecord,
     EvidenceUploads,
     InMemoryEvidenceIndex,

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.helpers.evidence_corpus import EICAR, MIB, FakeClamd
 
-from evidence_corpus import EICAR, MIB, FakeClamd
 from familyhubs_sdk.errors import ConfigurationError
-from familyhubs_sdk.support.evidence_scanners import (
+from familyhubs_sdk.support.evidence._scanners import (
     ClamAVScanner,
     EvidenceScanner,
     NoScanner,

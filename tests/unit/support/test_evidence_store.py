@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from familyhubs_sdk.errors import StoreError
-from familyhubs_sdk.support.evidence_store import (
+from familyhubs_sdk.support.evidence._storage import (
     EvidenceStorage,
     FilesystemEvidenceStorage,
     InMemoryEvidenceStorage,

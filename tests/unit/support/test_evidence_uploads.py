@@ -7,18 +7,18 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.helpers.evidence_corpus import EICAR, jpeg, pdf, png
 
-from evidence_corpus import EICAR, jpeg, pdf, png
 from familyhubs_sdk.errors import ConfigurationError, EvidenceError, StoreError
-from familyhubs_sdk.support.evidence import EvidenceRules
-from familyhubs_sdk.support.evidence_scanners import (
+from familyhubs_sdk.support.evidence._rules import EvidenceRules
+from familyhubs_sdk.support.evidence._scanners import (
     EvidenceScanner,
     NoScanner,
     ScanOutcome,
     ScanResult,
 )
-from familyhubs_sdk.support.evidence_store import InMemoryEvidenceStorage
-from familyhubs_sdk.support.evidence_uploads import (
+from familyhubs_sdk.support.evidence._storage import InMemoryEvidenceStorage
+from familyhubs_sdk.support.evidence._uploads import (
     EvidenceRecord,
     EvidenceUploads,
     InMemoryEvidenceIndex,

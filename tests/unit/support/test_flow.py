@@ -18,8 +18,8 @@ from familyhubs_sdk.support import (
     StoreSubmitter,
     default_tree,
 )
-from familyhubs_sdk.support.request import SupportRequest
-from familyhubs_sdk.support.web import RedirectResponse
+from familyhubs_sdk.support.journey._web import RedirectResponse
+from familyhubs_sdk.support.requests._request import SupportRequest
 from familyhubs_sdk.testing import MemorySubmitter
 
 TODAY = date(2026, 6, 1)

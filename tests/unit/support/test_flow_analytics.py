@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS
+
 from familyhubs_sdk.support import (
     FlowRequest,
     FormFlow,
@@ -11,9 +13,8 @@ from familyhubs_sdk.support import (
     InMemoryDraftStore,
     default_tree,
 )
-from familyhubs_sdk.support.web import RenderResponse
+from familyhubs_sdk.support.journey._web import RenderResponse
 from familyhubs_sdk.testing import MemorySubmitter
-from journeys import FIRST_STEPS, LAST_STEPS
 
 CANARIES = ("Zebedee Canary-Smith", "zebedee@example.org", "CANARY-7Q")
 TODAY = date(2026, 6, 1)

@@ -13,25 +13,8 @@ import jinja2
 import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
-
-from familyhubs_sdk.errors import ConfigurationError, RequestNotFoundError, StatusChangeError
-from familyhubs_sdk.rendering import Renderer, is_safe_url
-from familyhubs_sdk.store import create_engine
-from familyhubs_sdk.support.inbox import MAX_PAGE_SIZE, InboxPage, InboxRow, RequestInbox
-from familyhubs_sdk.support.inbox_render import (
-    InboxQuery,
-    render_inbox_list,
-    render_request_detail,
-)
-from familyhubs_sdk.support.lifecycle import RequestRecord, RequestStatus, StatusChange
-from familyhubs_sdk.support.status_form import (
-    StatusChoice,
-    read_status_form,
-    render_status_form,
-    status_form_title,
-)
-from hostile import XSS_CORPUS, attribute_values, hostile_text, structure
-from inbox_samples import (
+from tests.helpers.hostile import XSS_CORPUS, attribute_values, hostile_text, structure
+from tests.helpers.inbox_samples import (
     CHILD_NAME,
     RACES,
     RECEIVED,
@@ -44,6 +27,23 @@ from inbox_samples import (
     sample_request,
     store_engine,
     store_request,
+)
+
+from familyhubs_sdk.errors import ConfigurationError, RequestNotFoundError, StatusChangeError
+from familyhubs_sdk.rendering import Renderer, is_safe_url
+from familyhubs_sdk.store import create_engine
+from familyhubs_sdk.support.inbox._inbox import MAX_PAGE_SIZE, InboxPage, InboxRow, RequestInbox
+from familyhubs_sdk.support.inbox._lifecycle import RequestRecord, RequestStatus, StatusChange
+from familyhubs_sdk.support.inbox._render import (
+    InboxQuery,
+    render_inbox_list,
+    render_request_detail,
+)
+from familyhubs_sdk.support.inbox._status_form import (
+    StatusChoice,
+    read_status_form,
+    render_status_form,
+    status_form_title,
 )
 
 S = RequestStatus

@@ -8,18 +8,24 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from tests.helpers.inbox_samples import (
+    Clock,
+    reference,
+    sample_request,
+    store_engine,
+    store_request,
+)
 
 from familyhubs_sdk.errors import StatusChangeError
-from familyhubs_sdk.store.schema import request_status_history, support_requests
-from familyhubs_sdk.support.inbox import CHANGED_BY_MAX_LENGTH, RequestInbox
-from familyhubs_sdk.support.lifecycle import (
+from familyhubs_sdk.store._schema import request_status_history, support_requests
+from familyhubs_sdk.support.inbox._inbox import CHANGED_BY_MAX_LENGTH, RequestInbox
+from familyhubs_sdk.support.inbox._lifecycle import (
     NOTE_MAX_LENGTH,
     RequestStatus,
     StatusChange,
     allowed_moves,
     check_move,
 )
-from inbox_samples import Clock, reference, sample_request, store_engine, store_request
 
 S = RequestStatus
 ALLOWED = {

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from familyhubs_sdk.questiontree import answer, start
 from familyhubs_sdk.support import default_tree
-from familyhubs_sdk.support.request import (
+from familyhubs_sdk.support.requests._request import (
     EvidenceSummary,
     SupportRequest,
     render_request_html,
@@ -64,7 +64,7 @@ def _meaning(schema: object) -> object:
 
 
 def test_the_published_schema_is_the_models_schema() -> None:
-    # Regenerate with: python -c "import json; from familyhubs_sdk.support.request import
+    # Regenerate with: python -c "import json; from familyhubs_sdk.support.requests._request import
     # request_json_schema as s; print(json.dumps(s(), indent=2, sort_keys=True))"
     assert _meaning(json.loads(SCHEMA.read_text())) == _meaning(request_json_schema())
 

@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from familyhubs_sdk.errors import ConfigurationError, StoreUnavailableError, TokenError
 from familyhubs_sdk.questiontree import start
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import drafts, resume_tokens
+from familyhubs_sdk.store._schema import drafts, resume_tokens
 from familyhubs_sdk.support import SQLDraftStore, default_tree
-from familyhubs_sdk.support.resume import (
+from familyhubs_sdk.support.journey._resume import (
     TOKEN_PREFIX,
     ResumeTokens,
     SlidingWindowRateLimit,

@@ -19,7 +19,7 @@ from familyhubs_sdk.support import (
     SQLDraftStore,
     default_tree,
 )
-from familyhubs_sdk.support.web import RedirectResponse, RenderResponse
+from familyhubs_sdk.support.journey._web import RedirectResponse, RenderResponse
 from familyhubs_sdk.testing import MemorySubmitter
 
 TODAY = date(2026, 6, 1)

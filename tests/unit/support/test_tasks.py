@@ -6,8 +6,8 @@ from datetime import date
 
 from familyhubs_sdk.questiontree import answer, start
 from familyhubs_sdk.support import FlowRequest, FormFlow, InMemoryDraftStore, default_tree
-from familyhubs_sdk.support.tasks import tasks
-from familyhubs_sdk.support.web import RenderResponse
+from familyhubs_sdk.support.journey._tasks import tasks
+from familyhubs_sdk.support.journey._web import RenderResponse
 from familyhubs_sdk.testing import MemorySubmitter
 
 TODAY = date(2026, 6, 1)

@@ -6,16 +6,18 @@ from datetime import date, datetime
 
 import html5lib
 import jinja2
+from tests.helpers.hostile import structure
+from tests.helpers.timeline_samples import sample_page
 
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.timeline.display import (
+from familyhubs_sdk.timeline._display import (
     ContactCard,
     ContactPoint,
     FamilyMember,
     PersonHeader,
     TimelineEntry,
 )
-from familyhubs_sdk.timeline.render import (
+from familyhubs_sdk.timeline._render import (
     month_groups,
     render_access_denied,
     render_contacts,
@@ -23,8 +25,6 @@ from familyhubs_sdk.timeline.render import (
     render_reason_form,
     render_timeline_page,
 )
-from hostile import structure
-from timeline_samples import sample_page
 
 STRICT = Renderer(undefined=jinja2.StrictUndefined)
 
@@ -215,7 +215,7 @@ def test_search_form_posts_and_keeps_what_was_typed() -> None:
 
 def test_search_results_are_minimal_and_capped() -> None:
     from familyhubs_sdk.timeline import render_search_results
-    from familyhubs_sdk.timeline.display import SearchResult
+    from familyhubs_sdk.timeline._display import SearchResult
 
     results = [
         SearchResult(

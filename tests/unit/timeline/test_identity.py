@@ -11,7 +11,7 @@ import pytest
 
 from familyhubs_sdk.errors import IdentifierError
 from familyhubs_sdk.testing import InMemoryConnector
-from familyhubs_sdk.timeline.identity import (
+from familyhubs_sdk.timeline._identity import (
     MASTER_ID,
     DeterministicResolver,
     IdentityResolver,
@@ -22,8 +22,8 @@ from familyhubs_sdk.timeline.identity import (
     keys_by_source,
     link_people,
 )
-from familyhubs_sdk.views.canonical import Person, PersonLink
-from familyhubs_sdk.views.vocab import IdentifierType, LinkMethod
+from familyhubs_sdk.views._canonical import Person, PersonLink
+from familyhubs_sdk.views._vocab import IdentifierType, LinkMethod
 
 # Valid NHS numbers (modulus 11) and UPNs (modulus 23 check letter); none is a real person's.
 NHS_1, NHS_2, NHS_3 = "9434765919", "9434765927", "9434765935"

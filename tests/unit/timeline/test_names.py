@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from familyhubs_sdk.timeline.names import mask_identifier, normalise_name
+from familyhubs_sdk.timeline._names import mask_identifier, normalise_name
 
 
 @pytest.mark.parametrize(

@@ -11,14 +11,14 @@ import pytest
 
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.timeline import AccessPolicy, AccessRules, Viewer
-from familyhubs_sdk.timeline.display import (
+from familyhubs_sdk.timeline._display import (
     ContactCard,
     ContactPoint,
     PersonHeader,
     TimelineEntry,
     TimelinePage,
 )
-from familyhubs_sdk.timeline.render import render_timeline_page
+from familyhubs_sdk.timeline._render import render_timeline_page
 
 RULES = AccessRules.from_yaml(
     """

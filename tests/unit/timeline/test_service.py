@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from familyhubs_sdk.connectors import SQLViewConnector
 from familyhubs_sdk.errors import ConnectorError
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import audit_events
+from familyhubs_sdk.store._schema import audit_events
 from familyhubs_sdk.synthetic import WarehouseSummary, build_warehouse, connectors
 from familyhubs_sdk.timeline import (
     AccessPolicy,
@@ -23,8 +23,8 @@ from familyhubs_sdk.timeline import (
     Viewer,
     render_timeline_page,
 )
-from familyhubs_sdk.timeline.display import SourceState
-from familyhubs_sdk.timeline.service import AccessReason, SearchQuery, TimelineService
+from familyhubs_sdk.timeline._display import SourceState
+from familyhubs_sdk.timeline._service import AccessReason, SearchQuery, TimelineService
 from familyhubs_sdk.views import IdentifierType, Person, TimelineEvent
 
 RULES = AccessRules.from_yaml(
@@ -66,8 +66,13 @@ class World:
             resolver=self.resolver,
             policy=AccessPolicy(RULES, relationship=lambda v, s: (v.id, s) in self.allocated),
             audit=self.audit,
-            source_labels={"lcs": "Children's social care", "health": "Health",
-                           "education": "Education", "police": "Police", "housing": "Housing"},
+            source_labels={
+                "lcs": "Children's social care",
+                "health": "Health",
+                "education": "Education",
+                "police": "Police",
+                "housing": "Housing",
+            },
             people=self.people,
             today=lambda: TODAY,
         )
@@ -111,7 +116,9 @@ def test_timeline_reads_every_source_newest_first_and_audits_once(world: World) 
     starts = [e.start for e in result.page.entries]
     assert starts == sorted(starts, reverse=True)
     assert result.page.person.name != "Name not recorded"
-    assert {n.source_name for n in result.page.sources if n.state is SourceState.NOT_CONNECTED} == {"Housing"}
+    assert {n.source_name for n in result.page.sources if n.state is SourceState.NOT_CONNECTED} == {
+        "Housing"
+    }
     rows = world.audit_rows()[before:]
     assert len(rows) == 1
     assert rows[0]["action"] == "timeline_view"
@@ -126,7 +133,9 @@ def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
     caplog.set_level(logging.DEBUG)
     service = world.service()
     subject = world.subject(12)
-    header = service.timeline(SW, subject, AccessReason(reason="r", break_glass_justification="risk of harm now"))
+    header = service.timeline(
+        SW, subject, AccessReason(reason="r", break_glass_justification="risk of harm now")
+    )
     assert header.page is not None
     person = world.person(subject)
     assert person.nhs_number
@@ -135,21 +144,33 @@ def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
     canaries = [person.given_name, person.family_name, person.nhs_number, person.person_key]
     paths = {
         "search_nhs": lambda: service.search(FS, SearchQuery(nhs_number=person.nhs_number)),
-        "search_name": lambda: service.search(FS, SearchQuery(family_name=person.family_name, birth_date=person.birth_date)),
+        "search_name": lambda: service.search(
+            FS, SearchQuery(family_name=person.family_name, birth_date=person.birth_date)
+        ),
         "timeline": lambda: service.timeline(FS, subject, REASON),
         "contacts": lambda: service.contacts(FS, subject, REASON),
-        "family": lambda: service.family(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
-        "export": lambda: service.export(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
+        "family": lambda: service.family(
+            SW, subject, AccessReason(reason="r", break_glass_justification="urgent")
+        ),
+        "export": lambda: service.export(
+            SW, subject, AccessReason(reason="r", break_glass_justification="urgent")
+        ),
         "denied": lambda: service.family(FS, subject, REASON),
         "no_relationship": lambda: service.timeline(SW, subject, REASON),
-        "break_glass": lambda: service.timeline(SW, subject, AccessReason(reason="r", break_glass_justification="urgent")),
+        "break_glass": lambda: service.timeline(
+            SW, subject, AccessReason(reason="r", break_glass_justification="urgent")
+        ),
     }
     expected = {
-        "search_nhs": ("search", "allowed", False), "search_name": ("search", "allowed", False),
-        "timeline": ("timeline_view", "allowed", False), "contacts": ("contacts_view", "allowed", False),
-        "family": ("family_view", "allowed", True), "denied": ("family_view", "denied", False),
+        "search_nhs": ("search", "allowed", False),
+        "search_name": ("search", "allowed", False),
+        "timeline": ("timeline_view", "allowed", False),
+        "contacts": ("contacts_view", "allowed", False),
+        "family": ("family_view", "allowed", True),
+        "denied": ("family_view", "denied", False),
         "export": ("export", "allowed", True),
-        "no_relationship": ("timeline_view", "denied", False), "break_glass": ("timeline_view", "allowed", True),
+        "no_relationship": ("timeline_view", "denied", False),
+        "break_glass": ("timeline_view", "allowed", True),
     }
     for name, call in paths.items():
         before = len(world.audit_rows())
@@ -169,12 +190,16 @@ def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
     outsider = Viewer(id="x", name="X", role="volunteer", organisation="Charity")
     before = len(world.audit_rows())
     assert service.search(outsider, SearchQuery(nhs_number=person.nhs_number)) == []
-    assert [(r["action"], r["outcome"]) for r in world.audit_rows()[before:]] == [("search", "denied")]
+    assert [(r["action"], r["outcome"]) for r in world.audit_rows()[before:]] == [
+        ("search", "denied")
+    ]
     for canary in canaries:
         assert canary not in caplog.text
 
 
-def test_policy_keeps_restricted_events_and_personal_lines_from_family_support(world: World) -> None:
+def test_policy_keeps_restricted_events_and_personal_lines_from_family_support(
+    world: World,
+) -> None:
     subject = world.subject(40)
     world.allocated.add(("sw1", subject))
     sw = world.service().timeline(SW, subject, REASON)
@@ -234,7 +259,16 @@ def test_export_is_the_permitted_timeline_as_formula_safe_csv(world: World) -> N
     assert result.audit_event.action.value == "export"
     assert result.page is not None
     rows = list(csv.reader(io.StringIO(timeline_csv(result.page))))
-    assert rows[0] == ["date", "end", "kind", "what", "service", "professional", "source", "significant"]
+    assert rows[0] == [
+        "date",
+        "end",
+        "kind",
+        "what",
+        "service",
+        "professional",
+        "source",
+        "significant",
+    ]
     assert len(rows) - 1 == len(result.page.entries) > 0
     assert [r[0] for r in rows[1:]] == sorted((r[0] for r in rows[1:]), reverse=True)
     # A role without the export view is refused, and the refusal is audited.
@@ -248,13 +282,16 @@ def test_timeline_csv_cells_never_start_a_formula() -> None:
     import csv
     import io
 
+    from tests.helpers.timeline_samples import sample_page
+
     from familyhubs_sdk.timeline import timeline_csv
-    from timeline_samples import sample_page
 
     page = sample_page("Alex Example")
-    hostile = page.entries[0].model_copy(update={"label": "=HYPERLINK(\"http://x\")", "service": "+1"})
+    hostile = page.entries[0].model_copy(
+        update={"label": '=HYPERLINK("http://x")', "service": "+1"}
+    )
     page = page.model_copy(update={"entries": [hostile, *page.entries[1:]]})
     cells = [cell for row in csv.reader(io.StringIO(timeline_csv(page))) for cell in row]
-    assert "'=HYPERLINK(\"http://x\")" in cells
+    assert '\'=HYPERLINK("http://x")' in cells
     assert "'+1" in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

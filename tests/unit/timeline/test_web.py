@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from tests.helpers.journeys import known_child
 
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.integrations._common import (
@@ -16,17 +17,16 @@ from familyhubs_sdk.integrations._common import (
     screen_request,
 )
 from familyhubs_sdk.store import create_engine, upgrade
-from familyhubs_sdk.store.schema import audit_events
+from familyhubs_sdk.store._schema import audit_events
 from familyhubs_sdk.synthetic import build_warehouse
-from familyhubs_sdk.synthetic.service import DEMO_VIEWERS, demo_timeline_service
+from familyhubs_sdk.synthetic._service import DEMO_VIEWERS, demo_timeline_service
 from familyhubs_sdk.timeline import AccessReason
-from familyhubs_sdk.timeline.web import (
+from familyhubs_sdk.timeline._web import (
     ScreenRequest,
     ScreenResponse,
     TimelineScreens,
     parse_filters,
 )
-from journeys import known_child
 
 SW, FS, HV = DEMO_VIEWERS
 BASE = "/find"

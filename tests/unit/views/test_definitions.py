@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from familyhubs_sdk.errors import ConfigurationError, ViewDefinitionError
 from familyhubs_sdk.synthetic import catalogs
 from familyhubs_sdk.views import TimelineEvent, ViewCatalog, create_views, recommended_indexes
-from familyhubs_sdk.views.canonical import CANONICAL_VIEWS, view_columns
-from familyhubs_sdk.views.ddl import DIALECTS
+from familyhubs_sdk.views._canonical import CANONICAL_VIEWS, view_columns
+from familyhubs_sdk.views._ddl import DIALECTS
 
 BASE: dict[str, Any] = {
     "source_system": "lcs",

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from familyhubs_sdk.errors import IdentifierError
-from familyhubs_sdk.views.identifiers import (
+from familyhubs_sdk.views._identifiers import (
     is_valid_nhs_number,
     is_valid_upn,
     normalise_nhs_number,
@@ -28,7 +28,15 @@ def test_nhs_check_digit_accepts_the_right_digit_and_no_other(body: str) -> None
 
 
 @pytest.mark.parametrize(
-    "value", ["", "943476591", "94347659190", "943476591X", "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19", "943 476 5918"]
+    "value",
+    [
+        "",
+        "943476591",
+        "94347659190",
+        "943476591X",
+        "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19",
+        "943 476 5918",
+    ],
 )
 def test_nhs_number_shapes_refused(value: str) -> None:
     assert not is_valid_nhs_number(value)

@@ -1,13 +1,13 @@
-"""Alembic environment for the SDK's own tables; run through familyhubs_sdk.store.migrate."""
+"""Alembic environment for the SDK's own tables; run through familyhubs_sdk.store._migrate."""
 
 from alembic import context
 
-from familyhubs_sdk.store.migrate import VERSION_TABLE
-from familyhubs_sdk.store.schema import metadata
+from familyhubs_sdk.store._migrate import VERSION_TABLE
+from familyhubs_sdk.store._schema import metadata
 
 engine = context.config.attributes.get("engine")
 if engine is None:
-    raise RuntimeError("run migrations through familyhubs_sdk.store.migrate.upgrade()")
+    raise RuntimeError("run migrations through familyhubs_sdk.store.upgrade()")
 
 with engine.connect() as connection:
     context.configure(

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 12:24:40.486677
 from alembic import op
 import sqlalchemy as sa
 
-from familyhubs_sdk.store.types import UTCDateTime
+from familyhubs_sdk.store._types import UTCDateTime
 
 revision = "0001"
 down_revision = None

@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from familyhubs_sdk.store.types import UTCDateTime
+from familyhubs_sdk.store._types import UTCDateTime
 
 revision = "0003"
 down_revision = "0002"

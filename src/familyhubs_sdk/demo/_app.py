@@ -1,0 +1,275 @@
+"""The demo portal as a WSGI application (stdlib only, so ``make demo`` needs no web framework).
+
+Both solutions on synthetic data, behind a demo sign-in: find a child (search → reason →
+timeline, who to contact, family), request support for a family, the receiving team's inbox,
+the form analytics and the access audit. Every POST carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterable
+from importlib.resources import files
+from typing import Any
+from urllib.parse import parse_qs
+
+from sqlalchemy.engine import Engine
+
+from familyhubs_sdk._config import Settings
+from familyhubs_sdk.demo._find_a_child import FindAChildPages
+from familyhubs_sdk.demo._http import (
+    ANALYTICS_PREFIX,
+    AUDIT_PREFIX,
+    INBOX_PREFIX,
+    SUPPORT_PREFIX,
+    TIMELINE_PREFIX,
+    DemoRequest,
+    Pages,
+    Reply,
+    first,
+    safe_next,
+)
+from familyhubs_sdk.demo._inbox import InboxPages
+from familyhubs_sdk.demo._reports import AnalyticsPages, AuditPages
+from familyhubs_sdk.demo._services import DemoServices, with_demo_secret
+from familyhubs_sdk.demo._sessions import SessionStore
+from familyhubs_sdk.demo._users import DEMO_USERS, demo_user
+from familyhubs_sdk.integrations._common import (
+    DRAFT_SESSION_KEY,
+    JOURNEY_SESSION_KEY,
+    keep_draft,
+)
+from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.store import current_revision
+from familyhubs_sdk.support import FlowRequest, RenderResponse
+
+__all__ = ["MAX_FORM_BYTES", "SECURITY_HEADERS", "SUPPORT_PREFIX", "TIMELINE_PREFIX", "DemoApp"]
+
+#: Posted forms larger than this are refused before they are read.
+MAX_FORM_BYTES = 64 * 1024
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+Handler = Callable[[DemoRequest, str], Reply]
+
+#: Sent with every demo response: no script, no framing, no referrer leaks.
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cache-Control", "no-store"),
+)
+
+_GET = frozenset({"GET", "HEAD"})
+_GET_POST = frozenset({"GET", "HEAD", "POST"})
+_POST = frozenset({"POST"})
+
+
+class DemoApp:
+    """Routes: ``/`` (home), ``/sign-in``, ``/sign-out``, ``/find-a-child/...``,
+    ``/request-support/...``, ``/inbox/...``, ``/analytics/``, ``/audit/...``, stylesheets.
+
+    :param services: what the pages run on; built here (with a synthetic warehouse in the data
+        folder, and a secret key for this run if none is configured) when not given.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        renderer: Renderer | None = None,
+        *,
+        services: DemoServices | None = None,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.renderer = renderer or Renderer()
+        self._owns_services = services is None
+        self.services = services or DemoServices(
+            with_demo_secret(settings)[0], engine, renderer=self.renderer
+        )
+        self.flow = self.services.flow
+        self.sessions = SessionStore()
+        self.pages = Pages(settings, self.renderer)
+        self._stylesheets = {
+            "/static/demo.css": (files("familyhubs_sdk.demo") / "static" / "demo.css").read_bytes(),
+            "/static/familyhubs.css": (
+                files("familyhubs_sdk") / "static" / "familyhubs.css"
+            ).read_bytes(),
+        }
+        self._mounted: tuple[tuple[str, Handler, frozenset[str]], ...] = (
+            (SUPPORT_PREFIX, self._support, _GET_POST),
+            (TIMELINE_PREFIX, FindAChildPages(self.pages, self.services).handle, _GET_POST),
+            (INBOX_PREFIX, InboxPages(self.pages, self.services).handle, _GET_POST),
+            (ANALYTICS_PREFIX, AnalyticsPages(self.pages, self.services).handle, _GET),
+            (AUDIT_PREFIX, AuditPages(self.pages, self.services).handle, _GET),
+        )
+
+    def close(self) -> None:
+        """Release what the app built for itself (the store belongs to the caller)."""
+        if self._owns_services:
+            self.services.close()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "/") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        session_id, session, new = self.sessions.get(environ.get("HTTP_COOKIE", ""))
+        request = DemoRequest(
+            method="GET" if method == "HEAD" else method,
+            path=path,
+            session_id=session_id,
+            session=session,
+            query=parse_qs(environ.get("QUERY_STRING", "")),
+            client=environ.get("REMOTE_ADDR"),
+        )
+        reply = self._answer(request, environ, method)
+        headers = list(reply.headers)
+        if new and not any(name == "Set-Cookie" for name, _ in headers):
+            headers.append(self.sessions.set_cookie(session_id))
+        body = b"" if method == "HEAD" else reply.body
+        start_response(
+            reply.status_line,
+            [
+                ("Content-Type", reply.content_type),
+                ("Content-Length", str(len(reply.body))),
+                *SECURITY_HEADERS,
+                *headers,
+            ],
+        )
+        return [body]
+
+    # -- routing and the CSRF check ----------------------------------------------------------
+
+    def _answer(self, request: DemoRequest, environ: dict[str, Any], method: str) -> Reply:
+        found = self._route(request.path)
+        if found is None:
+            return self.pages.message(
+                request,
+                "Page not found",
+                "If you typed the web address, check it is correct.",
+                404,
+            )
+        handler, below, methods = found
+        if method not in methods:
+            allowed = ", ".join(m for m in ("GET", "HEAD", "POST") if m in methods)
+            return self.pages.not_allowed(request, allowed)
+        if method == "POST":
+            refused = self._read_form(request, environ)
+            if refused is not None:
+                return refused
+        return handler(request, below)
+
+    def _route(self, path: str) -> tuple[Handler, str, frozenset[str]] | None:
+        if path == "/":
+            return self._home, "", _GET
+        if path in self._stylesheets:
+            return self._stylesheet, path, _GET
+        if path == "/sign-in":
+            return self._sign_in, "", _GET_POST
+        if path == "/sign-out":
+            return self._sign_out, "", _POST
+        for prefix, handler, methods in self._mounted:
+            if path == prefix or path.startswith(prefix + "/"):
+                return handler, path.removeprefix(prefix), methods
+        return None
+
+    def _read_form(self, request: DemoRequest, environ: dict[str, Any]) -> Reply | None:
+        """Read the posted form into ``request``; a reply refusing it if it is too large or does
+        not carry the session's CSRF token."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_FORM_BYTES:
+            return self.pages.message(
+                request, "Too much text", "Shorten your answer and try again.", 413
+            )
+        body = environ["wsgi.input"].read(length).decode("utf-8", "replace") if length else ""
+        request.form = parse_qs(body, keep_blank_values=True)
+        if not hmac.compare_digest(first(request.form, "csrf_token"), request.session.csrf_token):
+            return self.pages.message(
+                request,
+                "The form has expired",
+                "Go back, reload the page and try again.",
+                400,
+            )
+        return None
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def _home(self, request: DemoRequest, _below: str) -> Reply:
+        return self.pages.render(
+            request,
+            "familyhubs/demo/home.html",
+            "Home",
+            database=self.engine.dialect.name,
+            revision=current_revision(self.engine) or "not migrated",
+            users=DEMO_USERS,
+            children=self.services.sample_children,
+            warehouse=self.services.summary,
+            banner={
+                "titleText": "Demo portal",
+                "text": "Everything here is synthetic: made-up children, families and "
+                "professionals. Never enter real information.",
+            },
+        )
+
+    def _stylesheet(self, _request: DemoRequest, path: str) -> Reply:
+        return Reply(200, self._stylesheets[path], content_type="text/css")
+
+    def _sign_in(self, request: DemoRequest, _below: str) -> Reply:
+        if request.method == "POST":
+            chosen = demo_user(first(request.form, "user"))
+            if chosen is not None:
+                session_id = self._start_over(request)
+                request.session.user_id = chosen.viewer.id
+                return Reply.redirect(
+                    safe_next(first(request.form, "next")),
+                    [self.sessions.set_cookie(session_id)],
+                )
+        error = request.method == "POST"
+        return self.pages.render(
+            request,
+            "familyhubs/demo/sign_in.html",
+            ("Error: " if error else "") + "Demo sign-in",
+            status=400 if error else 200,
+            users=DEMO_USERS,
+            next=safe_next(first(request.form or request.query, "next")),
+            error=error,
+        )
+
+    def _sign_out(self, request: DemoRequest, _below: str) -> Reply:
+        session_id = self._start_over(request)
+        return Reply.redirect("/", [self.sessions.set_cookie(session_id)])
+
+    def _start_over(self, request: DemoRequest) -> str:
+        """A new session id and nothing kept from before: reasons for access, drafts and the
+        journey key belong to whoever was signed in."""
+        request.session.values.clear()
+        request.session.user_id = None
+        return self.sessions.renew(request.session_id)
+
+    def _support(self, request: DemoRequest, path: str) -> Reply:
+        """The request-for-support journey, with the demo's own session."""
+        values = request.session.values
+        answer = self.flow.handle(
+            FlowRequest(
+                method=request.method,
+                path=path.lstrip("/"),
+                base_path=SUPPORT_PREFIX,
+                form=request.form,
+                query=request.query,
+                draft_id=values.get(DRAFT_SESSION_KEY),
+                csrf_token=request.session.csrf_token,
+                journey_key=values.get(JOURNEY_SESSION_KEY),
+                client=request.client,
+            )
+        )
+        keep_draft(values, answer)
+        if isinstance(answer, RenderResponse):
+            return self.pages.page(request, answer.title, answer.html, answer.status)
+        return Reply.redirect(answer.location)

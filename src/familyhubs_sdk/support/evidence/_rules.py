@@ -1,0 +1,258 @@
+"""Check an uploaded evidence file before anything is stored: a pure function of name and bytes.
+
+:func:`check_upload` refuses, with an :class:`~familyhubs_sdk.errors.EvidenceError` whose
+``reason`` says why, a file that is empty, too big, one too many, over the draft's total, of a
+type not on the allowlist, or whose bytes are not what its name claims or carry something unsafe
+(see :mod:`familyhubs_sdk.support.evidence._types` for how types are judged). A file that passes
+comes back as a :class:`CheckedFile`: a cleaned display name, a generated storage name, and the
+content type from the SDK's own table, never the client's.
+
+>>> pdf = b"%PDF-1.7 (the pages of a letter) %%EOF"
+>>> checked = check_upload("Letter from school.pdf", pdf, EvidenceRules())
+>>> checked.display_name, checked.content_type, checked.storage_name.endswith(".pdf")
+('Letter from school.pdf', 'application/pdf', True)
+>>> check_upload("script.pdf.exe", pdf, EvidenceRules())
+Traceback (most recent call last):
+...
+familyhubs_sdk.errors.EvidenceError: the file's extension is not one of: pdf, png, jpg, jpeg, ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from familyhubs_sdk.errors import ConfigurationError, EvidenceError
+from familyhubs_sdk.support.evidence._archives import ArchiveLimits
+from familyhubs_sdk.support.evidence._types import (
+    DEFAULT_TYPES,
+    EVIDENCE_TYPES,
+    check_content,
+    type_for_extension,
+)
+
+__all__ = [
+    "MAX_DISPLAY_NAME",
+    "CheckedFile",
+    "EvidenceRules",
+    "SizedEvidence",
+    "check_upload",
+    "sanitise_display_name",
+    "upload_error_message",
+]
+
+_MIB = 1024 * 1024
+#: The longest display name kept, extension included.
+MAX_DISPLAY_NAME = 100
+
+# Bidirectional overrides and isolates make "invoice<RLO>fdp.exe" read as "invoiceexe.pdf".
+_BIDI = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
+# Controls, lone surrogates and line/paragraph separators never belong in a name.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Characters Windows refuses in file names; the display name is offered back as a download name.
+_WINDOWS_RESERVED = str.maketrans(dict.fromkeys('<>:"|?*', "_"))
+_EDGES = re.compile(r"^[\s.]+|[\s.]+$")
+_TOKEN = re.compile(r"[0-9a-f]{32}", re.ASCII)
+
+
+class EvidenceRules(BaseModel):
+    """What a draft may hold. Sizes are in bytes (``10 * 1024 * 1024`` is shown as 10MB).
+
+    ``allowed_types`` names entries of
+    :data:`~familyhubs_sdk.support.evidence._types.EVIDENCE_TYPES`: by default PDF, DOCX, ODT,
+    JPEG and PNG -- the letters, reports and photographs of letters professionals send. ``xlsx``
+    and ``txt`` can be added. The archive limits apply to DOCX, XLSX and ODT, which are ZIP
+    packages.
+
+    >>> EvidenceRules().accept_attribute
+    '.pdf,.png,.jpg,.jpeg,.docx,.odt'
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_file_bytes: int = Field(default=10 * _MIB, gt=0)
+    max_files: int = Field(default=5, gt=0)
+    max_total_bytes: int = Field(default=25 * _MIB, gt=0)
+    allowed_types: frozenset[str] = DEFAULT_TYPES
+    max_unpacked_bytes: int = Field(default=100 * _MIB, gt=0)
+    max_compression_ratio: int = Field(default=100, gt=1)
+    max_archive_entries: int = Field(default=1000, gt=0)
+
+    @field_validator("allowed_types")
+    @classmethod
+    def _known_types(cls, value: frozenset[str]) -> frozenset[str]:
+        unknown = sorted(value - set(EVIDENCE_TYPES))
+        if unknown or not value:
+            raise ValueError(
+                f"allowed_types: unknown {unknown}; choose from {sorted(EVIDENCE_TYPES)}"
+                if unknown
+                else "allowed_types: allow at least one type"
+            )
+        return value
+
+    @property
+    def archive_limits(self) -> ArchiveLimits:
+        """The limits handed to the ZIP package checks."""
+        return ArchiveLimits(
+            self.max_unpacked_bytes, self.max_compression_ratio, self.max_archive_entries
+        )
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """The allowed extensions, in the table's order."""
+        return tuple(
+            ext
+            for t in EVIDENCE_TYPES.values()
+            if t.name in self.allowed_types
+            for ext in t.extensions
+        )
+
+    @property
+    def accept_attribute(self) -> str:
+        """The value for the file input's ``accept`` attribute (a hint; the server decides)."""
+        return ",".join(f".{ext}" for ext in self.extensions)
+
+
+class CheckedFile(BaseModel):
+    """An upload that passed :func:`check_upload`, with what the store needs to keep it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The upload's name, cleaned, for people; never used to find the bytes.
+    display_name: str
+    #: Random, e.g. ``3f2a...9c.pdf``: the name under which the bytes are stored.
+    storage_name: str
+    #: From the SDK's table, never the client's header.
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+class SizedEvidence(Protocol):
+    """Anything already attached with a size: a :class:`CheckedFile` or a stored record."""
+
+    @property
+    def size_bytes(self) -> int: ...
+
+
+def _clean(filename: str) -> str:
+    base = re.split(r"[/\\]", filename)[-1]
+    kept = "".join(
+        ch
+        for ch in base
+        if ord(ch) not in _BIDI and unicodedata.category(ch) not in _DROPPED_CATEGORIES
+    )
+    return _EDGES.sub("", unicodedata.normalize("NFC", kept).translate(_WINDOWS_RESERVED))
+
+
+def _extension(name: str) -> str:
+    stem, dot, extension = name.rpartition(".")
+    return extension.lower() if dot and stem else ""
+
+
+def sanitise_display_name(filename: str, extension: str) -> str:
+    """A name fit to show and to offer as a download name, ending ``.<extension>``.
+
+    The last path segment (after ``/`` or ``\\``), without controls, NUL or bidirectional
+    overrides, with characters Windows refuses in names as ``_``, in Unicode NFC, at most
+    :data:`MAX_DISPLAY_NAME` characters with the extension kept, and never empty.
+
+    >>> sanitise_display_name("C:\\\\Users\\\\x\\\\Report\\u202e.PDF", "pdf")
+    'Report.PDF'
+    >>> sanitise_display_name("../../", "pdf")
+    'evidence.pdf'
+    """
+    if not re.fullmatch(r"[a-z0-9]{1,10}", extension):
+        raise ValueError("extension: 1 to 10 lower-case letters or digits, without the dot")
+    name = _clean(filename)
+    suffix = f".{extension}"
+    if name.lower().endswith(suffix) and len(name) > len(suffix):
+        name, suffix = name[: -len(suffix)], name[-len(suffix) :]
+    stem = _EDGES.sub("", name[: MAX_DISPLAY_NAME - len(suffix)])
+    return f"{stem or 'evidence'}{suffix}"
+
+
+def check_upload(
+    filename: str,
+    data: bytes,
+    rules: EvidenceRules,
+    existing: Sequence[int | SizedEvidence] = (),
+    *,
+    token_source: Callable[[], str] | None = None,
+) -> CheckedFile:
+    """Check one upload against ``rules`` and the files already on the draft (or their sizes).
+
+    Raises :class:`~familyhubs_sdk.errors.EvidenceError` with ``reason`` one of ``too_many``,
+    ``empty``, ``too_large``, ``total_too_large``, ``type_not_allowed``, ``content_mismatch`` or
+    ``unsafe_content``; messages never repeat the file's name, which may hold personal data.
+    ``token_source`` makes the random part of storage names (32 lower-case hex digits); the
+    default is :func:`secrets.token_hex`, and tests pass their own.
+    """
+    sizes = [item if isinstance(item, int) else item.size_bytes for item in existing]
+    if len(sizes) >= rules.max_files:
+        raise EvidenceError(f"a draft may hold {rules.max_files} files", reason="too_many")
+    if not data:
+        raise EvidenceError("the file is empty", reason="empty")
+    if len(data) > rules.max_file_bytes:
+        raise EvidenceError(
+            f"the file is larger than {rules.max_file_bytes} bytes", reason="too_large"
+        )
+    if sum(sizes) + len(data) > rules.max_total_bytes:
+        raise EvidenceError(
+            f"the draft's files would exceed {rules.max_total_bytes} bytes",
+            reason="total_too_large",
+        )
+    extension = _extension(_clean(filename))
+    evidence_type = type_for_extension(extension)
+    if evidence_type is None or evidence_type.name not in rules.allowed_types:
+        raise EvidenceError(
+            f"the file's extension is not one of: {', '.join(rules.extensions)}",
+            reason="type_not_allowed",
+        )
+    check_content(evidence_type, data, rules.archive_limits)
+    token = secrets.token_hex(16) if token_source is None else token_source()
+    if not _TOKEN.fullmatch(token):
+        raise ConfigurationError("token_source: must return 32 lower-case hex digits")
+    return CheckedFile(
+        display_name=sanitise_display_name(filename, extension),
+        storage_name=f"{token}.{evidence_type.extension}",
+        content_type=evidence_type.content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count // _MIB}MB" if count % _MIB == 0 else f"{-(-count // 1024)}KB"
+
+
+def upload_error_message(error: EvidenceError, rules: EvidenceRules) -> str:
+    """The GOV.UK Design System's wording for a refused upload, to show by the file input.
+
+    >>> upload_error_message(EvidenceError("x", reason="too_large"), EvidenceRules())
+    'The selected file must be smaller than 10MB'
+    """
+    labels = [t.extension.upper() for t in EVIDENCE_TYPES.values() if t.name in rules.allowed_types]
+    kinds = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
+    messages = {
+        "empty": "The selected file is empty",
+        "too_large": f"The selected file must be smaller than {_size(rules.max_file_bytes)}",
+        "too_many": f"You can only upload up to {rules.max_files} files",
+        "total_too_large": (
+            f"The selected files must be smaller than {_size(rules.max_total_bytes)} in total"
+        ),
+        "type_not_allowed": f"The selected file must be a {kinds}",
+        "content_mismatch": f"The selected file must be a {kinds}",
+        "unsafe_content": (
+            "The selected file contains macros, links or hidden content – save it as a PDF"
+            " and try again"
+        ),
+        "infected": "The selected file contains a virus",
+    }
+    return messages.get(error.reason, "The selected file could not be uploaded – try again")

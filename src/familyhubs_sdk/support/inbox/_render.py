@@ -1,0 +1,177 @@
+"""The inbox's HTML fragments: the list of requests and one request.
+
+Each returns :class:`~markupsafe.Markup` for the host's layout; links and form actions come from
+the host, so the inbox mounts wherever it likes. The filter and the pages are plain GET links
+(:class:`InboxQuery` reads them back), so the inbox works without JavaScript. The form that
+changes a request's status is in :mod:`familyhubs_sdk.support.inbox._status_form`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+
+from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.support.inbox._inbox import PAGE_SIZE, InboxPage, InboxRow
+from familyhubs_sdk.support.inbox._lifecycle import RequestRecord, RequestStatus
+from familyhubs_sdk.support.requests._request import EvidenceSummary, request_sections, size_text
+
+__all__ = [
+    "STATUS_TAG_COLOURS",
+    "InboxQuery",
+    "render_inbox_list",
+    "render_request_detail",
+]
+
+#: GOV.UK tag colour of each status: final statuses stand out from those still being worked on.
+STATUS_TAG_COLOURS: Mapping[RequestStatus, str] = {
+    RequestStatus.NEW: "blue",
+    RequestStatus.OPENED: "light-blue",
+    RequestStatus.ACCEPTED: "green",
+    RequestStatus.DECLINED: "red",
+    RequestStatus.WITHDRAWN: "grey",
+}
+
+_PAGE_NUMBER = re.compile(r"[0-9]{1,7}")
+
+
+@dataclass(frozen=True, slots=True)
+class InboxQuery:
+    """The inbox's filter and page, as links carry them (``?status=new&page=2``).
+
+    Read leniently: an unknown status or a page that is not a number gives every request, first
+    page, because an old or mistyped link should show the inbox, not an error.
+
+    >>> query = InboxQuery.from_query({"status": ["declined"], "page": ["3"]})
+    >>> query.status, query.offset(50), query.params()
+    (<RequestStatus.DECLINED: 'declined'>, 100, {'status': 'declined', 'page': '3'})
+    """
+
+    status: RequestStatus | None = None
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Sequence[str]]) -> InboxQuery:
+        """Read the query string fields, each a list of values."""
+        status = next(iter(query.get("status") or ()), "")
+        page = next(iter(query.get("page") or ()), "")
+        return cls(
+            status=RequestStatus(status) if status in set(RequestStatus) else None,
+            page=max(1, int(page)) if _PAGE_NUMBER.fullmatch(page) else 1,
+        )
+
+    def offset(self, limit: int = PAGE_SIZE) -> int:
+        """Where this page starts, for :meth:`RequestInbox.list`."""
+        return (self.page - 1) * limit
+
+    def params(self) -> dict[str, str]:
+        """The query string fields that lead back here; empty for every request, first page."""
+        params = {"status": self.status.value} if self.status else {}
+        return params | ({"page": str(self.page)} if self.page > 1 else {})
+
+
+@cache
+def default_renderer() -> Renderer:
+    # One per process, so its compiled templates are kept.
+    return Renderer()
+
+
+def _href(action: str, query: InboxQuery) -> str:
+    params = query.params()
+    if not params:
+        return action
+    return f"{action}{'&' if '?' in action else '?'}{urlencode(params)}"
+
+
+def _pagination(page: InboxPage, action: str) -> dict[str, Any] | None:
+    current, last = page.page_number, page.page_count
+    if current == 1 and last == 1:
+        return None
+
+    def href(number: int) -> str:
+        return _href(action, InboxQuery(page.status, number))
+
+    # First, last and the neighbours of this page; a gap between any two becomes an ellipsis.
+    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    items: list[tuple[int, str, bool] | None] = []
+    for before, number in zip([0, *shown], shown, strict=False):
+        if number - before > 1:
+            items.append(None)
+        items.append((number, href(number), number == current))
+    return {
+        "previous": href(min(current - 1, last)) if current > 1 else None,
+        "next": href(current + 1) if current < last else None,
+        "items": items,
+    }
+
+
+def render_inbox_list(
+    page: InboxPage,
+    *,
+    action: str,
+    request_href: Callable[[InboxRow], str],
+    renderer: Renderer | None = None,
+) -> Markup:
+    """The inbox: a status filter with the count in each, one page of requests, and page links.
+
+    :param action: the inbox's own URL; filter and page links add ``?status=...&page=...``.
+    :param request_href: where each request's reference links to (its detail page).
+    """
+    tabs = [
+        {
+            "text": f"{status.label if status else 'All'} ({count})",
+            "href": _href(action, InboxQuery(status)),
+            "current": status == page.status,
+        }
+        for status, count in [
+            (None, sum(page.counts.values())),
+            *((status, page.counts.get(status, 0)) for status in RequestStatus),
+        ]
+    ]
+    return (renderer or default_renderer()).render(
+        "familyhubs/support/inbox_list.html",
+        page=page,
+        tabs=tabs,
+        rows=[(row, request_href(row)) for row in page.rows],
+        colours=STATUS_TAG_COLOURS,
+        pagination=_pagination(page, action),
+    )
+
+
+def render_request_detail(
+    record: RequestRecord,
+    *,
+    section_titles: Mapping[str, str] = {},
+    status_href: str | None = None,
+    evidence_href: Callable[[EvidenceSummary], str] | None = None,
+    person: Callable[[str], str] = str,
+    renderer: Renderer | None = None,
+) -> Markup:
+    """One request: its status, every answer by section, the support it points to, its evidence
+    and its history (newest first).
+
+    :param section_titles: section id to heading (a tree's ``section_index`` titles); answers of
+        an unknown section go under "Your answers", as on the referrer's copy.
+    :param status_href: the status form's URL; shown as a "Change" link while a move is allowed.
+    :param evidence_href: the download URL of each supporting file, if the host serves them.
+    :param person: turns the user id on each history row into what the team should read (a name
+        from the host's user directory); the id itself by default.
+    """
+    return (renderer or default_renderer()).render(
+        "familyhubs/support/inbox_detail.html",
+        record=record,
+        colours=STATUS_TAG_COLOURS,
+        status_href=status_href if record.allowed_moves else None,
+        sections=request_sections(record.request, section_titles),
+        evidence=[
+            (e.display_name, size_text(e.size_bytes), evidence_href(e) if evidence_href else None)
+            for e in record.request.evidence
+        ],
+        history=[(change, person(change.changed_by)) for change in reversed(record.history)],
+    )

@@ -1,0 +1,135 @@
+"""Where journeys in progress are kept between requests: in memory (tests) or the SDK's store."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from familyhubs_sdk.questiontree import JourneyState
+from familyhubs_sdk.store._schema import drafts
+
+__all__ = ["DRAFT_LIFETIME", "DraftStore", "InMemoryDraftStore", "SQLDraftStore"]
+
+#: How long an untouched draft is kept before it may be purged.
+DRAFT_LIFETIME = timedelta(days=28)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DraftStore(Protocol):
+    """Keeps journey states by an opaque, random draft id."""
+
+    def create(self, state: JourneyState) -> str: ...
+
+    def load(self, draft_id: str) -> JourneyState | None: ...
+
+    def save(self, draft_id: str, state: JourneyState) -> None: ...
+
+    def submitted(self, draft_id: str) -> str | None:
+        """The reference of the request made from this draft, once it is submitted."""
+        ...
+
+    def mark_submitted(self, draft_id: str, reference: str) -> None: ...
+
+
+class InMemoryDraftStore:
+    """Drafts in a dict: for tests and single-process demos."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, JourneyState] = {}
+        self._references: dict[str, str] = {}
+
+    def create(self, state: JourneyState) -> str:
+        draft_id = str(uuid.uuid4())
+        self._states[draft_id] = state
+        return draft_id
+
+    def load(self, draft_id: str) -> JourneyState | None:
+        if draft_id in self._references:  # a sent request cannot be edited again
+            return None
+        return self._states.get(draft_id)
+
+    def save(self, draft_id: str, state: JourneyState) -> None:
+        self._states[draft_id] = state
+
+    def submitted(self, draft_id: str) -> str | None:
+        return self._references.get(draft_id)
+
+    def mark_submitted(self, draft_id: str, reference: str) -> None:
+        self._references[draft_id] = reference
+
+
+class SQLDraftStore:
+    """Drafts in the SDK's ``fh_drafts`` table, pinned to their tree's id and version."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _now) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    def create(self, state: JourneyState) -> str:
+        draft_id = str(uuid.uuid4())
+        now = self._clock()
+        with self._engine.begin() as connection:
+            connection.execute(
+                drafts.insert().values(
+                    id=draft_id,
+                    tree_id=state.tree_id,
+                    tree_version=state.tree_version,
+                    state=state.model_dump(mode="json"),
+                    created_at=now,
+                    updated_at=now,
+                    expires_at=now + DRAFT_LIFETIME,
+                )
+            )
+        return draft_id
+
+    def load(self, draft_id: str) -> JourneyState | None:
+        now = self._clock()
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                sa.select(drafts.c.state).where(
+                    drafts.c.id == draft_id,
+                    drafts.c.expires_at > now,
+                    drafts.c.submitted_at.is_(None),  # a sent request cannot be edited again
+                )
+            ).first()
+        return None if row is None else JourneyState.model_validate(row.state)
+
+    def save(self, draft_id: str, state: JourneyState) -> None:
+        now = self._clock()
+        with self._engine.begin() as connection:
+            connection.execute(
+                drafts.update()
+                .where(drafts.c.id == draft_id)
+                .values(
+                    state=state.model_dump(mode="json"),
+                    updated_at=now,
+                    expires_at=now + DRAFT_LIFETIME,
+                )
+            )
+
+    def submitted(self, draft_id: str) -> str | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                sa.select(drafts.c.state, drafts.c.submitted_at).where(drafts.c.id == draft_id)
+            ).first()
+        if row is None or row.submitted_at is None:
+            return None
+        return str(row.state.get("reference")) if isinstance(row.state, dict) else None
+
+    def mark_submitted(self, draft_id: str, reference: str) -> None:
+        # StoreSubmitter has usually marked it already, in the request's own transaction.
+        with self._engine.begin() as connection:
+            # The answers now live in the request; the draft keeps only its reference.
+            connection.execute(
+                drafts.update()
+                .where(drafts.c.id == draft_id, drafts.c.submitted_at.is_(None))
+                .values(state={"reference": reference}, submitted_at=self._clock())
+            )

@@ -1,0 +1,365 @@
+"""Render the timeline screens to ``Markup``.
+
+>>> from datetime import date
+>>> page = TimelinePage(person=PersonHeader(subject_id="p1", name="Alex Example"))
+>>> html = render_timeline_page(page, action="/timeline/p1")
+>>> "Alex Example" in html and "No interactions match these filters." in html
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from functools import cache
+from itertools import groupby
+from typing import Any
+
+from markupsafe import Markup
+
+from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.rendering._formatting import govuk_month
+from familyhubs_sdk.rendering._spreadsheet import formula_safe
+from familyhubs_sdk.timeline._audit import AuditEvent
+from familyhubs_sdk.timeline._display import (
+    ContactCard,
+    ContactPoint,
+    FamilyMember,
+    PersonHeader,
+    SearchResult,
+    TimelineEntry,
+    TimelinePage,
+)
+
+__all__ = [
+    "DENIAL_MESSAGES",
+    "render_access_denied",
+    "render_contacts",
+    "render_contacts_page",
+    "render_family",
+    "render_reason_form",
+    "render_search_form",
+    "render_search_results",
+    "render_timeline_page",
+    "render_viewed_by",
+    "timeline_csv",
+]
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+#: What a viewer is told for each access decision reason.
+DENIAL_MESSAGES: dict[str, tuple[str, str]] = {
+    "no_rule_for_role": (
+        "Your role does not give you access to these records.",
+        "If you need access, ask your manager to request it from the service owner.",
+    ),
+    "view_not_permitted": (
+        "Your role does not give you access to this part of the record.",
+        "If you need it, ask your manager to request access from the service owner.",
+    ),
+    "no_relationship": (
+        "You are not recorded as working with this child.",
+        "If you are, ask the child's lead professional to add you.",
+    ),
+    "break_glass_not_permitted": (
+        "Your role cannot use emergency access.",
+        "If a child is at risk now, contact the children's services front door.",
+    ),
+    "justification_required": (
+        "Emergency access needs a reason.",
+        "Go back and say why you need to see this record now.",
+    ),
+    "unknown_subject": (
+        "We could not find this record.",
+        "Search for the child again; the link you followed may be out of date.",
+    ),
+    "age_limit": (
+        "These records are outside the ages your role can see.",
+        "Contact the service that holds them.",
+    ),
+}
+
+
+@cache
+def _default_renderer() -> Renderer:
+    # One per process, so its compiled templates are kept (a new Renderer compiles them again).
+    return Renderer()
+
+
+def _renderer(renderer: Renderer | None) -> Renderer:
+    return renderer or _default_renderer()
+
+
+def _sort_key(moment: datetime | date) -> tuple[date, str]:
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return (day, moment.isoformat())
+
+
+def month_groups(entries: Iterable[TimelineEntry]) -> list[tuple[str, list[TimelineEntry]]]:
+    """Entries newest first, grouped under "March 2026"-style headings."""
+    ordered = sorted(entries, key=lambda entry: _sort_key(entry.start), reverse=True)
+    return [
+        (month, list(group)) for month, group in groupby(ordered, lambda e: govuk_month(e.start))
+    ]
+
+
+def _contact_rows(points: Sequence[ContactPoint]) -> list[tuple[str, str, str | None, bool]]:
+    rows: list[tuple[str, str, str | None, bool]] = []
+    for point in points:
+        href: str | None = None
+        if point.system == "phone":
+            digits = re.sub(r"[^\d+]", "", point.value)
+            href = f"tel:{digits}" if len(digits) >= 3 else None
+        elif point.system in ("email", "secure_email") and _EMAIL.match(point.value):
+            href = f"mailto:{point.value}"
+        rows.append((point.label, point.value, href, point.system == "secure_email"))
+    return rows
+
+
+def _cards(contacts: Sequence[ContactCard]) -> list[tuple[str, ContactCard, list[Any]]]:
+    ordered = sorted(
+        contacts,
+        key=lambda card: (not card.current, -(card.last_involved or date.min).toordinal()),
+    )
+    return [
+        (f"familyhubs-contact-{index}", card, _contact_rows(card.contact_points))
+        for index, card in enumerate(ordered, start=1)
+    ]
+
+
+def _kind_items(page: TimelinePage) -> list[dict[str, Any]]:
+    return [
+        {"value": kind, "text": f"{label} ({count})", "checked": kind in page.filters.kinds}
+        for kind, label, count in page.kind_counts
+    ]
+
+
+#: Links between the parts of one record: ``(href, text, is_current_page)``.
+RecordNav = Sequence[tuple[str, str, bool]]
+
+
+def render_timeline_page(
+    page: TimelinePage, *, action: str, nav: RecordNav = (), renderer: Renderer | None = None
+) -> Markup:
+    """The timeline screen: person, source notices, filters, timeline and who to contact.
+
+    :param action: the URL the filter form submits to (by GET), usually the current page.
+    :param nav: links to the record's other screens, shown under the person's name.
+    """
+    cards = _cards(page.contacts)
+    anchors = {card.id: anchor for anchor, card, _ in cards}
+    return _renderer(renderer).render(
+        "familyhubs/timeline/page.html",
+        person=page.person,
+        nav=nav,
+        sources=page.sources,
+        filters=page.filters,
+        kind_items=_kind_items(page),
+        action=action,
+        groups=month_groups(page.entries),
+        contact_anchor=anchors,
+        cards=cards,
+    )
+
+
+def render_contacts(contacts: Sequence[ContactCard], *, renderer: Renderer | None = None) -> Markup:
+    """Only the "who to contact" panel."""
+    return _renderer(renderer).render("familyhubs/timeline/contacts.html", cards=_cards(contacts))
+
+
+def render_family(
+    person: PersonHeader,
+    family: Sequence[FamilyMember],
+    *,
+    member_href: Callable[[FamilyMember], str] | None = None,
+    nav: RecordNav = (),
+    renderer: Renderer | None = None,
+) -> Markup:
+    """The family view: the person header and their family members."""
+    r = _renderer(renderer)
+    header = r.render("familyhubs/timeline/person_header.html", person=person, nav=nav)
+    table = r.render("familyhubs/timeline/family.html", family=family, member_href=member_href)
+    return header + table
+
+
+def render_contacts_page(
+    person: PersonHeader,
+    contacts: Sequence[ContactCard],
+    *,
+    nav: RecordNav = (),
+    renderer: Renderer | None = None,
+) -> Markup:
+    """The "who to contact" screen: the person header and the contacts panel."""
+    r = _renderer(renderer)
+    header = r.render("familyhubs/timeline/person_header.html", person=person, nav=nav)
+    return header + render_contacts(contacts, renderer=r)
+
+
+def render_reason_form(
+    *,
+    action: str,
+    csrf_token: str,
+    subject_label: str,
+    reasons: Sequence[tuple[str, str]],
+    csrf_field: str = "csrf_token",
+    chosen: str | None = None,
+    allow_break_glass: bool = False,
+    justification: str = "",
+    errors: Sequence[dict[str, str]] = (),
+    renderer: Renderer | None = None,
+) -> Markup:
+    """The reason-for-access question, asked before any record is shown."""
+    items = [{"value": value, "text": text, "checked": value == chosen} for value, text in reasons]
+    return _renderer(renderer).render(
+        "familyhubs/timeline/reason_form.html",
+        action=action,
+        csrf_field=csrf_field,
+        csrf_token=csrf_token,
+        subject_label=subject_label,
+        reason_items=items,
+        allow_break_glass=allow_break_glass,
+        justification=justification,
+        errors=list(errors),
+    )
+
+
+_ACTION_TEXT = {
+    "search": "Search",
+    "timeline_view": "Timeline",
+    "contacts_view": "Contacts",
+    "family_view": "Family",
+    "export": "Export",
+}
+
+
+def render_viewed_by(
+    events: Iterable[AuditEvent],
+    *,
+    reason_text: Callable[[str], str] = lambda code: code.replace("_", " ").capitalize(),
+    renderer: Renderer | None = None,
+) -> Markup:
+    """ "Who has viewed this record": audit events about one subject, as a table.
+
+    Shows role and organisation beside the user id; the audit keeps no names.
+    """
+    rows = [
+        (
+            event.occurred_at,
+            f"{event.actor_role}, {event.actor_organisation} ({event.actor_id})",
+            _ACTION_TEXT.get(event.action.value, event.action.value),
+            reason_text(event.reason) if event.reason else "Not given",
+            event.break_glass,
+            event.outcome.value,
+        )
+        for event in events
+    ]
+    return _renderer(renderer).render("familyhubs/timeline/viewed_by.html", rows=rows)
+
+
+#: Fields of the search form, each empty until the viewer types something.
+SEARCH_FIELDS = (
+    "nhs_number",
+    "upn",
+    "given_name",
+    "family_name",
+    "birth_day",
+    "birth_month",
+    "birth_year",
+)
+
+
+def render_search_form(
+    *,
+    action: str,
+    csrf_token: str,
+    by: str | None = None,
+    values: Mapping[str, str] | None = None,
+    errors: Sequence[dict[str, str]] = (),
+    csrf_field: str = "csrf_token",
+    renderer: Renderer | None = None,
+) -> Markup:
+    """Find a child by NHS number, UPN, or name and date of birth (POSTed: no names in URLs).
+
+    ``errors`` link to the fields at fault: ``#by``, ``#nhs-number``, ``#upn``, ``#given-name``,
+    ``#family-name`` or ``#birth-day``.
+    """
+    given = dict(values or {})
+    return _renderer(renderer).render(
+        "familyhubs/timeline/search_form.html",
+        action=action,
+        csrf_field=csrf_field,
+        csrf_token=csrf_token,
+        by=by,
+        values={name: given.get(name, "") for name in SEARCH_FIELDS},
+        errors=list(errors),
+        errors_by_href={error["href"]: {"text": error["text"]} for error in errors},
+    )
+
+
+def render_search_results(
+    results: Sequence[SearchResult],
+    *,
+    record_href: Callable[[SearchResult], str],
+    limit: int = 10,
+    renderer: Renderer | None = None,
+) -> Markup:
+    """At most ``limit`` results, each linking to the record (via the reason question)."""
+    shown = [(result, record_href(result)) for result in results[:limit]]
+    return _renderer(renderer).render(
+        "familyhubs/timeline/search_results.html",
+        results=shown,
+        total=len(results),
+        limit=limit,
+        truncated=len(results) > limit,
+    )
+
+
+def render_access_denied(reason: str, *, renderer: Renderer | None = None) -> Markup:
+    """What a viewer sees instead of a record they may not see."""
+    message, next_step = DENIAL_MESSAGES.get(
+        reason, ("You cannot see this record.", "Contact the service owner if you need access.")
+    )
+    return _renderer(renderer).render(
+        "familyhubs/timeline/access_denied.html",
+        heading="You cannot see this record",
+        message=message,
+        next_step=next_step,
+    )
+
+
+#: The columns of :func:`timeline_csv`.
+TIMELINE_CSV_COLUMNS = (
+    "date",
+    "end",
+    "kind",
+    "what",
+    "service",
+    "professional",
+    "source",
+    "significant",
+)
+
+
+def timeline_csv(page: TimelinePage) -> str:
+    """The page's timeline as CSV (newest first), formula-safe for spreadsheets: what
+    :meth:`TimelineService.export` permits, and nothing else — never case notes."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TIMELINE_CSV_COLUMNS)
+    for _month, entries in month_groups(page.entries):
+        for e in entries:
+            row = (
+                e.start.isoformat(),
+                e.end.isoformat() if e.end else "",
+                e.kind_label,
+                e.label,
+                e.service or "",
+                e.professional_name or "",
+                e.source_name,
+                "yes" if e.significant else "no",
+            )
+            writer.writerow([formula_safe(cell) for cell in row])
+    return out.getvalue()

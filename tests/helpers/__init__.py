@@ -1,0 +1,1 @@
+"""Shared test helpers: sample data, database URLs, Hypothesis strategies."""

@@ -16,7 +16,7 @@ from familyhubs_sdk.timeline._audit import AuditLog
 from familyhubs_sdk.timeline._identity import DeterministicResolver
 from familyhubs_sdk.timeline._policy import AccessPolicy, AccessRules
 from familyhubs_sdk.timeline._service import TimelineService
-from familyhubs_sdk.timeline._viewer import Viewer
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["DEMO_VIEWERS", "SOURCE_LABELS", "demo_access_rules", "demo_timeline_service"]
 

@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.rendering._spreadsheet import formula_safe
 from familyhubs_sdk.store._schema import audit_events
-from familyhubs_sdk.timeline._viewer import Viewer
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["AuditAction", "AuditEvent", "AuditLog", "AuditOutcome"]
 

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.timeline._display import ContactCard, TimelineEntry
-from familyhubs_sdk.timeline._viewer import Viewer
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = [
     "AccessDecision",

@@ -46,7 +46,7 @@ from familyhubs_sdk.connectors import (
     ConnectorConfig,
     SourceConnector,
     as_naive,
-    check_read_args,
+    validate_read_args,
 )
 from familyhubs_sdk.errors import ConnectorError
 from familyhubs_sdk.views import (
@@ -263,7 +263,7 @@ class CSVConnector(SourceConnector):
         )
 
     def read_people(self, person_keys: Sequence[str]) -> list[Person]:
-        keys = check_read_args(person_keys)
+        keys = validate_read_args(person_keys)
         index = self._load(_PEOPLE)
         return [
             self._person(line, row)
@@ -279,7 +279,7 @@ class CSVConnector(SourceConnector):
         until: date | datetime | None = None,
         limit: int = 500,
     ) -> list[TimelineEvent]:
-        keys = check_read_args(person_keys, limit)
+        keys = validate_read_args(person_keys, limit)
         low, high = as_naive(since), as_naive(until)
         index = self._load(_EVENTS)
         found: list[TimelineEvent] = []

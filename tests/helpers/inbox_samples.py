@@ -23,7 +23,7 @@ from familyhubs_sdk.store._schema import request_status_history, support_request
 from familyhubs_sdk.support import default_tree
 from familyhubs_sdk.support.inbox import _inbox as inbox_module
 from familyhubs_sdk.support.inbox._inbox import RequestInbox
-from familyhubs_sdk.support.inbox._lifecycle import RequestRecord, RequestStatus, check_move
+from familyhubs_sdk.support.inbox._lifecycle import RequestRecord, RequestStatus, validate_move
 from familyhubs_sdk.support.requests._request import (
     EvidenceSummary,
     RequestAnswer,
@@ -182,14 +182,14 @@ def at_once(
     and before it writes: the worst interleaving, every time.
     """
     barrier = threading.Barrier(len(attempts), timeout=20)
-    check = check_move
+    check = validate_move
 
     def check_then_wait(*args: Any) -> str | None:
         note = check(*args)
         barrier.wait()
         return note
 
-    monkeypatch.setattr(inbox_module, "check_move", check_then_wait)
+    monkeypatch.setattr(inbox_module, "validate_move", check_then_wait)
     results: list[object] = [None] * len(attempts)
 
     def attempt(index: int) -> None:
@@ -203,7 +203,7 @@ def at_once(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    monkeypatch.setattr(inbox_module, "check_move", check)
+    monkeypatch.setattr(inbox_module, "validate_move", check)
     assert all(result is not None for result in results), results
     return results
 

@@ -36,7 +36,7 @@ from familyhubs_sdk.connectors import (
     SourceConnector,
     SQLViewConnector,
     as_naive,
-    check_read_args,
+    validate_read_args,
 )
 from familyhubs_sdk.delivery import (
     DeadLetter,
@@ -114,7 +114,7 @@ class HousingRegisterConnector(SourceConnector):
         until: date | datetime | None = None,
         limit: int = 500,
     ) -> list[TimelineEvent]:
-        keys = check_read_args(person_keys, limit)
+        keys = validate_read_args(person_keys, limit)
         low, high = as_naive(since), as_naive(until)
         events = [
             event

@@ -6,7 +6,7 @@ from familyhubs_sdk.connectors._base import ConnectorConfig as ConnectorConfig
 from familyhubs_sdk.connectors._base import ProfessionalContacts as ProfessionalContacts
 from familyhubs_sdk.connectors._base import SourceConnector as SourceConnector
 from familyhubs_sdk.connectors._base import as_naive as as_naive
-from familyhubs_sdk.connectors._base import check_read_args as check_read_args
+from familyhubs_sdk.connectors._base import validate_read_args as validate_read_args
 from familyhubs_sdk.connectors._federated import Federated as Federated
 from familyhubs_sdk.connectors._federated import FederatedSource as FederatedSource
 from familyhubs_sdk.connectors._federated import OutcomeState as OutcomeState
@@ -32,8 +32,8 @@ __all__ = [
     "SourceOutcome",
     "as_naive",
     "available",
-    "check_read_args",
     "create",
     "get",
     "register",
+    "validate_read_args",
 ]

@@ -40,7 +40,7 @@ __all__ = [
     "ProfessionalContacts",
     "SourceConnector",
     "as_naive",
-    "check_read_args",
+    "validate_read_args",
 ]
 
 #: The most person keys one read may name (a family, not a population).
@@ -167,7 +167,7 @@ class SourceConnector(abc.ABC):
         return f"<{type(self).__name__} {self.name!r}>"
 
 
-def check_read_args(person_keys: Sequence[str], limit: int | None = None) -> list[str]:
+def validate_read_args(person_keys: Sequence[str], limit: int | None = None) -> list[str]:
     """Validate the arguments every read shares; returns the keys as a list of strings."""
     if isinstance(person_keys, str):
         raise TypeError("person_keys must be a sequence of keys, not one string")

@@ -38,7 +38,7 @@ from familyhubs_sdk.connectors._base import (
     ProfessionalContacts,
     SourceConnector,
     as_naive,
-    check_read_args,
+    validate_read_args,
 )
 from familyhubs_sdk.errors import ConnectorError
 from familyhubs_sdk.store._engine import create_engine
@@ -150,7 +150,7 @@ class SQLViewConnector(SourceConnector):
     ) -> list[TimelineEvent]:
         if Capability.TIMELINE not in self.capabilities:
             raise self._unsupported(Capability.TIMELINE)
-        keys = check_read_args(person_keys, limit)
+        keys = validate_read_args(person_keys, limit)
         if not keys:
             return []
         statement = self.compiled.lookup(
@@ -192,7 +192,7 @@ class SQLViewConnector(SourceConnector):
     def _lookup(self, model: type[R], capability: Capability, keys: Sequence[str]) -> list[R]:
         if capability not in self.capabilities:
             raise self._unsupported(capability)
-        checked = check_read_args(keys)
+        checked = validate_read_args(keys)
         if not checked:
             return []
         statement = self.compiled.lookup(model.view, since=False, until=False, limit=False)

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.support.journey._web import FlowRequest, FlowResponse
 from familyhubs_sdk.timeline._service import AccessReason
-from familyhubs_sdk.web._viewer import Viewer
 from familyhubs_sdk.timeline._web import ScreenRequest, ScreenResponse
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = [
     "ACCESS_SESSION_KEY",

@@ -37,8 +37,8 @@ from familyhubs_sdk.integrations._common import (
     signed_out,
 )
 from familyhubs_sdk.support.journey._web import FlowRequest, RenderResponse, UploadedFile
-from familyhubs_sdk.web._viewer import Viewer
 from familyhubs_sdk.timeline._web import TimelineScreens
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["DJANGO_CSRF_FIELD", "support_urls", "timeline_urls"]
 

@@ -39,8 +39,8 @@ from familyhubs_sdk.integrations._common import (
     signed_out,
 )
 from familyhubs_sdk.support.journey._web import FlowRequest, RenderResponse, UploadedFile
-from familyhubs_sdk.web._viewer import Viewer
 from familyhubs_sdk.timeline._web import TimelineScreens
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["support_router", "timeline_router"]
 

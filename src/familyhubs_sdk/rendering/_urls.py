@@ -5,9 +5,9 @@ dropped, tabs and newlines anywhere are ignored, and case does not matter. ``jav
 `` JAVASCRIPT:`` both run script. So the scheme is read the way a browser reads it (the WHATWG URL
 parser's rules), and anything that is not plainly on the allowlist is refused.
 
->>> check_url("https://www.gov.uk/")
+>>> validate_url("https://www.gov.uk/")
 'https://www.gov.uk/'
->>> check_url("/support/start?step=2")
+>>> validate_url("/support/start?step=2")
 '/support/start?step=2'
 >>> safe_url(" JaVaScRiPt:alert(1)")
 '#'
@@ -19,7 +19,7 @@ import re
 
 from familyhubs_sdk.errors import UnsafeURLError
 
-__all__ = ["ALLOWED_SCHEMES", "REFUSED_URL", "check_url", "is_safe_url", "safe_url"]
+__all__ = ["ALLOWED_SCHEMES", "REFUSED_URL", "is_safe_url", "safe_url", "validate_url"]
 
 #: Schemes a rendered link may use; a URL with no scheme (relative) is allowed too.
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -52,7 +52,7 @@ def is_safe_url(url: str) -> bool:
     return ":" not in head
 
 
-def check_url(url: str) -> str:
+def validate_url(url: str) -> str:
     """Return ``url`` unchanged if it is safe to put in ``href``/``src``; raise otherwise.
 
     :raises UnsafeURLError: for ``javascript:``, ``data:``, ``vbscript:`` and every other scheme

@@ -33,7 +33,7 @@ from familyhubs_sdk.support.evidence import InMemoryEvidenceStorage as InMemoryE
 from familyhubs_sdk.support.evidence import NoScanner as NoScanner
 from familyhubs_sdk.support.evidence import ScanResult as ScanResult
 from familyhubs_sdk.support.evidence import SQLEvidenceIndex as SQLEvidenceIndex
-from familyhubs_sdk.support.evidence import check_upload as check_upload
+from familyhubs_sdk.support.evidence import validate_upload as validate_upload
 from familyhubs_sdk.support.inbox import InboxPage as InboxPage
 from familyhubs_sdk.support.inbox import InboxQuery as InboxQuery
 from familyhubs_sdk.support.inbox import InboxRow as InboxRow
@@ -130,7 +130,6 @@ __all__ = [
     "allowed_moves",
     "build_flow",
     "build_report",
-    "check_upload",
     "default_tree",
     "load_events",
     "load_request",
@@ -149,4 +148,5 @@ __all__ = [
     "request_json_schema",
     "request_text",
     "snapshot",
+    "validate_upload",
 ]

@@ -20,7 +20,7 @@ from familyhubs_sdk.connectors._base import (
     ProfessionalContacts,
     SourceConnector,
     as_naive,
-    check_read_args,
+    validate_read_args,
 )
 from familyhubs_sdk.views._canonical import (
     FamilyMembership,
@@ -87,7 +87,7 @@ class InMemoryConnector(SourceConnector):
         limit: int = 500,
     ) -> list[TimelineEvent]:
         self._require(Capability.TIMELINE)
-        keys = set(check_read_args(person_keys, limit))
+        keys = set(validate_read_args(person_keys, limit))
         low, high = as_naive(since), as_naive(until)
         found = [
             event
@@ -123,7 +123,7 @@ class InMemoryConnector(SourceConnector):
 
     def _keys(self, capability: Capability, keys: Sequence[str]) -> list[str]:
         self._require(capability)
-        return check_read_args(keys)
+        return validate_read_args(keys)
 
     def _require(self, capability: Capability) -> None:
         if capability not in self.capabilities:

@@ -41,10 +41,10 @@ from familyhubs_sdk.timeline._service import AccessReason as AccessReason
 from familyhubs_sdk.timeline._service import SearchQuery as SearchQuery
 from familyhubs_sdk.timeline._service import Timeline as Timeline
 from familyhubs_sdk.timeline._service import TimelineService as TimelineService
-from familyhubs_sdk.web._viewer import Viewer as Viewer
 from familyhubs_sdk.timeline._web import ScreenRequest as ScreenRequest
 from familyhubs_sdk.timeline._web import ScreenResponse as ScreenResponse
 from familyhubs_sdk.timeline._web import TimelineScreens as TimelineScreens
+from familyhubs_sdk.web._viewer import Viewer as Viewer
 
 __all__ = [
     "MASTER_ID",

@@ -56,9 +56,9 @@ from familyhubs_sdk.timeline._display import (
 from familyhubs_sdk.timeline._identity import IdentityResolver, ResolvedSubject, keys_by_source
 from familyhubs_sdk.timeline._names import mask_identifier, normalise_name
 from familyhubs_sdk.timeline._policy import AccessDecision, AccessPolicy, View
-from familyhubs_sdk.web._viewer import Viewer
 from familyhubs_sdk.views._canonical import Involvement, Person, TimelineEvent
 from familyhubs_sdk.views._vocab import EVENT_KINDS, INVOLVEMENT_ROLES, RELATIONSHIPS
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["AccessReason", "SearchQuery", "Timeline", "TimelineService"]
 

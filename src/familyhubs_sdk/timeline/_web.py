@@ -43,9 +43,9 @@ from familyhubs_sdk.timeline._render import (
     render_timeline_page,
 )
 from familyhubs_sdk.timeline._service import AccessReason, SearchQuery, Timeline, TimelineService
-from familyhubs_sdk.web._viewer import Viewer
 from familyhubs_sdk.views._identifiers import is_valid_nhs_number, is_valid_upn
 from familyhubs_sdk.views._vocab import EVENT_KINDS
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = [
     "DEFAULT_REASONS",

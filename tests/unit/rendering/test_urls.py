@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from familyhubs_sdk.errors import UnsafeURLError
-from familyhubs_sdk.rendering import check_url, is_safe_url, safe_url
+from familyhubs_sdk.rendering import is_safe_url, safe_url, validate_url
 
 SAFE = [
     "https://www.gov.uk/",
@@ -46,7 +46,7 @@ UNSAFE = [
 @pytest.mark.parametrize("url", SAFE)
 def test_allowed(url: str) -> None:
     assert is_safe_url(url)
-    assert check_url(url) == url
+    assert validate_url(url) == url
     assert safe_url(url) == url
 
 
@@ -55,7 +55,7 @@ def test_refused(url: str) -> None:
     assert not is_safe_url(url)
     assert safe_url(url) == "#"
     with pytest.raises(UnsafeURLError) as caught:
-        check_url(url)
+        validate_url(url)
     assert caught.value.code == "unsafe_url"
 
 

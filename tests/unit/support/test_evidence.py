@@ -1,4 +1,4 @@
-"""check_upload, its rules, display names and messages; property tests over names and bytes."""
+"""validate_upload, its rules, display names and messages; property tests over names and bytes."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from familyhubs_sdk.support.evidence._rules import (
     MAX_DISPLAY_NAME,
     CheckedFile,
     EvidenceRules,
-    check_upload,
     sanitise_display_name,
     upload_error_message,
+    validate_upload,
 )
 from familyhubs_sdk.support.evidence._types import (
     EVIDENCE_TYPES,
@@ -36,7 +36,7 @@ EXTENSIONS = sorted({ext for t in EVIDENCE_TYPES.values() for ext in t.extension
 
 def _reason(filename: str, data: bytes, rules: EvidenceRules = RULES, **kwargs: object) -> str:
     with pytest.raises(EvidenceError) as refused:
-        check_upload(filename, data, rules, **kwargs)  # type: ignore[arg-type]
+        validate_upload(filename, data, rules, **kwargs)  # type: ignore[arg-type]
     return refused.value.reason
 
 
@@ -57,7 +57,7 @@ def test_default_rules() -> None:
 def test_spreadsheets_and_text_are_off_by_default(filename: str, data: bytes) -> None:
     assert _reason(filename, data) == "type_not_allowed"
     on = EvidenceRules(allowed_types=RULES.allowed_types | {"xlsx", "txt"})
-    assert check_upload(filename, data, on).size_bytes == len(data)
+    assert validate_upload(filename, data, on).size_bytes == len(data)
 
 
 @pytest.mark.parametrize("types", [frozenset(), frozenset({"exe"}), frozenset({"pdf", "svg"})])
@@ -73,12 +73,12 @@ def test_rules_are_frozen_and_strict() -> None:
         RULES.max_files = 50  # type: ignore[misc]
 
 
-# --- check_upload ------------------------------------------------------------------------------
+# --- validate_upload ------------------------------------------------------------------------------
 
 
 def test_a_checked_file_carries_what_the_store_needs() -> None:
     data = pdf()
-    checked = check_upload("Letter.pdf", data, RULES, token_source=lambda: "ab" * 16)
+    checked = validate_upload("Letter.pdf", data, RULES, token_source=lambda: "ab" * 16)
     assert checked == CheckedFile(
         display_name="Letter.pdf",
         storage_name="ab" * 16 + ".pdf",
@@ -89,27 +89,27 @@ def test_a_checked_file_carries_what_the_store_needs() -> None:
 
 
 def test_storage_names_are_random_and_never_from_the_upload() -> None:
-    names = {check_upload("../../x.pdf", pdf(), RULES).storage_name for _ in range(20)}
+    names = {validate_upload("../../x.pdf", pdf(), RULES).storage_name for _ in range(20)}
     assert len(names) == 20
     assert all(is_storage_name(n) and ".." not in n for n in names)
-    assert check_upload("photo.JPEG", jpeg(), RULES).storage_name.endswith(".jpg")
+    assert validate_upload("photo.JPEG", jpeg(), RULES).storage_name.endswith(".jpg")
 
 
 def test_a_bad_token_source_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="token_source"):
-        check_upload("a.pdf", pdf(), RULES, token_source=lambda: "../../etc")
+        validate_upload("a.pdf", pdf(), RULES, token_source=lambda: "../../etc")
 
 
 def test_the_client_content_type_plays_no_part() -> None:
     # There is no parameter for it: the type comes from the table.
-    assert check_upload("a.png", png(), RULES).content_type == "image/png"
+    assert validate_upload("a.png", png(), RULES).content_type == "image/png"
 
 
 def test_existing_files_count_as_records_or_sizes() -> None:
-    earlier = check_upload("a.pdf", pdf(), RULES)
+    earlier = validate_upload("a.pdf", pdf(), RULES)
     assert _reason("b.pdf", pdf(), RULES, existing=[earlier] * 5) == "too_many"
     assert _reason("b.pdf", pdf(), RULES, existing=[25 * MIB]) == "total_too_large"
-    assert check_upload("b.pdf", pdf(), RULES, existing=[earlier, 1000]).size_bytes > 0
+    assert validate_upload("b.pdf", pdf(), RULES, existing=[earlier, 1000]).size_bytes > 0
 
 
 def test_limits_are_inclusive() -> None:
@@ -117,7 +117,7 @@ def test_limits_are_inclusive() -> None:
     while len(exact := pdf(padding=padding)) != MIB:
         padding += MIB - len(exact)
     rules = EvidenceRules(max_file_bytes=MIB, max_total_bytes=2 * MIB)
-    assert check_upload("a.pdf", exact, rules, existing=[MIB]).size_bytes == MIB
+    assert validate_upload("a.pdf", exact, rules, existing=[MIB]).size_bytes == MIB
     assert _reason("a.pdf", exact + b" ", rules) == "too_large"
 
 
@@ -125,7 +125,7 @@ def test_limits_are_inclusive() -> None:
     "filename", ["LETTER.PDF", "letter.Pdf", " letter.pdf ", "letter.pdf.", "letter.pdf\u202e"]
 )
 def test_extensions_ignore_case_and_decoration(filename: str) -> None:
-    assert check_upload(filename, pdf(), RULES).content_type == "application/pdf"
+    assert validate_upload(filename, pdf(), RULES).content_type == "application/pdf"
 
 
 @pytest.mark.parametrize("filename", ["letter", ".pdf", "letter.", "letter.pdf.exe", "x.pdf\0.js"])
@@ -136,24 +136,24 @@ def test_names_without_an_allowed_last_extension_are_refused(filename: str) -> N
 def test_messages_never_repeat_the_file_name() -> None:
     name = "Jane Smith child protection.exe"
     with pytest.raises(EvidenceError) as refused:
-        check_upload(name, b"MZ", RULES)
+        validate_upload(name, b"MZ", RULES)
     assert "Jane" not in str(refused.value)
     with pytest.raises(EvidenceError) as refused:
-        check_upload("Jane Smith.pdf", b"<html>", RULES)
+        validate_upload("Jane Smith.pdf", b"<html>", RULES)
     assert "Jane" not in str(refused.value)
 
 
 def test_a_zip_archive_limit_comes_from_the_rules() -> None:
     many = docx(*((f"word/media/{i}.xml", b"<m/>") for i in range(20)))
     assert _reason("a.docx", many, EvidenceRules(max_archive_entries=10)) == "unsafe_content"
-    assert check_upload("a.docx", many, EvidenceRules(max_archive_entries=30)).size_bytes
+    assert validate_upload("a.docx", many, EvidenceRules(max_archive_entries=30)).size_bytes
 
 
 def test_a_compressed_office_picture_is_not_a_nested_archive() -> None:
     import gzip
 
     emz = gzip.compress(b"\x01\x00\x00\x00" + b"\x00" * 200)
-    assert check_upload("a.docx", docx(("word/media/image1.emz", emz)), RULES)
+    assert validate_upload("a.docx", docx(("word/media/image1.emz", emz)), RULES)
     assert _reason("a.docx", docx(("word/media/image1.png", emz))) == "unsafe_content"
 
 
@@ -173,7 +173,7 @@ def test_only_templates_on_the_authors_own_disk_may_be_attached(
 ) -> None:
     data = docx(("word/_rels/settings.xml.rels", rels(("attachedTemplate", target, "External"))))
     if reason is None:
-        assert check_upload("a.docx", data, RULES)
+        assert validate_upload("a.docx", data, RULES)
     else:
         assert _reason("a.docx", data) == reason
 
@@ -193,7 +193,7 @@ def test_a_dtd_is_refused_in_any_encoding() -> None:
 
 
 def test_odt_needs_its_exact_mimetype() -> None:
-    assert check_upload("a.odt", odt(), RULES)
+    assert validate_upload("a.odt", odt(), RULES)
     assert _reason("a.odt", odt(mimetype=b"application/vnd.oasis.opendocument.text ")) == (
         "content_mismatch"
     )
@@ -293,7 +293,7 @@ def test_damaged_files_are_refused_only_with_evidence_errors(
     data = _mutate(makers[seed](), edits) + tail
     reason = "accepted"
     try:
-        check_upload(seed, data, _ALL)
+        validate_upload(seed, data, _ALL)
     except EvidenceError as exc:
         reason = exc.reason
     assert reason in {"accepted", "content_mismatch", "unsafe_content"}
@@ -302,7 +302,7 @@ def test_damaged_files_are_refused_only_with_evidence_errors(
 @given(filename=st.text(max_size=30), data=st.binary(max_size=200))
 def test_arbitrary_uploads_never_crash(filename: str, data: bytes) -> None:
     with contextlib.suppress(EvidenceError):
-        check_upload(filename, data, _ALL)
+        validate_upload(filename, data, _ALL)
 
 
 def test_zip_members_are_never_written_to_disk(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,7 +313,7 @@ def test_zip_members_are_never_written_to_disk(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(zipfile.ZipFile, "extractall", refuse)
     monkeypatch.setattr("builtins.open", refuse)
     data = docx()
-    check_upload("a.docx", data, RULES)
+    validate_upload("a.docx", data, RULES)
 
 
 # --- messages ----------------------------------------------------------------------------------

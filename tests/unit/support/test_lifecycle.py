@@ -24,7 +24,7 @@ from familyhubs_sdk.support.inbox._lifecycle import (
     RequestStatus,
     StatusChange,
     allowed_moves,
-    check_move,
+    validate_move,
 )
 
 S = RequestStatus
@@ -51,11 +51,11 @@ def test_there_are_25_pairs_and_5_allowed() -> None:
 def test_check_move_allows_exactly_the_lifecycle(pair: tuple[RequestStatus, RequestStatus]) -> None:
     source, target = pair
     if pair in ALLOWED:
-        assert check_move(source, target, "Because") == "Because"
-        assert check_move(source.value, target.value, "Because") == "Because"
+        assert validate_move(source, target, "Because") == "Because"
+        assert validate_move(source.value, target.value, "Because") == "Because"
     else:
         with pytest.raises(StatusChangeError) as refused:
-            check_move(source, target, "Because")
+            validate_move(source, target, "Because")
         assert f"from {source} to {target}" in str(refused.value)
         assert refused.value.code == "status_change_invalid"
         assert isinstance(refused.value, ValueError)
@@ -67,31 +67,31 @@ def test_final_statuses_have_no_moves(status: RequestStatus) -> None:
     assert status.label == status.value.capitalize()
     if status.is_final:
         with pytest.raises(StatusChangeError, match=f"{status} is final"):
-            check_move(status, S.OPENED)
+            validate_move(status, S.OPENED)
 
 
 @pytest.mark.parametrize("reason", [None, "", "   ", "\n\t", "\x00\x01"])
 def test_a_decline_needs_a_reason(reason: str | None) -> None:
     with pytest.raises(StatusChangeError, match="from opened to declined needs a reason"):
-        check_move(S.OPENED, S.DECLINED, reason)
+        validate_move(S.OPENED, S.DECLINED, reason)
 
 
 def test_other_moves_need_no_note_and_blank_notes_become_none() -> None:
-    assert check_move(S.NEW, S.OPENED) is None
-    assert check_move(S.OPENED, S.ACCEPTED, "   ") is None
+    assert validate_move(S.NEW, S.OPENED) is None
+    assert validate_move(S.OPENED, S.ACCEPTED, "   ") is None
 
 
 def test_notes_are_cleaned_and_limited() -> None:
-    assert check_move(S.OPENED, S.ACCEPTED, " Two\nlines\x00\x7f ") == "Two\nlines"
+    assert validate_move(S.OPENED, S.ACCEPTED, " Two\nlines\x00\x7f ") == "Two\nlines"
     longest = "x" * NOTE_MAX_LENGTH
-    assert check_move(S.OPENED, S.DECLINED, f"  {longest}  ") == longest
+    assert validate_move(S.OPENED, S.DECLINED, f"  {longest}  ") == longest
     with pytest.raises(StatusChangeError, match="1001 characters; the most is 1000"):
-        check_move(S.OPENED, S.DECLINED, longest + "x")
+        validate_move(S.OPENED, S.DECLINED, longest + "x")
 
 
 def test_an_unknown_status_is_refused_without_echoing_it() -> None:
     with pytest.raises(StatusChangeError) as refused:
-        check_move("<script>", S.OPENED)
+        validate_move("<script>", S.OPENED)
     assert "<script>" not in str(refused.value)
     assert "expected one of new, opened, accepted, declined, withdrawn" in str(refused.value)
     with pytest.raises(StatusChangeError):

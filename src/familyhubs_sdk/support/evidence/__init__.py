@@ -2,7 +2,7 @@
 
 from familyhubs_sdk.support.evidence._rules import CheckedFile as CheckedFile
 from familyhubs_sdk.support.evidence._rules import EvidenceRules as EvidenceRules
-from familyhubs_sdk.support.evidence._rules import check_upload as check_upload
+from familyhubs_sdk.support.evidence._rules import validate_upload as validate_upload
 from familyhubs_sdk.support.evidence._scanners import ClamAVScanner as ClamAVScanner
 from familyhubs_sdk.support.evidence._scanners import EvidenceScanner as EvidenceScanner
 from familyhubs_sdk.support.evidence._scanners import NoScanner as NoScanner
@@ -39,5 +39,5 @@ __all__ = [
     "NoScanner",
     "SQLEvidenceIndex",
     "ScanResult",
-    "check_upload",
+    "validate_upload",
 ]

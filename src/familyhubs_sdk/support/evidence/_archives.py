@@ -26,9 +26,9 @@ import zlib
 from dataclasses import dataclass, field
 
 from familyhubs_sdk.errors import EvidenceError
-from familyhubs_sdk.support.evidence._office import check_office_parts
+from familyhubs_sdk.support.evidence._office import validate_office_parts
 
-__all__ = ["ArchiveLimits", "check_odt", "check_ooxml", "zip_directory"]
+__all__ = ["ArchiveLimits", "validate_odt", "validate_ooxml", "zip_directory"]
 
 _CHUNK = 64 * 1024
 #: Below this many unpacked bytes a member's compression ratio is not judged (as Apache POI).
@@ -248,10 +248,10 @@ def _stream_member(
         package.small_parts[info.filename] = b"".join(kept)
     elif kept:  # a chart's workbook: checked by the same rules, with nothing nested allowed
         inner = _read_package(b"".join(kept), limits, budget, _EMBEDDED, nested_ok=False)
-        check_office_parts(inner.small_parts)
+        validate_office_parts(inner.small_parts)
 
 
-def check_ooxml(data: bytes, limits: ArchiveLimits, *, main_folder: str) -> None:
+def validate_ooxml(data: bytes, limits: ArchiveLimits, *, main_folder: str) -> None:
     """Refuse ``data`` unless it is a macro-free Office Open XML package with ``main_folder``.
 
     ``main_folder`` is ``"word/"`` for DOCX and ``"xl/"`` for XLSX.
@@ -260,10 +260,10 @@ def check_ooxml(data: bytes, limits: ArchiveLimits, *, main_folder: str) -> None
         f"an Office document with a {main_folder} part", _EMBEDDED.required, (main_folder,)
     )
     budget = _Budget(limits.max_unpacked_bytes)
-    check_office_parts(_read_package(data, limits, budget, shape, nested_ok=True).small_parts)
+    validate_office_parts(_read_package(data, limits, budget, shape, nested_ok=True).small_parts)
 
 
-def check_odt(data: bytes, limits: ArchiveLimits) -> None:
+def validate_odt(data: bytes, limits: ArchiveLimits) -> None:
     """Refuse ``data`` unless it is a macro-free OpenDocument text document."""
     budget = _Budget(limits.max_unpacked_bytes)
     package = _read_package(data, limits, budget, _ODT, nested_ok=False)

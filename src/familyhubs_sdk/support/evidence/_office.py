@@ -19,7 +19,7 @@ from xml.parsers import expat
 
 from familyhubs_sdk.errors import EvidenceError
 
-__all__ = ["check_office_parts"]
+__all__ = ["validate_office_parts"]
 
 _MACRO_CONTENT_TYPES = (b"vbaproject", b"macroenabled", b"activex")
 _RELATIONSHIP = "http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -66,7 +66,7 @@ def _fetches_from_outside(relationship: dict[str, str]) -> bool:
     return not (kind.endswith("/attachedTemplate") and _LOCAL_PATH.match(target))
 
 
-def check_office_parts(parts: Mapping[str, bytes]) -> None:
+def validate_office_parts(parts: Mapping[str, bytes]) -> None:
     """Refuse a package whose content types declare macros or ActiveX, or whose relationships
     fetch anything from outside the file. ``parts`` maps part names to their bytes."""
     content_types = parts.get("[Content_Types].xml", b"").lower()

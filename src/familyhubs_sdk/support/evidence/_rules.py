@@ -1,6 +1,6 @@
 """Check an uploaded evidence file before anything is stored: a pure function of name and bytes.
 
-:func:`check_upload` refuses, with an :class:`~familyhubs_sdk.errors.EvidenceError` whose
+:func:`validate_upload` refuses, with an :class:`~familyhubs_sdk.errors.EvidenceError` whose
 ``reason`` says why, a file that is empty, too big, one too many, over the draft's total, of a
 type not on the allowlist, or whose bytes are not what its name claims or carry something unsafe
 (see :mod:`familyhubs_sdk.support.evidence._types` for how types are judged). A file that passes
@@ -8,10 +8,10 @@ comes back as a :class:`CheckedFile`: a cleaned display name, a generated storag
 content type from the SDK's own table, never the client's.
 
 >>> pdf = b"%PDF-1.7 (the pages of a letter) %%EOF"
->>> checked = check_upload("Letter from school.pdf", pdf, EvidenceRules())
+>>> checked = validate_upload("Letter from school.pdf", pdf, EvidenceRules())
 >>> checked.display_name, checked.content_type, checked.storage_name.endswith(".pdf")
 ('Letter from school.pdf', 'application/pdf', True)
->>> check_upload("script.pdf.exe", pdf, EvidenceRules())
+>>> validate_upload("script.pdf.exe", pdf, EvidenceRules())
 Traceback (most recent call last):
 ...
 familyhubs_sdk.errors.EvidenceError: the file's extension is not one of: pdf, png, jpg, jpeg, ...
@@ -33,8 +33,8 @@ from familyhubs_sdk.support.evidence._archives import ArchiveLimits
 from familyhubs_sdk.support.evidence._types import (
     DEFAULT_TYPES,
     EVIDENCE_TYPES,
-    check_content,
     type_for_extension,
+    validate_content,
 )
 
 __all__ = [
@@ -42,9 +42,9 @@ __all__ = [
     "CheckedFile",
     "EvidenceRules",
     "SizedEvidence",
-    "check_upload",
     "sanitise_display_name",
     "upload_error_message",
+    "validate_upload",
 ]
 
 _MIB = 1024 * 1024
@@ -120,7 +120,7 @@ class EvidenceRules(BaseModel):
 
 
 class CheckedFile(BaseModel):
-    """An upload that passed :func:`check_upload`, with what the store needs to keep it."""
+    """An upload that passed :func:`validate_upload`, with what the store needs to keep it."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -178,7 +178,7 @@ def sanitise_display_name(filename: str, extension: str) -> str:
     return f"{stem or 'evidence'}{suffix}"
 
 
-def check_upload(
+def validate_upload(
     filename: str,
     data: bytes,
     rules: EvidenceRules,
@@ -215,7 +215,7 @@ def check_upload(
             f"the file's extension is not one of: {', '.join(rules.extensions)}",
             reason="type_not_allowed",
         )
-    check_content(evidence_type, data, rules.archive_limits)
+    validate_content(evidence_type, data, rules.archive_limits)
     token = secrets.token_hex(16) if token_source is None else token_source()
     if not _TOKEN.fullmatch(token):
         raise ConfigurationError("token_source: must return 32 lower-case hex digits")

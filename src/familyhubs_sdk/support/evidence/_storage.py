@@ -1,7 +1,7 @@
 """Where evidence bytes are kept, under generated storage names: a folder, the database, memory,
 or your own.
 
-Storages only ever see names made by :func:`~familyhubs_sdk.support.evidence.check_upload`
+Storages only ever see names made by :func:`~familyhubs_sdk.support.evidence.validate_upload`
 (32 random hex digits and an extension); each one refuses any other name, so a path from an
 upload can never reach the disk even if a caller forgets to check. Metadata (who, which draft,
 display name) lives apart, in the evidence index.

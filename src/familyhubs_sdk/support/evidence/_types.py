@@ -33,8 +33,8 @@ from types import MappingProxyType
 from familyhubs_sdk.errors import EvidenceError
 from familyhubs_sdk.support.evidence._archives import (
     ArchiveLimits,
-    check_odt,
-    check_ooxml,
+    validate_odt,
+    validate_ooxml,
     zip_directory,
 )
 
@@ -42,10 +42,10 @@ __all__ = [
     "DEFAULT_TYPES",
     "EVIDENCE_TYPES",
     "EvidenceType",
-    "check_content",
     "describe",
     "is_storage_name",
     "type_for_extension",
+    "validate_content",
 ]
 
 #: More than any browser reads to guess a type (the WHATWG sniffing algorithm reads 1,445 bytes).
@@ -134,11 +134,11 @@ def _check_text(data: bytes, limits: ArchiveLimits) -> None:
 
 
 def _check_docx(data: bytes, limits: ArchiveLimits) -> None:
-    check_ooxml(data, limits, main_folder="word/")
+    validate_ooxml(data, limits, main_folder="word/")
 
 
 def _check_xlsx(data: bytes, limits: ArchiveLimits) -> None:
-    check_ooxml(data, limits, main_folder="xl/")
+    validate_ooxml(data, limits, main_folder="xl/")
 
 
 _TABLE = (
@@ -162,7 +162,7 @@ _TABLE = (
         _check_xlsx,
     ),
     EvidenceType(
-        "odt", ("odt",), "application/vnd.oasis.opendocument.text", _ZIP, False, check_odt
+        "odt", ("odt",), "application/vnd.oasis.opendocument.text", _ZIP, False, validate_odt
     ),
     # The charset is part of the type: the text was checked as UTF-8, so browsers must read it so.
     EvidenceType("txt", ("txt",), "text/plain; charset=utf-8", b"", True, _check_text),
@@ -215,7 +215,7 @@ def describe(data: bytes) -> str:
     return "unrecognised content"
 
 
-def check_content(evidence_type: EvidenceType, data: bytes, limits: ArchiveLimits) -> None:
+def validate_content(evidence_type: EvidenceType, data: bytes, limits: ArchiveLimits) -> None:
     """Refuse ``data`` unless it is a safe file of ``evidence_type``; raises EvidenceError."""
     if not data.startswith(evidence_type.signature):
         raise _mismatch(f"is {describe(data)}, not a {evidence_type.name} file")

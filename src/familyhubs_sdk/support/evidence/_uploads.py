@@ -1,6 +1,6 @@
 """Evidence on a draft: each upload checked, scanned and stored, all or nothing, and recorded.
 
-:class:`EvidenceUploads` ties the pieces together: :func:`~.evidence.check_upload` (pure), an
+:class:`EvidenceUploads` ties the pieces together: :func:`~.evidence.validate_upload` (pure), an
 :class:`~.evidence_scanners.EvidenceScanner`, an :class:`~.evidence_store.EvidenceStorage` for
 the bytes and an :class:`EvidenceIndex` for the records (the shape of ``fh_evidence_files``).
 
@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 
 from familyhubs_sdk.errors import ConfigurationError, EvidenceError, StoreError
 from familyhubs_sdk.store._schema import evidence_files
-from familyhubs_sdk.support.evidence._rules import EvidenceRules, check_upload
+from familyhubs_sdk.support.evidence._rules import EvidenceRules, validate_upload
 from familyhubs_sdk.support.evidence._scanners import EvidenceScanner, ScanOutcome
 from familyhubs_sdk.support.evidence._storage import EvidenceStorage
 
@@ -179,7 +179,7 @@ class EvidenceUploads:
         All or nothing: if storing fails nothing is recorded, and if recording fails the stored
         bytes are deleted again.
         """
-        checked = check_upload(
+        checked = validate_upload(
             filename,
             data,
             self.rules,

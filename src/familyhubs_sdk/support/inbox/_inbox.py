@@ -35,7 +35,7 @@ from familyhubs_sdk.support.inbox._lifecycle import (
     RequestRecord,
     RequestStatus,
     StatusChange,
-    check_move,
+    validate_move,
 )
 from familyhubs_sdk.support.requests._request import SupportRequest
 
@@ -203,7 +203,7 @@ class RequestInbox:
         """Move the request to ``to``, recording who, when and why in its history.
 
         :param by: the user id of the team member making the change.
-        :param note: why; required to decline (see :func:`check_move`).
+        :param note: why; required to decline (see :func:`validate_move`).
         :param expected: the status the team member saw when they chose ``to`` (the status form
             posts it back). When given, a request that has moved since is refused even if the new
             move would be allowed from where it is now.
@@ -225,7 +225,7 @@ class RequestInbox:
             current = RequestStatus(found.status)
             if expected is not None and current is not RequestStatus(expected):
                 raise _changed(RequestStatus(expected), current)
-            kept = check_move(current, to, note)
+            kept = validate_move(current, to, note)
             target = RequestStatus(to)
             now = self._clock()
             # The optimistic guard: matches nothing if a colleague's change committed first.

@@ -13,10 +13,10 @@ mistake is put right with a new request, not by quietly moving this one back.
 
 >>> [str(status) for status in allowed_moves("opened")]
 ['accepted', 'declined', 'withdrawn']
->>> check_move("opened", "accepted", "  Allocated to Hub North  ")
+>>> validate_move("opened", "accepted", "  Allocated to Hub North  ")
 'Allocated to Hub North'
 >>> try:
-...     check_move("declined", "accepted")
+...     validate_move("declined", "accepted")
 ... except StatusChangeError as exc:
 ...     print(exc)
 a request cannot move from declined to accepted: declined is final
@@ -40,7 +40,7 @@ __all__ = [
     "RequestStatus",
     "StatusChange",
     "allowed_moves",
-    "check_move",
+    "validate_move",
 ]
 
 #: The longest note a status change keeps (``fh_request_status_history.note``).
@@ -101,7 +101,7 @@ def allowed_moves(status: RequestStatus | str) -> tuple[RequestStatus, ...]:
     return _MOVES[_status(status)]
 
 
-def check_move(
+def validate_move(
     from_status: RequestStatus | str, to_status: RequestStatus | str, note: str | None = None
 ) -> str | None:
     """Refuse a move the rules do not allow, and return the note as it will be kept.

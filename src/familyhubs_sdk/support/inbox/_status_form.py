@@ -33,7 +33,7 @@ from familyhubs_sdk.support.inbox._lifecycle import (
     NOTE_MAX_LENGTH,
     RequestRecord,
     RequestStatus,
-    check_move,
+    validate_move,
 )
 from familyhubs_sdk.support.inbox._render import STATUS_TAG_COLOURS, default_renderer
 
@@ -107,7 +107,7 @@ def read_status_form(record: RequestRecord, form: Mapping[str, Sequence[str]]) -
         message = "Select what to do with this request"
         return replace(choice, errors=({"text": message, "href": _STATUS_ERROR},))
     try:
-        note = check_move(record.status, to, reason if to is RequestStatus.DECLINED else None)
+        note = validate_move(record.status, to, reason if to is RequestStatus.DECLINED else None)
     except StatusChangeError:
         too_long = len(reason.strip()) > NOTE_MAX_LENGTH
         message = (

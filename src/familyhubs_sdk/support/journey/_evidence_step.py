@@ -98,7 +98,7 @@ class EvidenceStep:
             for r in self.uploads.for_draft(draft_id)
         ]
 
-    def check_rows(self, draft_id: str, change_href: str) -> list[dict[str, Any]]:
+    def check_answers_rows(self, draft_id: str, change_href: str) -> list[dict[str, Any]]:
         """Check-your-answers rows for the files, each with a change link to the page."""
         files = self.uploads.for_draft(draft_id)
         values = [f"{r.display_name} ({size_text(r.size_bytes)})" for r in files]

@@ -472,7 +472,7 @@ class FormFlow:
             sections.append(
                 {
                     "title": "Supporting evidence",
-                    "rows": self.evidence.check_rows(
+                    "rows": self.evidence.check_answers_rows(
                         request.draft_id or "", f"{base}/{EVIDENCE_PATH}?change=1"
                     ),
                 }

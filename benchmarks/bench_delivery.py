@@ -48,6 +48,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent))
 from _db import ensure_database
 
+from familyhubs_sdk._clock import utc_now
 from familyhubs_sdk.delivery._outbox import ClaimedJob, JobStatus, OutboxWorker
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.store._schema import delivery_attempts, outbox_jobs
@@ -161,7 +162,7 @@ def enqueue_vs_insert(engine: sa.Engine, *, warm: int, repeats: int) -> tuple[fl
         submitter.submit(make)
 
     def insert() -> None:
-        request = make(id=str(uuid.uuid4()), reference=new_reference(), submitted_at=_now())
+        request = make(id=str(uuid.uuid4()), reference=new_reference(), submitted_at=utc_now())
         with engine.begin() as conn:
             conn.execute(
                 plain.insert().values(
@@ -179,10 +180,6 @@ def enqueue_vs_insert(engine: sa.Engine, *, warm: int, repeats: int) -> tuple[fl
             run()
             samples[run].append((time.perf_counter_ns() - start) / 1e6)
     return statistics.median(samples[submit]), statistics.median(samples[insert])
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _refill(engine: sa.Engine, jobs: int) -> None:
@@ -210,7 +207,7 @@ def _drain_worker(url: str, batch_size: int, ready: Any, go: Any, stop: Any) -> 
     composer(
         ClaimedJob(id=row.id, request_id=row.request_id, channel=row.channel,
                    idempotency_key=row.idempotency_key, attempts=1, created_at=row.created_at,
-                   lease=_now() + timedelta(minutes=5))
+                   lease=utc_now() + timedelta(minutes=5))
     )  # fmt: skip
     ready.put(os.getpid())
     go.wait()

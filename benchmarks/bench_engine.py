@@ -112,8 +112,7 @@ def script(tree: QuestionTree) -> list[tuple[str, Any]]:
 
 def _forget(tree: QuestionTree) -> None:
     """The naive engine: re-walk the path and recompute progress bounds on every call."""
-    tree.memo.pop("bounds", None)
-    tree.memo.pop("last_walk", None)
+    tree._cache.clear()
 
 
 def _keep(tree: QuestionTree) -> None:

@@ -121,7 +121,7 @@ CHECKS: dict[str, str] = {
 
 
 def question_page() -> dict[str, Any]:
-    """A radios question just posted empty, as ``FormFlow._question_page`` models it."""
+    """A radios question just posted empty, as the journey's ``question_page`` builder models it."""
     question = Question(
         id="contact",
         kind="single_choice",
@@ -155,7 +155,8 @@ def question_page() -> dict[str, Any]:
 
 
 def check_answers_page() -> dict[str, Any]:
-    """Sixty answers in one section with change links, as ``FormFlow._check`` models them."""
+    """Sixty answers in one section with change links, as the journey's
+    ``check_answers_sections`` builder models them."""
     rows = []
     for i in range(ROWS):
         key = f"Question {i + 1}: what does the family's support worker need to know?"

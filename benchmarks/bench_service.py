@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -67,7 +67,7 @@ def main() -> None:
         policy=AccessPolicy(RULES),
         audit=AuditLog(engine, key=b"b" * 32),
         people=people,
-        today=lambda: date(2026, 11, 1),
+        clock=lambda: datetime(2026, 11, 1, tzinfo=UTC),
     )
     viewer = Viewer(id="bench", name="Bench", role="social_worker", organisation="LA")
     child = summary.subject_near(50)

@@ -5,7 +5,7 @@ killed with SIGKILL mid-delivery — and nothing lost, nothing applied twice.
         [--failure-rate 0.3] [--url postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_chaos]
 
 Every request goes to two real local receivers: a signed webhook endpoint (answering 500/503,
-answering too late, or dropping the connection for ``--failure-rate`` of requests) and an SMTP
+answering too late, or dropping the connection for ``--failure-rate`` of deliveries) and an SMTP
 server (aiosmtpd answering 451 or 554 as often). Worker processes share the PostgreSQL outbox;
 one is killed with SIGKILL while it is inside a delivery and a new one takes its place.
 
@@ -38,7 +38,7 @@ from _db import ensure_database
 
 from familyhubs_sdk.delivery import DeliveryChannel, DeliveryResult, OutboundMessage
 from familyhubs_sdk.delivery._outbox import DeadLetter, OutboxWorker, RetryPolicy, outbox_status
-from familyhubs_sdk.delivery._smtp import SMTPChannel
+from familyhubs_sdk.delivery._smtp import SMTPChannel, SMTPServer
 from familyhubs_sdk.delivery._webhook import WebhookChannel, generate_webhook_secret
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.store._schema import outbox_jobs, support_requests
@@ -77,9 +77,10 @@ def _work(url: str, config: dict[str, Any], alerts: str, busy: Any, stop: Any) -
             busy,
         ),
         _Watched(
-            SMTPChannel(host="127.0.0.1", port=config["smtp_port"], starttls=False,
+            SMTPChannel(server=SMTPServer(host="127.0.0.1", port=config["smtp_port"],
+                                          starttls=False, timeout_s=1.0),
                         from_addr="requests@familyhubs.example",
-                        to_addrs="front-door@la.example", timeout_s=1.0),
+                        to_addrs="front-door@la.example"),
             busy,
         ),
     ]  # fmt: skip

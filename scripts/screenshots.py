@@ -33,13 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the browser suite's harness and journey
+sys.path.insert(0, str(ROOT))  # the browser suite's harness and journey (tests.browser)
 
 import pytest  # noqa: E402 - the harness reports a missing tool through pytest.skip/fail
-
-from browser.demo_driver import answer, follow, sign_in_as  # noqa: E402
-from browser.fragment_pages import JOURNEY  # noqa: E402
-from browser.harness import (  # noqa: E402
+from tests.browser.demo_driver import answer, follow, sign_in_as  # noqa: E402
+from tests.browser.fragment_pages import JOURNEY  # noqa: E402
+from tests.browser.harness import (  # noqa: E402
     CHROMIUM_ARGS,
     install_chromium,
     install_node_packages,

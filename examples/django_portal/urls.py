@@ -19,12 +19,17 @@ from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
     EvidenceUploads,
     FilesystemEvidenceStorage,
+    JourneyOptions,
     NoScanner,
     SQLEvidenceIndex,
     build_flow,
 )
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
-from familyhubs_sdk.timeline import TimelineScreens, Viewer
+from familyhubs_sdk.timeline import TimelineScreens
+from familyhubs_sdk.web import CsrfRule, Viewer
+
+#: Forms carry Django's CSRF token in the field its middleware reads.
+DJANGO_CSRF = CsrfRule(field=DJANGO_CSRF_FIELD)
 
 sdk_settings = load_settings(
     data_dir=settings.FAMILYHUBS_DATA_DIR,
@@ -38,14 +43,16 @@ evidence = EvidenceUploads(
     SQLEvidenceIndex(engine),
     scanner=NoScanner(),  # a deliberate choice: pass ClamAVScanner(...) to scan uploads
 )
-flow = build_flow(sdk_settings, engine=engine, csrf_field=DJANGO_CSRF_FIELD, evidence=evidence)
+flow = build_flow(
+    sdk_settings, engine=engine, options=JourneyOptions(csrf=DJANGO_CSRF), evidence=evidence
+)
 
 # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
 warehouse = create_engine(f"sqlite:///{Path(sdk_settings.data_dir) / 'warehouse.db'}")
 build_warehouse(warehouse, children=150)
 screens = TimelineScreens(
     demo_timeline_service(warehouse, engine, audit_key=sdk_settings.derived_key("audit")),
-    csrf_field=DJANGO_CSRF_FIELD,
+    csrf=DJANGO_CSRF,
 )
 
 
@@ -83,6 +90,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home),
     path("sign-in", sign_in),
-    path("request-support/", include(support_urls(flow))),
+    path("request-support/", include(support_urls(flow, viewer=current_viewer))),
     path("find-a-child/", include(timeline_urls(screens, viewer=current_viewer))),
 ]

@@ -24,7 +24,8 @@ from familyhubs_sdk.support import (
     build_flow,
 )
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
-from familyhubs_sdk.timeline import TimelineScreens, Viewer
+from familyhubs_sdk.timeline import TimelineScreens
+from familyhubs_sdk.web import Viewer
 
 
 def csrf_token(request: Request) -> str:
@@ -87,7 +88,8 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
     )
     flow = build_flow(settings, engine=engine, evidence=evidence)
     app.include_router(
-        support_router(flow, csrf_token=csrf_token),
+        # Whoever is signed in is the referrer; the form works for nobody signed in too.
+        support_router(flow, viewer=current_viewer, csrf_token=csrf_token),
         prefix="/request-support",
         dependencies=[Depends(check_csrf)],
     )

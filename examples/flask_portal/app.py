@@ -27,7 +27,8 @@ from familyhubs_sdk.support import (
     build_flow,
 )
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
-from familyhubs_sdk.timeline import TimelineScreens, Viewer
+from familyhubs_sdk.timeline import TimelineScreens
+from familyhubs_sdk.web import Viewer
 
 
 def csrf_token() -> str:
@@ -87,7 +88,8 @@ def create_app(data_dir: Path | None = None) -> Flask:
         scanner=NoScanner(),  # a deliberate choice: pass ClamAVScanner(...) to scan uploads
     )
     flow = build_flow(settings, engine=engine, evidence=evidence)
-    FamilyHubsSupport(flow, app, csrf_token=csrf_token)
+    # Whoever is signed in is the referrer; the form works for nobody signed in too.
+    FamilyHubsSupport(flow, app, viewer=current_viewer, csrf_token=csrf_token)
 
     # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
     warehouse = create_engine(f"sqlite:///{settings.data_dir / 'warehouse.db'}")

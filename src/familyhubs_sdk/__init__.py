@@ -5,6 +5,8 @@ The public API is re-exported here; everything else is an implementation detail.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from familyhubs_sdk._clock import Clock as Clock
+from familyhubs_sdk._clock import utc_now as utc_now
 from familyhubs_sdk._config import Settings as Settings
 from familyhubs_sdk._config import load_settings as load_settings
 from familyhubs_sdk.errors import FamilyHubsError as FamilyHubsError
@@ -15,8 +17,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
     __version__ = "0.0.0.dev0"
 
 __all__ = [
+    "Clock",
     "FamilyHubsError",
     "Settings",
     "__version__",
     "load_settings",
+    "utc_now",
 ]

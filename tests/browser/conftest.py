@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-from browser.harness import (
+from tests.browser.harness import (
     CHROMIUM_ARGS,
     CSP_LISTENER,
     REPORT,

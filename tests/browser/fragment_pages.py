@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import jinja2
@@ -24,7 +24,7 @@ from tests.helpers.inbox_samples import (
     sample_request,
     store_request,
 )
-from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
+from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF, FlowBrowser
 from tests.helpers.timeline_samples import sample_page
 
 from familyhubs_sdk.questiontree import load_tree
@@ -32,17 +32,16 @@ from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
     EvidenceUploads,
-    FlowRequest,
     FormFlow,
     InMemoryDraftStore,
     InMemoryEvidenceIndex,
     InMemoryEvidenceStorage,
+    JourneyOptions,
     NoScanner,
-    RedirectResponse,
-    RenderResponse,
     ResumeTokens,
     SQLDraftStore,
     UploadedFile,
+    WebResponse,
     build_report,
     default_tree,
     render_insights,
@@ -76,6 +75,11 @@ RENDERER = Renderer(undefined=jinja2.StrictUndefined)
 SERVICE_NAME = "Family Hubs accessibility check"
 TODAY = date(2026, 6, 1)
 SUPPORT_PREFIX = "/request-support"
+
+
+def _clock() -> datetime:
+    """The journeys' time: 9am on :data:`TODAY`, in UTC."""
+    return datetime.combine(TODAY, time(9), tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -423,63 +427,28 @@ questions:
 """
 
 
-class _Journey:
+class _Journey(FlowBrowser):
     """One draft through a :class:`FormFlow`, request by request."""
 
     def __init__(self, flow: FormFlow) -> None:
-        self.flow = flow
-        self.draft_id: str | None = None
+        super().__init__(flow, base_path=SUPPORT_PREFIX, csrf_token="a11y-csrf-token")
 
-    def request(
-        self, method: str, path: str, form: Mapping[str, str | Sequence[str]] | None = None
-    ) -> RenderResponse | RedirectResponse:
-        fields = {k: [v] if isinstance(v, str) else list(v) for k, v in (form or {}).items()}
-        response = self.flow.handle(
-            FlowRequest(
-                method=method,
-                path=path.split("?")[0],
-                base_path=SUPPORT_PREFIX,
-                form=fields,
-                query={"change": ["1"]} if "?change=1" in path else {},
-                draft_id=self.draft_id,
-                csrf_token="a11y-csrf-token",
-            )
-        )
-        if response.draft_id is not None:
-            self.draft_id = response.draft_id
-        if not isinstance(response, RenderResponse | RedirectResponse):
-            return RedirectResponse(response.location, draft_id=response.draft_id)
-        return response
-
-    def page(
-        self, path: str, form: Mapping[str, str | Sequence[str]] | None = None
-    ) -> RenderResponse:
+    def page(self, path: str, form: Mapping[str, str | Sequence[str]] | None = None) -> WebResponse:
         response = self.request("POST" if form is not None else "GET", path, form)
-        assert isinstance(response, RenderResponse), (path, response)
+        assert not response.is_redirect, (path, response)
         return response
 
-    def upload(self, path: str, filename: str, data: bytes) -> RenderResponse | RedirectResponse:
-        response = self.flow.handle(
-            FlowRequest(
-                method="POST",
-                path=path,
-                base_path=SUPPORT_PREFIX,
-                form={"upload": ["1"]},
-                files={"evidence": [UploadedFile(filename, data)]},
-                draft_id=self.draft_id,
-                csrf_token="a11y-csrf-token",
-            )
-        )
-        assert isinstance(response, RenderResponse | RedirectResponse)
-        return response
+    def upload(self, path: str, filename: str, data: bytes) -> WebResponse:
+        files = {"evidence": [UploadedFile(filename, data)]}
+        return self.request("POST", path, {"upload": "1"}, files=files)
 
     def answer(self, path: str, form: Mapping[str, str | Sequence[str]]) -> str:
         response = self.request("POST", path, form)
-        assert isinstance(response, RedirectResponse), (path, response)
+        assert response.location is not None, (path, response)
         return response.location
 
 
-def _support(page_id: str, response: RenderResponse, *, error: bool) -> FragmentPage:
+def _support(page_id: str, response: WebResponse, *, error: bool) -> FragmentPage:
     assert (response.status == 400) is error, (page_id, response.status, response.title)
     return FragmentPage(page_id, response.title, response.html)
 
@@ -489,8 +458,8 @@ def _flow(tree_text: str | None = None) -> FormFlow:
         load_tree(tree_text) if tree_text else default_tree(),
         InMemoryDraftStore(),
         MemorySubmitter(reference="ACDE3467"),
-        front_door_phone="0300 123 4567",
-        today=lambda: TODAY,
+        options=JourneyOptions(front_door_phone="0300 123 4567"),
+        clock=_clock,
     )
 
 
@@ -502,7 +471,7 @@ def _save_pages() -> dict[str, FragmentPage]:
         default_tree(),
         SQLDraftStore(engine),
         MemorySubmitter(reference="ACDE3467"),
-        today=lambda: TODAY,
+        clock=_clock,
         resume=ResumeTokens(engine),
     )
     journey = _Journey(flow)
@@ -879,7 +848,7 @@ def _evidence_pages() -> list[FragmentPage]:
         default_tree(),
         InMemoryDraftStore(),
         MemorySubmitter(reference="ACDE3467"),
-        today=lambda: TODAY,
+        clock=_clock,
         evidence=EvidenceUploads(
             InMemoryEvidenceStorage(), InMemoryEvidenceIndex(), scanner=NoScanner()
         ),
@@ -892,7 +861,6 @@ def _evidence_pages() -> list[FragmentPage]:
     journey.upload("evidence", "letter.pdf", LETTER_PDF)
     pages.append(FragmentPage("support/evidence/one-file", *_titled(journey.page("evidence"))))
     refused = journey.upload("evidence", "report.pdf", b"<html><script>x</script>")
-    assert isinstance(refused, RenderResponse)
     assert refused.status == 400
     pages.append(FragmentPage("support/evidence/error", *_titled(refused)))
     pages.append(
@@ -901,7 +869,7 @@ def _evidence_pages() -> list[FragmentPage]:
     return pages
 
 
-def _titled(response: RenderResponse) -> tuple[str, Markup]:
+def _titled(response: WebResponse) -> tuple[str, Markup]:
     return response.title, response.html
 
 
@@ -909,7 +877,7 @@ def _analytics_pages() -> list[FragmentPage]:
     """The form-use report (with its SVG funnel) and the planning insights."""
     from tests.helpers.analytics_samples import NOW, TREE, five_journeys
 
-    report = build_report(five_journeys(), TREE, now=NOW)
+    report = build_report(five_journeys(), TREE, clock=lambda: NOW)
     engine = create_engine("sqlite://", poolclass=sa.pool.StaticPool)
     upgrade(engine)
     for number in range(12):

@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from tests.browser.fragment_pages import PAGES, full_page
 from tests.helpers.databases import IN_CI
-
-from browser.fragment_pages import PAGES, full_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
-from browser.fragment_pages import PAGES
-from browser.harness import PageAudit, describe
+from tests.browser.fragment_pages import PAGES
+from tests.browser.harness import PageAudit, describe
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

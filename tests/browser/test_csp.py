@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.browser.fragment_pages import PAGES
+from tests.browser.harness import PageAudit, audit_page
 from tests.helpers.hostile import structure
-
-from browser.fragment_pages import PAGES
-from browser.harness import PageAudit, audit_page
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page

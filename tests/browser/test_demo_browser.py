@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.browser.demo_driver import answer, follow, sign_in_as
+from tests.browser.fragment_pages import JOURNEY
 from tests.helpers.journeys import KnownChild, known_child
 
-from browser.demo_driver import answer, follow, sign_in_as
-from browser.fragment_pages import JOURNEY
 from familyhubs_sdk.demo._services import FILE_DROP_FOLDER, WAREHOUSE_FILE
 
 if TYPE_CHECKING:

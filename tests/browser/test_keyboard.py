@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+from tests.browser.fragment_pages import JOURNEY, PAGES
+from tests.browser.harness import serve
 
-from browser.fragment_pages import JOURNEY, PAGES
-from browser.harness import serve
 from familyhubs_sdk._config import Settings
 from familyhubs_sdk.demo._app import SUPPORT_PREFIX, DemoApp
 from familyhubs_sdk.store import create_engine, upgrade

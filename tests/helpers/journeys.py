@@ -1,16 +1,82 @@
-"""A whole request-for-support journey through any web framework's test client.
+"""A whole request-for-support journey through any web framework's test client, and a browser
+that drives a :class:`~familyhubs_sdk.support.FormFlow` directly.
 
 Each framework's test wraps its client in :class:`Browser` and calls :func:`complete_journey`;
-the journey asserts what a person would see at each step.
+the journey asserts what a person would see at each step. Unit tests use :class:`FlowBrowser`,
+which keeps the SDK's session values between requests as an adapter would.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from familyhubs_sdk.web import (
+    Handler,
+    UploadedFile,
+    Viewer,
+    WebRequest,
+    WebResponse,
+    apply_session,
+)
 
 Form = Mapping[str, str | Sequence[str]]
+
+#: The session keys the journey keeps its draft id and analytics key under.
+DRAFT_KEY = "familyhubs_draft_id"
+JOURNEY_KEY = "familyhubs_journey_key"
+
+
+@dataclass
+class FlowBrowser:
+    """One browser on a journey handler, request by request: it sends the session values the
+    last responses set, as an adapter does. ``path`` may end in a query (``needs?change=1``)."""
+
+    flow: Handler
+    base_path: str = "/rs"
+    csrf_token: str | None = "t"
+    client: str | None = None
+    viewer: Viewer | None = None
+    session: dict[str, Any] = field(default_factory=dict)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: Mapping[str, object] | None = None,
+        files: Mapping[str, Sequence[UploadedFile]] | None = None,
+    ) -> WebResponse:
+        path, _, query = path.partition("?")
+        fields = {
+            k: [str(x) for x in v] if isinstance(v, list | tuple) else [str(v)]
+            for k, v in (form or {}).items()
+        }
+        response = self.flow.handle(
+            WebRequest(
+                method, path, self.base_path, form=fields, query=parse_qs(query),
+                files=files or {}, session=dict(self.session), viewer=self.viewer,
+                csrf_token=self.csrf_token, client=self.client,
+            )
+        )  # fmt: skip
+        apply_session(self.session, response.session)
+        return response
+
+    def get(self, path: str) -> WebResponse:
+        return self.request("GET", path)
+
+    def post(self, path: str, form: Mapping[str, object] | None = None) -> WebResponse:
+        return self.request("POST", path, form or {})
+
+    @property
+    def draft_id(self) -> str | None:
+        return self.session.get(DRAFT_KEY)
+
+    @property
+    def journey_key(self) -> str | None:
+        return self.session.get(JOURNEY_KEY)
 
 
 @dataclass
@@ -304,3 +370,20 @@ def find_a_child(browser: Browser, child: KnownChild, prefix: str = "/find-a-chi
     assert family.status == 200
     assert f"<title>{child.name} – family" in family.text
     return timeline.text
+
+
+def another_professional_is_asked_again(
+    browser: Browser,
+    timeline: str,
+    sign_in_as: Callable[[str], None],
+    prefix: str = "/find-a-child",
+) -> None:
+    """After :func:`find_a_child`: a social worker who signs in to the same browser session is
+    asked for a reason of their own, never given the family support worker's."""
+    match = re.search(rf'href="({re.escape(prefix)}/record/[A-Za-z0-9_-]+)/contacts"', timeline)
+    assert match, "no link to who to contact"
+    record = match.group(1)
+    assert browser.get(record).status == 200  # the professional who gave the reason
+    sign_in_as("demo-sw")
+    again = browser.get(record)
+    assert (again.status, again.location) == (303, f"{record}/reason")

@@ -3,11 +3,11 @@ the submit transaction, attached by the composer, and fixed to the request once 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF
+from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF, FlowBrowser
 
 from familyhubs_sdk.delivery import OutboxWorker
 from familyhubs_sdk.store import upgrade
@@ -15,8 +15,8 @@ from familyhubs_sdk.store._schema import evidence_files
 from familyhubs_sdk.support import (
     EvidenceUploads,
     FilesystemEvidenceStorage,
-    FlowRequest,
     FormFlow,
+    JourneyOptions,
     NoScanner,
     RequestComposer,
     SQLDraftStore,
@@ -26,8 +26,9 @@ from familyhubs_sdk.support import (
     default_tree,
 )
 from familyhubs_sdk.testing import CapturingChannel
+from familyhubs_sdk.web import CsrfRule
 
-TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
 
 def test_evidence_is_linked_at_submit_and_attached_on_delivery(
@@ -37,20 +38,20 @@ def test_evidence_is_linked_at_submit_and_attached_on_delivery(
     storage = FilesystemEvidenceStorage(tmp_path / "evidence")
     uploads = EvidenceUploads(storage, SQLEvidenceIndex(engine), scanner=NoScanner())
     flow = FormFlow(default_tree(), SQLDraftStore(engine),
-                    StoreSubmitter(engine, channels=("capture",)), csrf_exempt=True,
-                    today=lambda: TODAY, evidence=uploads)  # fmt: skip
-    draft = flow.handle(FlowRequest("GET", "", base_path="/rs")).draft_id
+                    StoreSubmitter(engine, channels=("capture",)),
+                    options=JourneyOptions(csrf=CsrfRule(exempt=True)), clock=lambda: NOW,
+                    evidence=uploads)  # fmt: skip
+    browser = FlowBrowser(flow)
+    browser.get("")
+    draft = browser.draft_id
 
-    def post(path: str, form: dict[str, object], **extra: object) -> None:
-        fields = {k: v if isinstance(v, list) else [str(v)] for k, v in form.items()}
-        flow.handle(FlowRequest("POST", path, base_path="/rs", form=fields, draft_id=draft,
-                                **extra))  # type: ignore[arg-type]  # fmt: skip
-
-    for step, form in (*FIRST_STEPS, ("children/add", {"add": "no"}), *LAST_STEPS):
-        post(step, form)
-    post("evidence", {"upload": "1"}, files={"evidence": [UploadedFile("letter.pdf", LETTER_PDF)]})
+    add_none: tuple[str, dict[str, object]] = ("children/add", {"add": "no"})
+    for step, form in (*FIRST_STEPS, add_none, *LAST_STEPS):
+        browser.post(step, form)
+    browser.request("POST", "evidence", {"upload": "1"},
+                    files={"evidence": [UploadedFile("letter.pdf", LETTER_PDF)]})  # fmt: skip
     [record] = uploads.for_draft(draft or "")
-    post("check", {})
+    browser.post("check", {})
 
     with engine.connect() as conn:
         row = conn.execute(sa.select(evidence_files)).one()

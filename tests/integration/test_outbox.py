@@ -169,13 +169,13 @@ def test_a_permanent_failure_is_dead_lettered_and_alerted_once(store: sa.Engine)
         request.id, "a", 1, "HTTP 400",
     )  # fmt: skip
     assert CANARY not in repr(alert)
-    status = outbox_status(store, now=clock())
+    status = outbox_status(store, clock=clock)
     assert status.counts["dead"] == 1
     assert [job.reference for job in status.dead] == [request.reference]
     # An operator puts it back; it is delivered on the next run.
-    assert retry_dead(store, reference=request.reference, now=clock()) == 1
+    assert retry_dead(store, reference=request.reference, clock=clock) == 1
     assert _worker(store, clock, CapturingChannel("a")).run_once().delivered == 1
-    assert outbox_status(store, now=clock()).counts == {
+    assert outbox_status(store, clock=clock).counts == {
         "pending": 0, "in_flight": 0, "delivered": 1, "dead": 0,
     }  # fmt: skip
 
@@ -261,5 +261,5 @@ def test_jobs_for_channels_a_worker_lacks_are_left_alone(store: sa.Engine) -> No
     _submit(store, clock, channels=("email", "webhook"))
     assert _worker(store, clock, CapturingChannel("email")).run_once().delivered == 1
     assert sorted(job.status for job in _jobs(store)) == ["delivered", "pending"]
-    assert outbox_status(store, now=clock()).oldest_waiting_s == 0.0
+    assert outbox_status(store, clock=clock).oldest_waiting_s == 0.0
     assert JobStatus.PENDING == "pending"

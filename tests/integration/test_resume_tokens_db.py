@@ -127,6 +127,6 @@ def test_round_trip_expiry_and_purges(engine: sa.Engine, store: SQLDraftStore) -
     later = datetime.now(UTC) + timedelta(days=29)
 
     assert ResumeTokens(engine, clock=lambda: later).purge() == 2  # one used, one expired
-    assert purge_expired_drafts(engine, later) == 1
+    assert purge_expired_drafts(engine, clock=lambda: later) == 1
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(drafts)).scalar() == 0

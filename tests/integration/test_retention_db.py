@@ -38,11 +38,11 @@ def test_purge_keeps_held_and_undelivered_requests_and_removes_the_rest(
     rows.analytics(500, 500, 10)
     before, names = row_counts(engine), set(rows.storage.names)
 
-    dry = purge(engine, POLICY, now=NOW, evidence_storage=rows.storage, dry_run=True)
+    dry = purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage, dry_run=True)
     assert row_counts(engine) == before
     assert rows.storage.names == names
 
-    real = purge(engine, POLICY, now=NOW, evidence_storage=rows.storage)
+    real = purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage)
 
     assert real.removed == dry.removed
     assert {table: count for table, count in real.removed.items() if count} == {
@@ -61,16 +61,16 @@ def test_purge_keeps_held_and_undelivered_requests_and_removes_the_rest(
     assert real.evidence_files_left == 0
     after = row_counts(engine)
     assert after["fh_evidence_files"] == len(rows.storage.names) == 5  # 4 kept requests, 1 draft
-    assert purge(engine, POLICY, now=NOW, evidence_storage=rows.storage).total == 0
+    assert purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage).total == 0
 
 
 def test_legal_hold_on_every_dialect(engine: sa.Engine, rows: Rows) -> None:
     reference = rows.request(800)
     assert place_legal_hold(engine, reference) is True
     assert place_legal_hold(engine, reference) is False
-    assert purge(engine, POLICY, now=NOW, evidence_storage=rows.storage).total == 0
+    assert purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage).total == 0
     assert release_legal_hold(engine, reference) is True
-    assert purge(engine, POLICY, now=NOW, evidence_storage=rows.storage).total == 6
+    assert purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage).total == 6
     assert references(engine) == set()
 
 
@@ -85,10 +85,10 @@ def test_a_request_another_transaction_has_locked_waits_for_the_next_run(
             .where(support_requests.c.reference == locked)
             .with_for_update()
         )
-        report = purge(engine, POLICY, now=NOW, evidence_storage=rows.storage)
+        report = purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage)
         other.rollback()
 
     assert report.removed["fh_support_requests"] == 1
     assert references(engine) == {locked}
     assert free
-    assert purge(engine, POLICY, now=NOW, evidence_storage=rows.storage).total == 6
+    assert purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage).total == 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from familyhubs_sdk.questiontree import (
     summary,
     walk,
 )
+from familyhubs_sdk.questiontree._cache import WALK_CACHE_SIZE
 
 TODAY = date(2026, 6, 1)
 
@@ -95,3 +97,21 @@ def test_generated_trees_pass_the_checker_and_round_trip(tree: QuestionTree) -> 
     assert check_tree(tree).ok, check_tree(tree).problems
     assert load_tree(dump_tree(tree)) == tree
     assert load_tree(dump_tree(tree, "json"), "json") == tree
+
+
+@settings(max_examples=25, deadline=None)
+@given(trees(), st.data())
+def test_threads_sharing_a_tree_see_what_one_thread_sees(
+    tree: QuestionTree, data: st.DataObject
+) -> None:
+    states = [state for state, _ in drive(tree, data)]
+    text = dump_tree(tree)
+    alone = load_tree(text)
+    expected = [(walk(alone, s, TODAY), progress(alone, s, TODAY)) for s in states]
+    shared = load_tree(text)  # never used yet: the threads race to build its caches
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        seen = list(
+            pool.map(lambda s: (walk(shared, s, TODAY), progress(shared, s, TODAY)), states * 8)
+        )
+    assert seen == expected * 8
+    assert len(shared._cache.walks) <= WALK_CACHE_SIZE

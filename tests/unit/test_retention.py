@@ -49,7 +49,7 @@ def rows(engine: sa.Engine) -> Rows:
 
 
 def run(engine: sa.Engine, policy: RetentionPolicy, rows: Rows, **options: Any) -> PurgeReport:
-    return purge(engine, policy, now=NOW, evidence_storage=rows.storage, **options)
+    return purge(engine, policy, evidence_storage=rows.storage, clock=lambda: NOW, **options)
 
 
 def removed(report: PurgeReport) -> dict[str, int]:
@@ -448,15 +448,15 @@ def test_storage_failures_are_counted_and_logged_not_raised(
 def test_without_storage_the_bytes_left_behind_are_counted(engine: sa.Engine, rows: Rows) -> None:
     rows.request(400, evidence=2)
 
-    report = purge(engine, REQUESTS_ONLY, now=NOW)
+    report = purge(engine, REQUESTS_ONLY, clock=lambda: NOW)
 
     assert report.evidence_files_left == 2
     assert report.removed["fh_evidence_files"] == 2
 
 
-def test_now_must_be_timezone_aware(engine: sa.Engine) -> None:
+def test_the_clock_must_be_timezone_aware(engine: sa.Engine) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        purge(engine, REQUESTS_ONLY, now=NOW.replace(tzinfo=None))
+        purge(engine, REQUESTS_ONLY, clock=lambda: NOW.replace(tzinfo=None))
 
 
 # -- the policy ----------------------------------------------------------------------------------

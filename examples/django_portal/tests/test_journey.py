@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.helpers.journeys import Browser, Response, complete_journey, find_a_child, known_child
+from tests.helpers.journeys import (
+    Browser,
+    Response,
+    another_professional_is_asked_again,
+    complete_journey,
+    find_a_child,
+    known_child,
+)
 
 pytest.importorskip("django")
 
@@ -62,8 +69,13 @@ def test_full_journey(tmp_path: Path) -> None:
 def test_find_a_child_through_reason_to_timeline_and_contacts(tmp_path: Path) -> None:
     with portal(tmp_path) as (_client, browser):
         assert browser.get("/find-a-child/").status == 401  # nobody signed in
-        page = browser.get("/sign-in").text
-        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-        signed_in = browser.post("/sign-in", {"user": "demo-fs", "csrfmiddlewaretoken": token})
-        assert signed_in.status == 303
-        find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))
+
+        def sign_in_as(user: str) -> None:
+            page = browser.get("/sign-in").text
+            token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+            signed_in = browser.post("/sign-in", {"user": user, "csrfmiddlewaretoken": token})
+            assert signed_in.status == 303
+
+        sign_in_as("demo-fs")
+        timeline = find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))
+        another_professional_is_asked_again(browser, timeline, sign_in_as)

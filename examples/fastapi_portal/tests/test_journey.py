@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.helpers.journeys import Browser, Response, complete_journey, find_a_child, known_child
+from tests.helpers.journeys import (
+    Browser,
+    Response,
+    another_professional_is_asked_again,
+    complete_journey,
+    find_a_child,
+    known_child,
+)
 
 pytest.importorskip("fastapi")
 
@@ -46,7 +53,12 @@ def test_find_a_child_through_reason_to_timeline_and_contacts(tmp_path: Path) ->
     with TestClient(create_app(tmp_path)) as client:
         browser = _browser(client)
         assert browser.get("/find-a-child/").status == 401  # nobody signed in
-        page = browser.get("/sign-in").text
-        token = page.split('name="csrf_token" value="')[1].split('"')[0]
-        assert browser.post("/sign-in", {"user": "demo-fs", "csrf_token": token}).status == 303
-        find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))
+
+        def sign_in_as(user: str) -> None:
+            page = browser.get("/sign-in").text
+            token = page.split('name="csrf_token" value="')[1].split('"')[0]
+            assert browser.post("/sign-in", {"user": user, "csrf_token": token}).status == 303
+
+        sign_in_as("demo-fs")
+        timeline = find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))
+        another_professional_is_asked_again(browser, timeline, sign_in_as)

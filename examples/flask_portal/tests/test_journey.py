@@ -7,7 +7,14 @@ import io
 from pathlib import Path
 
 import pytest
-from tests.helpers.journeys import Browser, Response, complete_journey, find_a_child, known_child
+from tests.helpers.journeys import (
+    Browser,
+    Response,
+    another_professional_is_asked_again,
+    complete_journey,
+    find_a_child,
+    known_child,
+)
 
 flask = pytest.importorskip("flask")
 
@@ -52,8 +59,12 @@ def test_find_a_child_through_reason_to_timeline_and_contacts(tmp_path: Path) ->
     client = create_app(tmp_path).test_client()
     browser = _browser(client)
     assert browser.get("/find-a-child/").status == 401  # nobody signed in
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/sign-in", data={"user": "demo-fs", "csrf_token": token})
 
-    find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))
+    def sign_in_as(user: str) -> None:
+        page = client.get("/sign-in").get_data(as_text=True)
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/sign-in", data={"user": user, "csrf_token": token})
+
+    sign_in_as("demo-fs")
+    timeline = find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))
+    another_professional_is_asked_again(browser, timeline, sign_in_as)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import utc_now
 from familyhubs_sdk._config import load_settings
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.store import create_engine
@@ -63,19 +64,23 @@ def _engine(args: argparse.Namespace) -> Engine:
 def _purge(args: argparse.Namespace) -> int:
     policy = RetentionPolicy.load(args.policy) if args.policy else RetentionPolicy.from_env()
     storage = _evidence_storage(args.evidence_dir)
-    now = datetime.now(UTC)
+    now = utc_now()
+
+    def clock() -> datetime:
+        return now  # the check and the purge count from the same moment
+
     engine = _engine(args)
     try:
         if storage is None and not args.dry_run:
             # Bytes whose rows are gone could never be found again: refuse rather than orphan them.
-            files = purge(engine, policy, now=now, dry_run=True).removed["fh_evidence_files"]
+            files = purge(engine, policy, dry_run=True, clock=clock).removed["fh_evidence_files"]
             if files:
                 raise ConfigurationError(
                     f"{files} evidence files are due for removal; give --evidence-dir so their "
-                    "bytes go too, or call familyhubs_sdk.store._retention.purge() with "
+                    "bytes go too, or call familyhubs_sdk.store.purge() with "
                     "evidence_storage from your application"
                 )
-        report = purge(engine, policy, now=now, evidence_storage=storage, dry_run=args.dry_run)
+        report = purge(engine, policy, evidence_storage=storage, dry_run=args.dry_run, clock=clock)
     finally:
         engine.dispose()
     _print_report(policy, report)

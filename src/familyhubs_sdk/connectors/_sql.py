@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import SecretStr, ValidationError
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 
 from familyhubs_sdk.connectors._base import (
     Capability,
@@ -76,7 +76,8 @@ class SQLViewConnectorConfig(ConnectorConfig):
 
     url: SecretStr
     views: Path
-    #: Server-side limit per statement (PostgreSQL and MariaDB), in milliseconds.
+    #: Server-side limit per statement, in milliseconds: PostgreSQL, MariaDB and MySQL (whose
+    #: limit covers only ``SELECT``); none is set on SQLite or SQL Server.
     statement_timeout_ms: int = 5_000
 
 
@@ -222,33 +223,33 @@ class SQLViewConnector(SourceConnector):
 
 
 def _limit_statements(engine: Engine, milliseconds: int) -> None:
-    backend = engine.url.get_backend_name()
-    if backend == "postgresql":
-        statements = [f"SET statement_timeout = {int(milliseconds):d}"]
-    elif backend in ("mysql", "mariadb"):
-        # MariaDB names it max_statement_time (seconds); MySQL max_execution_time (ms).
-        statements = [
-            f"SET SESSION max_statement_time = {int(milliseconds) / 1000:.3f}",
-            f"SET SESSION max_execution_time = {int(milliseconds):d}",
-        ]
-    else:
-        return
+    """Limit every statement on ``engine``'s new connections to ``milliseconds``, set once per
+    connection in the server's own words (as a dialect's ``on_connect`` would)."""
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Chosen here, not when listening: a mysql:// URL learns it reached MariaDB on connecting.
+        statement = _statement_timeout(engine.dialect, milliseconds)
+        if statement is None:
+            return
         cursor = dbapi_connection.cursor()
         try:
-            for index, statement in enumerate(statements, start=1):
-                try:
-                    cursor.execute(statement)
-                    # End the implicit transaction the SET opened, so the pool can switch the
-                    # connection to autocommit.
-                    dbapi_connection.commit()
-                    return
-                except Exception:
-                    dbapi_connection.rollback()
-                    if index == len(statements):
-                        raise
-                    # Not this server's name for the setting: try the next.
+            cursor.execute(statement)
         finally:
             cursor.close()
+        # End the implicit transaction the SET opened, so the pool can switch the connection to
+        # autocommit.
+        dbapi_connection.commit()
+
+
+def _statement_timeout(dialect: Dialect, milliseconds: int) -> str | None:
+    """The statement that limits a session's statements to ``milliseconds`` on this dialect's
+    server, or ``None`` where the SDK sets no limit (SQLite, SQL Server, others)."""
+    limit = int(milliseconds)
+    if dialect.name == "postgresql":
+        return f"SET statement_timeout = {limit:d}"
+    if dialect.name in ("mysql", "mariadb"):
+        if getattr(dialect, "is_mariadb", False):
+            return f"SET SESSION max_statement_time = {limit / 1000:.3f}"  # seconds
+        return f"SET SESSION max_execution_time = {limit:d}"  # milliseconds, SELECT only
+    return None

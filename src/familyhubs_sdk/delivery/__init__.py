@@ -18,6 +18,7 @@ from familyhubs_sdk.delivery._outbox import enqueue as enqueue
 from familyhubs_sdk.delivery._outbox import outbox_status as outbox_status
 from familyhubs_sdk.delivery._outbox import retry_dead as retry_dead
 from familyhubs_sdk.delivery._smtp import SMTPChannel as SMTPChannel
+from familyhubs_sdk.delivery._smtp import SMTPServer as SMTPServer
 from familyhubs_sdk.delivery._table import DatabaseTableChannel as DatabaseTableChannel
 from familyhubs_sdk.delivery._table import la_inbox_table as la_inbox_table
 from familyhubs_sdk.delivery._webhook import WebhookChannel as WebhookChannel
@@ -42,6 +43,7 @@ __all__ = [
     "RetryPolicy",
     "RunReport",
     "SMTPChannel",
+    "SMTPServer",
     "WebhookChannel",
     "enqueue",
     "generate_webhook_secret",

@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Connection, Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.delivery._message import (
     DeliveryChannel,
     DeliveryOutcome,
@@ -68,10 +69,6 @@ class JobStatus(StrEnum):
     DEAD = "dead"  # given up: a person must look (``familyhubs outbox retry``)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def enqueue(
     connection: Connection,
     *,
@@ -81,6 +78,8 @@ def enqueue(
 ) -> list[str]:
     """Add one delivery job per channel for ``request_id``, inside the caller's transaction.
 
+    ``now`` is the time the caller stored the request (read once from its ``clock``): the jobs
+    are due from then, so the request and its jobs carry the same time.
     Returns the jobs' idempotency keys. Each key is random (not derived from the request), the
     same for every attempt of its job, and unique across jobs.
     """
@@ -170,6 +169,8 @@ class OutboxWorker:
     :param compose: builds each job's message.
     :param lease: how long a claim lasts; longer than the slowest channel's timeout.
     :param on_dead_letter: called once per dead-lettered job, after it is recorded. Page someone.
+    :param clock: the time claims, leases and retries are measured from (aware UTC).
+    :param rng: the retry jitter's source of randomness, in [0, 1).
     """
 
     def __init__(
@@ -182,7 +183,7 @@ class OutboxWorker:
         lease: timedelta = timedelta(minutes=5),
         batch_size: int = 10,
         on_dead_letter: Callable[[DeadLetter], None] | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
         rng: Callable[[], float] = random.random,
     ) -> None:
         if not isinstance(channels, Mapping):
@@ -376,12 +377,10 @@ class OutboxStatus:
     dead: Sequence[DeadJob]
 
 
-def outbox_status(
-    engine: Engine, *, now: datetime | None = None, dead_limit: int = 100
-) -> OutboxStatus:
+def outbox_status(engine: Engine, *, dead_limit: int = 100, clock: Clock = utc_now) -> OutboxStatus:
     """What a monitoring check needs: alert when ``dead`` is not empty or the oldest waiting job
-    is older than you expect."""
-    now = now or _now()
+    is older than you expect (measured from ``clock``)."""
+    now = clock()
     jobs = outbox_jobs.c
     with engine.connect() as conn:
         counts = {status.value: 0 for status in JobStatus}
@@ -416,11 +415,11 @@ def retry_dead(
     *,
     job_id: str | None = None,
     reference: str | None = None,
-    now: datetime | None = None,
+    clock: Clock = utc_now,
 ) -> int:
     """Put dead-lettered jobs back in the queue (all of them, one job, or one request's), due
     now. Each gets a fresh maximum-age window; its earlier attempts stay recorded."""
-    now = now or _now()
+    now = clock()
     jobs = outbox_jobs.c
     conditions = [jobs.status == JobStatus.DEAD.value]
     if job_id is not None:

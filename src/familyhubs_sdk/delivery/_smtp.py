@@ -5,8 +5,12 @@ and repeated in ``X-Idempotency-Key``, so a mailbox or a mail rule can drop the 
 after a lost answer sends. Replies are classified by code only: a server's text can echo
 addresses, so it never reaches a result's ``detail``.
 
->>> channel = SMTPChannel(host="localhost", port=2525, starttls=False,
-...                       from_addr="requests@la.example", to_addrs=["hub@la.example"])
+How to reach the relay (:class:`SMTPServer`) is one object, kept apart from what is sent and to
+whom, so one relay's settings serve every channel that uses it:
+
+>>> relay = SMTPServer(host="localhost", port=2525, starttls=False)
+>>> channel = SMTPChannel(server=relay, from_addr="requests@la.example",
+...                       to_addrs=["hub@la.example"])
 >>> email = channel.build_email(OutboundMessage(
 ...     idempotency_key="fh_1", reference="K7QD4RXA", subject="Request for support K7QD4RXA",
 ...     payload={}, text="...", html="<p>...</p>"))
@@ -19,12 +23,14 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from html import escape
 
 from pydantic import SecretStr
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.delivery._encoding import is_safe_token, network_detail, total_bytes
 from familyhubs_sdk.delivery._message import (
     Attachment,
@@ -34,7 +40,7 @@ from familyhubs_sdk.delivery._message import (
 )
 from familyhubs_sdk.errors import DeliveryError
 
-__all__ = ["SMTPChannel"]
+__all__ = ["SMTPChannel", "SMTPServer"]
 
 _LOCALHOST = frozenset({"localhost", "127.0.0.1", "::1"})
 _TOO_LARGE = "The supporting files are too large to send by email. Open the request to see them."
@@ -58,6 +64,63 @@ def _by_code(code: int, what: str = "") -> DeliveryResult:
     return DeliveryResult.retry(detail)
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SMTPServer:
+    """How to reach the LA's SMTP relay: where it is, how the connection is secured, the login
+    and the timeout. Checked when it is made, so a wrong setting fails at start-up.
+
+    A relay on port 587 with STARTTLS (the default) and a login::
+
+        import os
+
+        from familyhubs_sdk.delivery import SMTPChannel, SMTPServer
+
+        relay = SMTPServer(
+            host="smtp.la.gov.uk",
+            username="familyhubs",
+            password=os.environ["SMTP_PASSWORD"],  # a str or a pydantic SecretStr
+        )
+        channel = SMTPChannel(
+            server=relay, from_addr="requests@la.gov.uk", to_addrs=["front.door@la.gov.uk"]
+        )
+
+    :param port: 465 with ``implicit_tls``, 587 with ``starttls``, else 25, unless given.
+    :param starttls: upgrade the connection with STARTTLS (verified against ``ssl_context`` or
+        the system's certificate authorities). Turning it off without ``implicit_tls`` sends
+        mail in the clear, so it is allowed only for a server on localhost.
+    :param implicit_tls: connect with TLS from the start (SMTPS).
+    :param username: with ``password``, log in (AUTH) after securing the connection.
+    :param timeout_s: for connecting and for each reply.
+    :param ssl_context: to trust an LA's own certificate authority.
+    :param local_hostname: the name given in EHLO (the machine's own name by default).
+    """
+
+    host: str
+    port: int | None = None
+    starttls: bool = True
+    implicit_tls: bool = False
+    username: str | None = None
+    password: SecretStr | str | None = field(default=None, repr=False)
+    timeout_s: float = 10.0
+    ssl_context: ssl.SSLContext | None = None
+    local_hostname: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.host:
+            raise DeliveryError("SMTP host is required")
+        if self.port is not None and not 0 < self.port < 65536:
+            raise DeliveryError("SMTP port must be between 1 and 65535")
+        if not self.starttls and not self.implicit_tls and self.host.lower() not in _LOCALHOST:
+            raise DeliveryError(
+                "SMTP starttls=False sends mail unencrypted: allowed only for localhost "
+                "(use implicit_tls=True for SMTPS)"
+            )
+        if (self.username is None) != (self.password is None):
+            raise DeliveryError("SMTP username and password go together")
+        if self.timeout_s <= 0:
+            raise DeliveryError("SMTP timeout_s must be positive")
+
+
 class SMTPChannel(DeliveryChannel):
     """Sends each request as one email (plain text with an HTML alternative, plus attachments).
 
@@ -66,40 +129,31 @@ class SMTPChannel(DeliveryChannel):
     authentication → permanent. If some recipients are refused but one accepts, the email is
     delivered and the detail says how many were refused.
 
-    :param starttls: upgrade the connection with STARTTLS (verified against ``ssl_context`` or
-        the system's certificate authorities). Turning it off without ``implicit_tls`` sends
-        mail in the clear, so it is allowed only for a server on localhost.
-    :param implicit_tls: connect with TLS from the start (SMTPS, port 465).
+    :param server: how to reach the relay (see :class:`SMTPServer`).
+    :param from_addr: the address the email comes from.
+    :param to_addrs: the receiving team's address or addresses.
     :param max_attachment_bytes: attachments together above this are left out and the body
         says the files are available through the request's link.
     :param minimal_pii: send only the reference and ``message.link`` — no payload text, no
         attachments — for relays that must not carry personal data.
+    :param clock: the time in the ``Date`` header.
     """
 
     def __init__(
         self,
         *,
-        host: str,
+        server: SMTPServer,
         from_addr: str,
         to_addrs: Sequence[str] | str,
-        port: int | None = None,
-        username: str | None = None,
-        password: SecretStr | str | None = None,
-        starttls: bool = True,
-        implicit_tls: bool = False,
-        timeout_s: float = 10.0,
         max_attachment_bytes: int = 20 * 1024 * 1024,
         minimal_pii: bool = False,
-        ssl_context: ssl.SSLContext | None = None,
-        local_hostname: str | None = None,
         name: str = "email",
+        clock: Clock = utc_now,
     ) -> None:
+        if not isinstance(server, SMTPServer):
+            raise DeliveryError("SMTP server must be an SMTPServer(host=...)")
         self.name = name
         recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
-        if not host:
-            raise DeliveryError("SMTP host is required")
-        if port is not None and not 0 < port < 65536:
-            raise DeliveryError("SMTP port must be between 1 and 65535")
         if not _is_address(from_addr):
             raise DeliveryError("SMTP from_addr is not an email address")
         if not recipients:
@@ -107,31 +161,24 @@ class SMTPChannel(DeliveryChannel):
         for index, address in enumerate(recipients):
             if not _is_address(address):
                 raise DeliveryError(f"SMTP to_addrs[{index}] is not an email address")
-        if not starttls and not implicit_tls and host.lower() not in _LOCALHOST:
-            raise DeliveryError(
-                "SMTP starttls=False sends mail unencrypted: allowed only for localhost "
-                "(use implicit_tls=True for SMTPS)"
-            )
-        if (username is None) != (password is None):
-            raise DeliveryError("SMTP username and password go together")
-        if timeout_s <= 0:
-            raise DeliveryError("SMTP timeout_s must be positive")
         if max_attachment_bytes < 0:
             raise DeliveryError("SMTP max_attachment_bytes must not be negative")
-        self._host = host
-        self._port = port or (465 if implicit_tls else 587 if starttls else 25)
+        password = server.password
+        self._host = server.host
+        self._port = server.port or (465 if server.implicit_tls else 587 if server.starttls else 25)
         self._from = from_addr
         self._to = recipients
-        self._username = username
+        self._username = server.username
         self._password = SecretStr(password) if isinstance(password, str) else password
-        self._starttls = starttls and not implicit_tls
-        self._implicit_tls = implicit_tls
-        self._timeout_s = timeout_s
+        self._starttls = server.starttls and not server.implicit_tls
+        self._implicit_tls = server.implicit_tls
+        self._timeout_s = server.timeout_s
         self._max_attachment_bytes = max_attachment_bytes
         self._minimal_pii = minimal_pii
         # Built once: loading the system's certificate authorities takes tens of milliseconds.
-        self._ssl_context = ssl_context or ssl.create_default_context()
-        self._local_hostname = local_hostname
+        self._ssl_context = server.ssl_context or ssl.create_default_context()
+        self._local_hostname = server.local_hostname
+        self._clock = clock
 
     def __repr__(self) -> str:
         return f"SMTPChannel(name={self.name!r}, host={self._host!r}, port={self._port})"
@@ -142,7 +189,7 @@ class SMTPChannel(DeliveryChannel):
         email["Subject"] = message.subject
         email["From"] = self._from
         email["To"] = ", ".join(self._to)
-        email["Date"] = formatdate(usegmt=True)
+        email["Date"] = formatdate(self._clock().timestamp(), usegmt=True)
         email["Message-ID"] = f"<{message.idempotency_key}@familyhubs-sdk>"
         email["X-Idempotency-Key"] = message.idempotency_key
         email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies

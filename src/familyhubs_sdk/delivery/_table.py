@@ -20,12 +20,11 @@ fails on that key, which means an earlier attempt got through.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.delivery._encoding import to_json
 from familyhubs_sdk.delivery._message import DeliveryChannel, DeliveryResult, OutboundMessage
 from familyhubs_sdk.errors import DeliveryError
@@ -74,7 +73,7 @@ class DatabaseTableChannel(DeliveryChannel):
         *,
         schema: str | None = None,
         name: str = "la_table",
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self.name = name
         self.engine = engine

@@ -5,16 +5,18 @@ Each POST carries ``webhook-id`` (the job's idempotency key, so the receiver can
 "{id}.{timestamp}.{body}")), as https://www.standardwebhooks.com specifies; any Standard Webhooks
 library can check them, and so can :func:`verify_signature`. Only the standard library is used.
 
+>>> from datetime import UTC, datetime
 >>> secret = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 >>> body = b'{"reference":"K7QD4RXA"}'
 >>> headers = {
 ...     "webhook-id": "fh_1",
-...     "webhook-timestamp": "1767225600",
+...     "webhook-timestamp": "1767225600",  # 2026-01-01 00:00:00 UTC
 ...     "webhook-signature": sign_webhook(secret, "fh_1", 1767225600, body),
 ... }
->>> verify_signature(secret, headers, body, now=1767225660)
+>>> a_minute_later = lambda: datetime(2026, 1, 1, 0, 1, tzinfo=UTC)
+>>> verify_signature(secret, headers, body, clock=a_minute_later)
 True
->>> verify_signature(secret, headers, body.replace(b"K7", b"X7"), now=1767225660)
+>>> verify_signature(secret, headers, body.replace(b"K7", b"X7"), clock=a_minute_later)
 False
 """
 
@@ -28,14 +30,14 @@ import hmac
 import http.client
 import secrets
 import ssl
-import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from pydantic import SecretBytes, SecretStr
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.delivery._encoding import (
     attachments_json,
     is_safe_token,
@@ -90,22 +92,21 @@ def verify_signature(
     body: bytes,
     *,
     tolerance_s: float = 300,
-    now: float | None = None,
+    clock: Clock = utc_now,
 ) -> bool:
     """Whether a received webhook is genuine and fresh. Use it in the LA's receiver.
 
     ``headers`` is looked up without regard to case; ``body`` must be the raw bytes received
     (parse the JSON only after this answers ``True``). A timestamp more than ``tolerance_s`` from
-    ``now`` (unix seconds; the current time by default) is refused, so a captured request cannot
-    be replayed later. Any of several space-separated ``v1`` signatures may match (secret
-    rotation).
+    the ``clock``'s time is refused, so a captured message cannot be replayed later. Any of
+    several space-separated ``v1`` signatures may match (secret rotation).
     """
     lowered = {key.lower(): value for key, value in headers.items()}
     webhook_id = lowered.get("webhook-id", "")
     stamp = lowered.get("webhook-timestamp", "")
     if not webhook_id or not stamp.isdigit():
         return False
-    current = time.time() if now is None else now
+    current = clock().timestamp()
     if abs(current - int(stamp)) > tolerance_s:
         return False
     expected = sign_webhook(secret, webhook_id, int(stamp), body).encode()
@@ -119,13 +120,14 @@ class WebhookChannel(DeliveryChannel):
     Attachments travel base64-encoded in an ``attachments`` array while together they are at most
     ``max_attachment_bytes``; beyond that they are left out, ``attachments_omitted`` is ``true``
     and the receiver fetches them through ``message.link``. Redirects are never followed (a
-    redirected request could land, signed, somewhere unintended): a 3xx answer is permanent.
+    redirected POST could land, signed, somewhere unintended): a 3xx answer is permanent.
 
     :param url: an ``https`` URL; ``http`` only with ``allow_http=True`` (tests on 127.0.0.1).
     :param secret: bytes, or a ``whsec_<base64>`` string (a pydantic secret is fine).
     :param headers: extra fixed headers, e.g. an API gateway's key. Never logged.
     :param ssl_context: to trust an LA's own certificate authority.
-    :param clock: unix seconds, for ``webhook-timestamp``.
+    :param clock: the time put in ``webhook-timestamp`` (as unix seconds) and that an HTTP-date
+        ``Retry-After`` is measured from.
     """
 
     def __init__(
@@ -140,7 +142,7 @@ class WebhookChannel(DeliveryChannel):
         allow_http: bool = False,
         headers: Mapping[str, str] | None = None,
         ssl_context: ssl.SSLContext | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = utc_now,
     ) -> None:
         self.name = name
         self._secret = _secret_bytes(secret)
@@ -196,7 +198,7 @@ class WebhookChannel(DeliveryChannel):
             body = self.body(message)
         except (TypeError, ValueError):
             return DeliveryResult.permanent("payload is not JSON-serialisable")
-        timestamp = int(self._clock())
+        timestamp = int(self._clock().timestamp())
         headers = {
             **self._extra_headers,
             "Content-Type": "application/json",
@@ -264,4 +266,4 @@ class WebhookChannel(DeliveryChannel):
             return None
         if when.tzinfo is None:
             return None
-        return max(0.0, when.timestamp() - self._clock())
+        return max(0.0, (when - self._clock()).total_seconds())

@@ -34,14 +34,8 @@ from familyhubs_sdk.demo._reports import AnalyticsPages, AuditPages
 from familyhubs_sdk.demo._services import DemoServices, with_demo_secret
 from familyhubs_sdk.demo._sessions import SessionStore
 from familyhubs_sdk.demo._users import DEMO_USERS, demo_user
-from familyhubs_sdk.integrations._common import (
-    DRAFT_SESSION_KEY,
-    JOURNEY_SESSION_KEY,
-    keep_draft,
-)
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import current_revision
-from familyhubs_sdk.support import FlowRequest, RenderResponse
 
 __all__ = ["MAX_FORM_BYTES", "SECURITY_HEADERS", "SUPPORT_PREFIX", "TIMELINE_PREFIX", "DemoApp"]
 
@@ -254,22 +248,13 @@ class DemoApp:
         return self.sessions.renew(request.session_id)
 
     def _support(self, request: DemoRequest, path: str) -> Reply:
-        """The request-for-support journey, with the demo's own session."""
-        values = request.session.values
-        answer = self.flow.handle(
-            FlowRequest(
-                method=request.method,
-                path=path.lstrip("/"),
-                base_path=SUPPORT_PREFIX,
-                form=request.form,
-                query=request.query,
-                draft_id=values.get(DRAFT_SESSION_KEY),
-                csrf_token=request.session.csrf_token,
-                journey_key=values.get(JOURNEY_SESSION_KEY),
-                client=request.client,
-            )
+        """The request-for-support journey, with the demo's own session; whoever is signed in
+        is the referrer."""
+        user = request.user
+        return self.pages.serve(
+            self.flow,
+            request,
+            path,
+            base_path=SUPPORT_PREFIX,
+            viewer=user.viewer if user is not None else None,
         )
-        keep_draft(values, answer)
-        if isinstance(answer, RenderResponse):
-            return self.pages.page(request, answer.title, answer.html, answer.status)
-        return Reply.redirect(answer.location)

@@ -1,20 +1,17 @@
 """Connecting professionals in the demo: the SDK's timeline screens behind the demo sign-in.
 
-The adapter work a portal does: build a :class:`~familyhubs_sdk.timeline.ScreenRequest` with the
-signed-in viewer and the reasons this session has given, call the screens, keep the reason a
-response asks to remember, and put the page in the layout.
+The adapter work a portal does (:meth:`~familyhubs_sdk.demo._http.Pages.serve`): pass the screens
+the signed-in viewer and the SDK's session values, keep what the response changes, and put the
+page in the layout — here with a link to who has viewed the record.
 """
 
 from __future__ import annotations
 
 import re
 
-from markupsafe import Markup
-
 from familyhubs_sdk.demo._http import AUDIT_PREFIX, TIMELINE_PREFIX, DemoRequest, Pages, Reply
 from familyhubs_sdk.demo._services import DemoServices
 from familyhubs_sdk.demo._users import DemoUser
-from familyhubs_sdk.integrations._common import keep_reason, screen_request
 
 __all__ = ["FindAChildPages"]
 
@@ -41,25 +38,17 @@ class FindAChildPages:
         )
         if isinstance(user, Reply):
             return user
-        screen = screen_request(
-            request.session.values,
-            viewer=user.viewer,
-            method=request.method,
-            path=path,
-            base_path=TIMELINE_PREFIX,
-            form=request.form,
-            query=request.query,
-            csrf_token=request.session.csrf_token,
-        )
-        response = self.services.screens.handle(screen)
-        keep_reason(request.session.values, response)
-        if response.location is not None:
-            return Reply.redirect(response.location)
-        html = response.html
         record = _RECORD_PAGE.fullmatch(path.rstrip("/"))
-        if record is not None and response.status == 200:
-            html += Markup(
-                '<p class="govuk-body"><a class="govuk-link" href="{}">'
-                "Who has viewed this record</a></p>"
-            ).format(f"{AUDIT_PREFIX}/record/{record.group(1)}")
-        return self.pages.page(request, response.title, html, response.status)
+        viewed_by = (
+            (f"{AUDIT_PREFIX}/record/{record.group(1)}", "Who has viewed this record")
+            if record is not None
+            else None
+        )
+        return self.pages.serve(
+            self.services.screens,
+            request,
+            path,
+            base_path=TIMELINE_PREFIX,
+            viewer=user.viewer,
+            link=viewed_by,
+        )

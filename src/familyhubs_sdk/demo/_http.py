@@ -17,6 +17,7 @@ from familyhubs_sdk._config import Settings
 from familyhubs_sdk.demo._sessions import DemoSession
 from familyhubs_sdk.demo._users import DemoUser, demo_user
 from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.web import Handler, Viewer, WebRequest, apply_session, read_session
 
 __all__ = [
     "ANALYTICS_PREFIX",
@@ -133,11 +134,56 @@ class Pages:
         )
         return Reply(status, html.encode())
 
-    def page(self, request: DemoRequest, title: str, content: Markup, status: int = 200) -> Reply:
-        """A fragment (an SDK renderer's ``Markup``) in the layout."""
+    def page(
+        self,
+        request: DemoRequest,
+        title: str,
+        content: Markup,
+        status: int = 200,
+        *,
+        link: tuple[str, str] | None = None,
+    ) -> Reply:
+        """A fragment (an SDK renderer's ``Markup``) in the layout, and a ``link`` after it."""
         return self.render(
-            request, "familyhubs/demo/fragment.html", title, status=status, content=content
+            request,
+            "familyhubs/demo/fragment.html",
+            title,
+            status=status,
+            content=content,
+            link=link,
         )
+
+    def serve(
+        self,
+        handler: Handler,
+        request: DemoRequest,
+        path: str,
+        *,
+        base_path: str,
+        viewer: Viewer | None = None,
+        link: tuple[str, str] | None = None,
+    ) -> Reply:
+        """Answer with one of the SDK's handlers (the journey, the timeline screens), as a
+        portal's adapter does: the demo's request in, the SDK's session values kept, the page
+        put in the layout (with ``link`` after it when the page is shown as asked, 200)."""
+        answer = handler.handle(
+            WebRequest(
+                method=request.method,
+                path=path.lstrip("/"),
+                base_path=base_path,
+                form=request.form,
+                query=request.query,
+                session=read_session(request.session.values),
+                viewer=viewer,
+                csrf_token=request.session.csrf_token,
+                client=request.client,
+            )
+        )
+        apply_session(request.session.values, answer.session)
+        if answer.location is not None:
+            return Reply.redirect(answer.location)
+        shown = link if answer.status == 200 else None
+        return self.page(request, answer.title, answer.html, answer.status, link=shown)
 
     def message(
         self,

@@ -11,11 +11,8 @@ import io
 import re
 from datetime import UTC, datetime
 
-from markupsafe import Markup
-
 from familyhubs_sdk.demo._http import TIMELINE_PREFIX, DemoRequest, Pages, Reply
 from familyhubs_sdk.demo._services import DemoServices
-from familyhubs_sdk.integrations._common import ACCESS_SESSION_KEY
 from familyhubs_sdk.support import (
     build_report,
     load_events,
@@ -24,6 +21,7 @@ from familyhubs_sdk.support import (
     request_insights,
 )
 from familyhubs_sdk.timeline import AuditAction, render_viewed_by
+from familyhubs_sdk.web import Viewer, WebRequest, read_session
 
 __all__ = ["RECENT_AUDIT_EVENTS", "AnalyticsPages", "AuditPages"]
 
@@ -93,20 +91,23 @@ class AuditPages:
                 content_type="text/csv; charset=utf-8",
             )
         if len(parts) == 2 and parts[0] == "record" and _SUBJECT.fullmatch(parts[1]):
-            return self._viewed_by(request, parts[1])
+            return self._viewed_by(request, user.viewer, parts[1])
         return self.pages.message(request, "Page not found", "Check the address.", 404)
 
-    def _viewed_by(self, request: DemoRequest, subject_id: str) -> Reply:
+    def _viewed_by(self, request: DemoRequest, viewer: Viewer, subject_id: str) -> Reply:
         # Only for someone who has given a reason to see this record in this session.
-        if subject_id not in (request.session.values.get(ACCESS_SESSION_KEY) or {}):
-            return Reply.redirect(f"{TIMELINE_PREFIX}/record/{subject_id}/reason")
-        record = f"{TIMELINE_PREFIX}/record/{subject_id}"
-        html = Markup(
-            '<a href="{}" class="govuk-back-link">Back to the record</a>'
-            '<span class="govuk-caption-l">Access audit</span>'
-            '<h1 class="govuk-heading-l">Record access</h1>'
-        ).format(record) + render_viewed_by(
-            self.services.audit.query(subject_id=subject_id, limit=200),
-            renderer=self.pages.renderer,
+        given = self.services.screens.reasons_given(
+            WebRequest("GET", session=read_session(request.session.values), viewer=viewer)
         )
-        return self.pages.page(request, "Who has viewed this record", html)
+        if subject_id not in given:
+            return Reply.redirect(f"{TIMELINE_PREFIX}/record/{subject_id}/reason")
+        return self.pages.render(
+            request,
+            "familyhubs/demo/record_access.html",
+            "Who has viewed this record",
+            record=f"{TIMELINE_PREFIX}/record/{subject_id}",
+            viewed_by=render_viewed_by(
+                self.services.audit.query(subject_id=subject_id, limit=200),
+                renderer=self.pages.renderer,
+            ),
+        )

@@ -21,9 +21,8 @@ COOKIE = "fh_demo_session"
 class DemoSession:
     """What the demo remembers for one browser.
 
-    ``values`` is the session mapping the SDK's adapter helpers read and write
-    (:func:`~familyhubs_sdk.integrations._common.keep_draft`, ``keep_reason``,
-    ``screen_request``), as a Flask or Django session would be.
+    ``values`` holds the SDK's session values (:func:`~familyhubs_sdk.web.read_session` and
+    :func:`~familyhubs_sdk.web.apply_session`), as a Flask or Django session would.
     """
 
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))

@@ -2,7 +2,7 @@
 
     from fastapi import FastAPI
     from starlette.middleware.sessions import SessionMiddleware
-    from familyhubs_sdk.integrations.fastapi import support_router
+    from familyhubs_sdk.integrations.fastapi import support_router, timeline_router
 
     app = FastAPI()
     app.add_middleware(SessionMiddleware, secret_key=...)
@@ -11,10 +11,10 @@
         timeline_router(screens, viewer=my_viewer, csrf_token=my_token), prefix="/find-a-child"
     )
 
-The draft id and the reasons for access given live in Starlette's signed session. CSRF belongs to
-the host: pass ``csrf_token`` (a callable taking the request) and check posted tokens in your
-middleware. The flow and the screens do database work, so they run in the thread pool, never on
-the event loop.
+Both mount a :class:`~familyhubs_sdk.web.Handler` the same way: the SDK's session values (the
+draft, the reasons for access given) live in Starlette's signed session. CSRF belongs to the
+host: pass ``csrf_token`` (a callable taking the request) and check posted tokens in your
+middleware. Handlers do database work, so they run in the thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -27,92 +27,113 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.responses import Response
 
-from familyhubs_sdk.integrations._common import (
-    DRAFT_SESSION_KEY,
-    JOURNEY_SESSION_KEY,
-    Flow,
+from familyhubs_sdk.web import (
+    Handler,
     Layout,
+    UploadedFile,
+    Viewer,
+    WebRequest,
+    apply_session,
     default_layout,
-    keep_draft,
-    keep_reason,
-    screen_request,
-    signed_out,
+    read_session,
 )
-from familyhubs_sdk.support.journey._web import FlowRequest, RenderResponse, UploadedFile
-from familyhubs_sdk.timeline._web import TimelineScreens
-from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["support_router", "timeline_router"]
 
-
-async def _form(request: Request) -> dict[str, list[str]]:
-    if request.method != "POST":
-        return {}
-    posted = await request.form()
-    return {
-        key: [v for v in posted.getlist(key) if isinstance(v, str)]
-        for key in posted.keys()  # noqa: SIM118
-    }
+#: The signed-in professional for a request, or ``None``.
+_ViewerOf = Callable[[Request], Viewer | None]
+#: The host's CSRF token for a request.
+_TokenOf = Callable[[Request], str]
 
 
-async def _files(request: Request) -> dict[str, list[UploadedFile]]:
-    if request.method != "POST":
-        return {}
-    posted = await request.form()
+async def _posted(
+    request: Request,
+) -> tuple[dict[str, list[str]], dict[str, list[UploadedFile]]]:
+    """The posted fields and files (none for a GET)."""
+    form: dict[str, list[str]] = {}
     files: dict[str, list[UploadedFile]] = {}
-    for key in posted.keys():  # noqa: SIM118
+    if request.method != "POST":
+        return form, files
+    posted = await request.form()
+    for key in posted.keys():  # noqa: SIM118 - a multi-dict: keys once, values by getlist
         for value in posted.getlist(key):
-            if isinstance(value, StarletteUpload):
+            if isinstance(value, str):
+                form.setdefault(key, []).append(value)
+            elif isinstance(value, StarletteUpload):
                 data = await value.read()
                 await value.close()  # the spooled temporary file, at once
                 files.setdefault(key, []).append(UploadedFile(value.filename or "", data))
-    return files
+    return form, files
 
 
-def _base_path(request: Request, step: str) -> str:
-    path = request.url.path
-    return (path[: len(path) - len(step)] if step else path).rstrip("/")
-
-
-def support_router(
-    flow: Flow,
+async def _serve(
+    handler: Handler,
+    request: Request,
+    step: str,
     *,
-    csrf_token: Callable[[Request], str] | None = None,
-    layout: Layout | None = None,
+    viewer: _ViewerOf | None,
+    csrf_token: _TokenOf | None,
+    layout: Layout,
+) -> Response:
+    """Answer a Starlette request with ``handler``: the one code path for every mount."""
+    form, files = await _posted(request)
+    full = request.url.path
+    web_request = WebRequest(
+        method=request.method,
+        path=step,
+        base_path=(full[: len(full) - len(step)] if step else full).rstrip("/"),
+        form=form,
+        query={key: request.query_params.getlist(key) for key in request.query_params},
+        files=files,
+        session=read_session(request.session),
+        viewer=viewer(request) if viewer else None,
+        csrf_token=csrf_token(request) if csrf_token else None,
+        client=request.client.host if request.client else None,
+    )
+    answer = await run_in_threadpool(handler.handle, web_request)
+    apply_session(request.session, answer.session)
+    if answer.location is not None:
+        return RedirectResponse(answer.location, status_code=303)
+    return HTMLResponse(layout(answer), status_code=answer.status)
+
+
+def _router(
+    handler: Handler, viewer: _ViewerOf | None, csrf_token: _TokenOf | None, layout: Layout | None
 ) -> APIRouter:
-    """A router serving the journey; include it under any prefix."""
-    page = layout or default_layout(flow)
+    """The mount point and the pages below it, all served by :func:`_serve`."""
+    page = layout or default_layout(handler.renderer, service_name=handler.service_name)
     router = APIRouter()
 
     async def view(request: Request, step: str = "") -> Response:
-        flow_request = FlowRequest(
-            method=request.method,
-            path=step,
-            base_path=_base_path(request, step),
-            form=await _form(request),
-            query={key: request.query_params.getlist(key) for key in request.query_params},
-            draft_id=request.session.get(DRAFT_SESSION_KEY),
-            journey_key=request.session.get(JOURNEY_SESSION_KEY),
-            csrf_token=csrf_token(request) if csrf_token else None,
-            client=request.client.host if request.client else None,
-            files=await _files(request),
+        return await _serve(
+            handler, request, step, viewer=viewer, csrf_token=csrf_token, layout=page
         )
-        answer = await run_in_threadpool(flow.handle, flow_request)
-        keep_draft(request.session, answer)
-        if isinstance(answer, RenderResponse):
-            return HTMLResponse(page(answer), status_code=answer.status)
-        return RedirectResponse(answer.location, status_code=303)
 
     router.add_api_route("/", view, methods=["GET", "POST"], include_in_schema=False)
     router.add_api_route("/{step:path}", view, methods=["GET", "POST"], include_in_schema=False)
     return router
 
 
-def timeline_router(
-    screens: TimelineScreens,
+def support_router(
+    flow: Handler,
     *,
-    viewer: Callable[[Request], Viewer | None],
-    csrf_token: Callable[[Request], str] | None = None,
+    viewer: _ViewerOf | None = None,
+    csrf_token: _TokenOf | None = None,
+    layout: Layout | None = None,
+) -> APIRouter:
+    """A router serving the journey; include it under any prefix.
+
+    :param viewer: the signed-in professional for a request, if the portal has a sign-in:
+        they are the referrer.
+    """
+    return _router(flow, viewer, csrf_token, layout)
+
+
+def timeline_router(
+    screens: Handler,
+    *,
+    viewer: _ViewerOf,
+    csrf_token: _TokenOf | None = None,
     layout: Layout | None = None,
 ) -> APIRouter:
     """A router serving the timeline screens; include it under any prefix.
@@ -120,30 +141,4 @@ def timeline_router(
     :param viewer: the signed-in professional for a request, or ``None`` (the screens then
         answer 401).
     """
-    page = layout or default_layout(screens, service_name="Find a child")
-    router = APIRouter()
-
-    async def view(request: Request, step: str = "") -> Response:
-        who = viewer(request)
-        if who is None:
-            html, status = signed_out(page)
-            return HTMLResponse(html, status_code=status)
-        screen = screen_request(
-            request.session,
-            viewer=who,
-            method=request.method,
-            path=step,
-            base_path=_base_path(request, step),
-            form=await _form(request),
-            query={key: request.query_params.getlist(key) for key in request.query_params},
-            csrf_token=csrf_token(request) if csrf_token else None,
-        )
-        answer = await run_in_threadpool(screens.handle, screen)
-        keep_reason(request.session, answer)
-        if answer.location is not None:
-            return RedirectResponse(answer.location, status_code=303)
-        return HTMLResponse(page(answer), status_code=answer.status)
-
-    router.add_api_route("/", view, methods=["GET", "POST"], include_in_schema=False)
-    router.add_api_route("/{step:path}", view, methods=["GET", "POST"], include_in_schema=False)
-    return router
+    return _router(screens, viewer, csrf_token, layout)

@@ -6,10 +6,11 @@
 >>> support.init_app(app)                                             # doctest: +SKIP
 >>> FamilyHubsTimeline(screens, app, viewer=current_viewer)           # doctest: +SKIP
 
-The draft id and the reasons for access given live in Flask's signed session (set
+Both mount a :class:`~familyhubs_sdk.web.Handler` the same way: the SDK's
+session values (the draft, the reasons for access given) live in Flask's signed session (set
 ``app.secret_key``). CSRF belongs to the host: pass ``csrf_token`` (e.g. Flask-WTF's
 ``generate_csrf``) and protect POSTs the way the rest of the app does; forms refuse to render
-without a token unless built with ``csrf_exempt``.
+without a token unless the handler's :class:`~familyhubs_sdk.web.CsrfRule` is ``exempt``.
 """
 
 from __future__ import annotations
@@ -19,88 +20,139 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, Response, redirect, request, session
 from werkzeug.wrappers import Response as BaseResponse
 
-from familyhubs_sdk.integrations._common import (
-    DRAFT_SESSION_KEY,
-    JOURNEY_SESSION_KEY,
-    Flow,
+from familyhubs_sdk.web import (
+    Handler,
     Layout,
+    UploadedFile,
+    Viewer,
+    WebRequest,
+    apply_session,
     default_layout,
-    keep_draft,
-    keep_reason,
-    screen_request,
-    signed_out,
+    read_session,
 )
-from familyhubs_sdk.support.journey._web import FlowRequest, RenderResponse, UploadedFile
-from familyhubs_sdk.timeline._web import TimelineScreens
-from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["FamilyHubsSupport", "FamilyHubsTimeline"]
 
 
-class FamilyHubsSupport:
-    """Mounts ``flow`` under ``url_prefix``. Follows Flask's extension pattern (``init_app``)."""
+def _serve(
+    handler: Handler,
+    *,
+    path: str,
+    base_path: str,
+    viewer: Callable[[], Viewer | None] | None,
+    csrf_token: Callable[[], str] | None,
+    layout: Layout,
+) -> BaseResponse:
+    """Answer Flask's current request with ``handler``: the one code path for every mount."""
+    web_request = WebRequest(
+        method=request.method,
+        path=path,
+        base_path=base_path,
+        form=request.form.to_dict(flat=False),
+        query=request.args.to_dict(flat=False),
+        files={
+            name: [UploadedFile(f.filename or "", f.read()) for f in request.files.getlist(name)]
+            for name in request.files
+        },
+        session=read_session(session),
+        viewer=viewer() if viewer else None,
+        csrf_token=csrf_token() if csrf_token else None,
+        client=request.remote_addr,
+    )
+    answer = handler.handle(web_request)
+    apply_session(session, answer.session)
+    if answer.location is not None:
+        return redirect(answer.location, code=303)
+    return Response(layout(answer), status=answer.status, mimetype="text/html")
+
+
+class _Mount:
+    """A handler under ``url_prefix``, registered by ``init_app`` (Flask's extension pattern)."""
+
+    name: str  # the blueprint's name and the key in ``app.extensions``
+    endpoints: tuple[str, str]  # the endpoints of the mount point and of the pages below it
 
     def __init__(
         self,
-        flow: Flow,
-        app: Flask | None = None,
+        handler: Handler,
+        app: Flask | None,
         *,
-        url_prefix: str = "/request-support",
-        csrf_token: Callable[[], str] | None = None,
-        layout: Layout | None = None,
+        viewer: Callable[[], Viewer | None] | None,
+        url_prefix: str,
+        csrf_token: Callable[[], str] | None,
+        layout: Layout | None,
     ) -> None:
-        self.flow = flow
+        self.handler = handler
+        self.viewer = viewer
         self.url_prefix = url_prefix.rstrip("/")
         self.csrf_token = csrf_token
-        self.layout = layout or default_layout(flow)
+        self.layout = layout or default_layout(handler.renderer, service_name=handler.service_name)
         if app is not None:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
-        """Register the journey's blueprint on ``app``."""
-        blueprint = Blueprint("familyhubs_support", __name__)
+        """Register the blueprint on ``app``."""
+        blueprint = Blueprint(self.name, __name__)
+        index, page = self.endpoints
         blueprint.add_url_rule(
-            "/", "start", self._view, defaults={"path": ""}, methods=["GET", "POST"]
+            "/", index, self._view, defaults={"path": ""}, methods=["GET", "POST"]
         )
-        blueprint.add_url_rule("/<path:path>", "step", self._view, methods=["GET", "POST"])
+        blueprint.add_url_rule("/<path:path>", page, self._view, methods=["GET", "POST"])
         app.register_blueprint(blueprint, url_prefix=self.url_prefix)
-        app.extensions["familyhubs_support"] = self
+        app.extensions[self.name] = self
 
     def _view(self, path: str) -> BaseResponse:
-        flow_request = FlowRequest(
-            method=request.method,
+        return _serve(
+            self.handler,
             path=path,
             base_path=request.script_root + self.url_prefix,
-            form=request.form.to_dict(flat=False),
-            query=request.args.to_dict(flat=False),
-            draft_id=session.get(DRAFT_SESSION_KEY),
-            journey_key=session.get(JOURNEY_SESSION_KEY),
-            csrf_token=self.csrf_token() if self.csrf_token else None,
-            client=request.remote_addr,
-            files={
-                name: [
-                    UploadedFile(f.filename or "", f.read()) for f in request.files.getlist(name)
-                ]
-                for name in request.files
-            },
+            viewer=self.viewer,
+            csrf_token=self.csrf_token,
+            layout=self.layout,
         )
-        answer = self.flow.handle(flow_request)
-        keep_draft(session, answer)
-        if isinstance(answer, RenderResponse):
-            return Response(self.layout(answer), status=answer.status, mimetype="text/html")
-        return redirect(answer.location, code=303)
 
 
-class FamilyHubsTimeline:
+class FamilyHubsSupport(_Mount):
+    """Mounts the request-for-support journey (``flow``) under ``url_prefix``.
+
+    :param viewer: returns the signed-in professional, if the portal has a sign-in: they are
+        the referrer.
+    :param csrf_token: returns the portal's CSRF token for this session.
+    :param layout: builds the whole page around a fragment (default: the SDK's GOV.UK page).
+    """
+
+    name = "familyhubs_support"
+    endpoints = ("start", "step")
+
+    def __init__(
+        self,
+        flow: Handler,
+        app: Flask | None = None,
+        *,
+        url_prefix: str = "/request-support",
+        viewer: Callable[[], Viewer | None] | None = None,
+        csrf_token: Callable[[], str] | None = None,
+        layout: Layout | None = None,
+    ) -> None:
+        self.flow = flow
+        super().__init__(
+            flow, app, viewer=viewer, url_prefix=url_prefix, csrf_token=csrf_token, layout=layout
+        )
+
+
+class FamilyHubsTimeline(_Mount):
     """Mounts the timeline screens under ``url_prefix``.
 
     :param viewer: returns the signed-in professional, or ``None`` when nobody is signed in
         (the screens then answer 401; protect them with the portal's own sign-in).
     """
 
+    name = "familyhubs_timeline"
+    endpoints = ("search", "screen")
+
     def __init__(
         self,
-        screens: TimelineScreens,
+        screens: Handler,
         app: Flask | None = None,
         *,
         viewer: Callable[[], Viewer | None],
@@ -109,41 +161,7 @@ class FamilyHubsTimeline:
         layout: Layout | None = None,
     ) -> None:
         self.screens = screens
-        self.viewer = viewer
-        self.url_prefix = url_prefix.rstrip("/")
-        self.csrf_token = csrf_token
-        self.layout = layout or default_layout(screens, service_name="Find a child")
-        if app is not None:
-            self.init_app(app)
-
-    def init_app(self, app: Flask) -> None:
-        """Register the screens' blueprint on ``app``."""
-        blueprint = Blueprint("familyhubs_timeline", __name__)
-        blueprint.add_url_rule(
-            "/", "search", self._view, defaults={"path": ""}, methods=["GET", "POST"]
-        )
-        blueprint.add_url_rule("/<path:path>", "screen", self._view, methods=["GET", "POST"])
-        app.register_blueprint(blueprint, url_prefix=self.url_prefix)
-        app.extensions["familyhubs_timeline"] = self
-
-    def _view(self, path: str) -> BaseResponse:
-        viewer = self.viewer()
-        if viewer is None:
-            page, status = signed_out(self.layout)
-            return Response(page, status=status, mimetype="text/html")
-        answer = self.screens.handle(
-            screen_request(
-                session,
-                viewer=viewer,
-                method=request.method,
-                path=path,
-                base_path=request.script_root + self.url_prefix,
-                form=request.form.to_dict(flat=False),
-                query=request.args.to_dict(flat=False),
-                csrf_token=self.csrf_token() if self.csrf_token else None,
-            )
-        )
-        keep_reason(session, answer)
-        if answer.location is not None:
-            return redirect(answer.location, code=303)
-        return Response(self.layout(answer), status=answer.status, mimetype="text/html")
+        super().__init__(
+            screens, app, viewer=viewer, url_prefix=url_prefix, csrf_token=csrf_token,
+            layout=layout,
+        )  # fmt: skip

@@ -34,7 +34,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from familyhubs_sdk.errors import StepNotOnPathError, TreeDefinitionError
 from familyhubs_sdk.questiontree._conditions import Answer, Context, Lookup
-from familyhubs_sdk.questiontree._model import END, EXIT_PREFIX, Group, Question, QuestionTree
+from familyhubs_sdk.questiontree._model import (
+    END,
+    EXIT_PREFIX,
+    Group,
+    Question,
+    QuestionTree,
+    next_after,
+)
 from familyhubs_sdk.questiontree._validation import FieldError, RawValue, coerce
 
 __all__ = [
@@ -96,6 +103,33 @@ class Walk:
     ending: str | None
 
 
+class WalkKey:
+    """A walk's key: the state, by value, and the day.
+
+    A state's answers are a dict, so the state cannot be a key by itself; equal states share a
+    walk (a walk depends only on the tree, the answers and the day), and a key holds its state,
+    so it can never be mistaken for a later one.
+    """
+
+    __slots__ = ("_hash", "state", "today")
+
+    def __init__(self, state: JourneyState, today: date) -> None:
+        self.state = state
+        self.today = today
+        # Cheap, and equal for equal states; keys that collide are told apart by __eq__.
+        self._hash = hash((today, len(state.answers), len(state.repeats), state.closed))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, WalkKey)
+            and self.today == other.today
+            and (self.state is other.state or self.state == other.state)
+        )
+
+
 @dataclass(frozen=True)
 class AnswerResult:
     """The new state, or the error that refused the answer (the state is then unchanged)."""
@@ -142,31 +176,32 @@ def lookups(tree: QuestionTree, state: JourneyState, today: date) -> tuple[Looku
     return top, Context(top, today, repeats, repeat_count)
 
 
-def _route(
-    tree: QuestionTree, question: Question, siblings: tuple[Question, ...], ctx: Context
-) -> str:
+def _route(question: Question, following: Mapping[str, str], ctx: Context) -> str:
     for route in question.routes:
         if route.condition.evaluate(ctx):
             return route.goto
-    return tree.default_next(question, siblings)
+    return next_after(question, following)
 
 
 def walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
     """Follow the routes from the start through every answered step.
 
-    States are immutable, so the walk of the state most recently walked is kept with the tree:
-    answering, finding the next question and computing progress for one state walk it once.
+    States are immutable, so the walks of the states walked most recently are kept with the tree
+    (a bounded cache, shared safely by every thread): answering, finding the next question and
+    computing progress for one state walk it once.
     """
-    cached = tree.memo.get("last_walk")
-    if cached is not None and cached[0] is state and cached[1] == today:
-        return cached[2]  # type: ignore[no-any-return]
-    route = _walk(tree, state, today)
-    tree.memo["last_walk"] = (state, today, route)
-    return route
+    walks = tree._cache.walks
+    key = WalkKey(state, today)
+    found = walks.get(key)
+    if found is None:
+        found = _walk(tree, state, today)
+        walks.set(key, found)
+    return found
 
 
 def _walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
     _top, ctx = lookups(tree, state, today)
+    following = tree._following(tree.questions)
     steps: list[Step] = []
     target = tree.start
     visited: set[str] = set()
@@ -182,7 +217,7 @@ def _walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
             steps.append(step)
             if question.id not in state.answers:
                 return Walk(tuple(steps), step, None)
-            target = _route(tree, question, tree.questions, ctx)
+            target = _route(question, following, ctx)
             continue
         group = tree.group_index[target]
         outcome = _walk_group(tree, group, state, ctx, steps)
@@ -196,6 +231,7 @@ def _walk_group(
 ) -> Walk | None:
     count = _count(group, state)
     index = {q.id: q for q in group.questions}
+    following = tree._following(group.questions)
     for i in range(count):
         item = Context(ctx.repeats(group.id)[i], ctx.today, ctx.repeats, ctx.repeat_count)
         target = group.questions[0].id
@@ -212,7 +248,7 @@ def _walk_group(
             steps.append(step)
             if address not in state.answers:
                 return Walk(tuple(steps), step, None)
-            target = _route(tree, question, group.questions, item)
+            target = _route(question, following, item)
     if group.id not in state.closed and count < group.max_repeats:
         step = Step(f"{group.id}[+]", "add_another", None, group, count)
         steps.append(step)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from familyhubs_sdk.questiontree._cache import TreeCache
 from familyhubs_sdk.questiontree._conditions import Condition, parse_condition
 
 __all__ = [
@@ -188,10 +189,26 @@ class QuestionTree(_Frozen):
     exits: tuple[ExitPage, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
 
+    def model_post_init(self, context: Any, /) -> None:
+        # Made with the tree, before any thread can share it (a cached_property's first use is
+        # not guarded against threads on every Python).
+        self._cache  # noqa: B018
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy, with ``update`` applied to its fields; what is derived from the fields (indexes,
+        the engine's caches) is worked out afresh for the copy, never carried over."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in copied.__dict__.keys() - type(self).model_fields.keys():
+            del copied.__dict__[name]
+        copied.model_post_init(None)
+        return copied
+
     @cached_property
-    def memo(self) -> dict[Any, Any]:
-        """Derived data computed once per tree (progress bounds); never part of the tree."""
-        return {}
+    def _cache(self) -> TreeCache:
+        """The engine's derived data: never part of the tree's value, its dump or its equality."""
+        return TreeCache(
+            _following(self.questions), tuple(_following(g.questions) for g in self.groups)
+        )
 
     @cached_property
     def question_index(self) -> Mapping[str, Question]:
@@ -212,16 +229,32 @@ class QuestionTree(_Frozen):
 
     def default_next(self, question: Question, siblings: tuple[Question, ...]) -> str:
         """Where a question goes when no route matches."""
-        if question.next is not None:
-            return question.next
-        following: dict[str, str] = self.memo.setdefault(("following", id(siblings)), {})
-        if not following:
-            ids = [q.id for q in siblings]
-            following.update(zip(ids, [*ids[1:], END], strict=True))
-        return following[question.id]
+        return next_after(question, self._following(siblings))
+
+    def _following(self, siblings: tuple[Question, ...]) -> Mapping[str, str]:
+        """The question after each of ``siblings``: this tree's questions, one group's, or a list
+        from elsewhere (worked out, not kept)."""
+        cache = self._cache
+        if siblings is self.questions:
+            return cache.following_top
+        for group, following in zip(self.groups, cache.following_groups, strict=True):
+            if siblings is group.questions:
+                return following
+        return _following(siblings)
 
     def targets(self, question: Question, siblings: tuple[Question, ...]) -> Iterator[str]:
         """Every place a question can lead: its routes' targets and its default next."""
         for route in question.routes:
             yield route.goto
         yield self.default_next(question, siblings)
+
+
+def next_after(question: Question, following: Mapping[str, str]) -> str:
+    """Where ``question`` goes when no route matches: its ``next``, or the question after it in
+    its list (``following``, from :meth:`QuestionTree._following`)."""
+    return question.next if question.next is not None else following[question.id]
+
+
+def _following(siblings: Sequence[Question]) -> Mapping[str, str]:
+    ids = [q.id for q in siblings]
+    return dict(zip(ids, [*ids[1:], END], strict=True))

@@ -9,6 +9,7 @@ never goes backwards.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from familyhubs_sdk.errors import TreeDefinitionError
 from familyhubs_sdk.questiontree._engine import JourneyState, Walk, walk
 from familyhubs_sdk.questiontree._model import END, EXIT_PREFIX, Group, Question, QuestionTree
 
-__all__ = ["Progress", "progress", "remaining_bounds"]
+__all__ = ["Progress", "ProgressBounds", "progress", "remaining_bounds"]
 
 Bounds = tuple[int, int]
 
@@ -54,38 +55,60 @@ def _combine(options: list[Bounds | None]) -> Bounds | None:
     return min(b[0] for b in reachable), max(b[1] for b in reachable)
 
 
-class _Bounds:
-    """Memoised fewest/most questions from each node to the end of the form."""
+class ProgressBounds:
+    """Fewest/most questions from each node of one tree to the end of the form.
+
+    A node's bounds are worked out on first use, under a lock, and never change, so a thread that
+    finds them known reads them without waiting. The nodes being worked out belong to that one
+    computation: a thread never takes another thread's search in progress for a loop.
+    """
 
     def __init__(self, tree: QuestionTree) -> None:
-        self.tree = tree
-        self.top: dict[str, Bounds | None] = {}
-        self.inner: dict[tuple[str, str], Bounds | None] = {}
-        self.stack: set[str] = set()
+        self._tree = tree
+        self._lock = threading.Lock()
+        self._top: dict[str, Bounds | None] = {}
+        self._inner: dict[tuple[str, str], Bounds | None] = {}
 
     def target(self, target: str) -> Bounds | None:
+        """From ``target`` (a question or group id, ``end`` or an exit) to the end of the form;
+        ``None`` when every way on leaves by an exit."""
+        if target in self._top:
+            return self._top[target]
+        with self._lock:
+            return self._target(target, set())
+
+    def item(self, group: Group, qid: str) -> Bounds | None:
+        """From ``qid`` to the end of one repetition of ``group``."""
+        key = (group.id, qid)
+        if key in self._inner:
+            return self._inner[key]
+        with self._lock:
+            return self._item(group, qid, set())
+
+    def _target(self, target: str, active: set[str]) -> Bounds | None:
         if target == END:
             return (0, 0)
         if target.startswith(EXIT_PREFIX):
             return None
-        if target not in self.top:
-            if target in self.stack:
+        if target not in self._top:
+            if target in active:
                 raise TreeDefinitionError(f"routes loop back to {target!r}")
-            self.stack.add(target)
-            self.top[target] = self._node(target)
-            self.stack.discard(target)
-        return self.top[target]
+            active.add(target)
+            self._top[target] = self._node(target, active)
+            active.discard(target)
+        return self._top[target]
 
-    def _node(self, target: str) -> Bounds | None:
-        question = self.tree.question_index.get(target)
+    def _node(self, target: str, active: set[str]) -> Bounds | None:
+        tree = self._tree
+        question = tree.question_index.get(target)
         if question is not None:
             after = _combine(
-                [self.target(t) for t in self.tree.targets(question, self.tree.questions)]
+                [self._target(t, active) for t in tree.targets(question, tree.questions)]
             )
             return None if after is None else (after[0] + 1, after[1] + 1)
-        group = self.tree.group_index[target]
-        item = self.item(group, group.questions[0].id)
-        after = self.target(group.next or END)
+        group = tree.group_index[target]
+        item = self._item(group, group.questions[0].id, set())
+        after = self._target(group.next or END, active)
         if after is None or item is None:
             return None
         return (
@@ -93,31 +116,31 @@ class _Bounds:
             group.max_repeats * item[1] + after[1],
         )
 
-    def item(self, group: Group, qid: str) -> Bounds | None:
-        """Fewest/most questions from ``qid`` to the end of one repetition."""
+    def _item(self, group: Group, qid: str, active: set[str]) -> Bounds | None:
         key = (group.id, qid)
-        if key not in self.inner:
+        if key not in self._inner:
+            if qid in active:
+                raise TreeDefinitionError(f"routes in group {group.id!r} loop back to {qid!r}")
+            active.add(qid)
             question: Question = next(q for q in group.questions if q.id == qid)
             options: list[Bounds | None] = []
-            for t in self.tree.targets(question, group.questions):
+            for t in self._tree.targets(question, group.questions):
                 options.append(
                     (0, 0)
                     if t == END
                     else None
                     if t.startswith(EXIT_PREFIX)
-                    else self.item(group, t)
+                    else self._item(group, t, active)
                 )
             after = _combine(options)
-            self.inner[key] = None if after is None else (after[0] + 1, after[1] + 1)
-        return self.inner[key]
+            self._inner[key] = None if after is None else (after[0] + 1, after[1] + 1)
+            active.discard(qid)
+        return self._inner[key]
 
 
-def remaining_bounds(tree: QuestionTree) -> _Bounds:
-    """The per-node bounds of ``tree``, computed on first use and then kept with the tree."""
-    bounds = tree.memo.get("bounds")
-    if bounds is None:
-        bounds = tree.memo["bounds"] = _Bounds(tree)
-    return bounds
+def remaining_bounds(tree: QuestionTree) -> ProgressBounds:
+    """The per-node bounds of ``tree``, built on first use and then kept with the tree."""
+    return tree._cache.bounds.get(lambda: ProgressBounds(tree))
 
 
 def _remaining(tree: QuestionTree, state: JourneyState, route: Walk) -> Bounds:
@@ -157,6 +180,4 @@ def progress(tree: QuestionTree, state: JourneyState, today: date) -> Progress:
 def bounds_by_node(tree: QuestionTree) -> Mapping[str, Bounds | None]:
     """Fewest/most questions left from every top-level node (for the checker and tests)."""
     bounds = remaining_bounds(tree)
-    for node in [*tree.question_index, *tree.group_index]:
-        bounds.target(node)
-    return dict(bounds.top)
+    return {node: bounds.target(node) for node in [*tree.question_index, *tree.group_index]}

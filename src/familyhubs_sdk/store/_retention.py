@@ -20,7 +20,7 @@ delivery record, while
 >>> policy = RetentionPolicy.from_mapping({"requests_days": 730, "evidence_days": "keep"})
 >>> policy.requests_days, policy.evidence_days, policy.analytics_days
 (730, None, 395)
->>> report = purge(engine, policy, now=datetime(2026, 5, 1, tzinfo=UTC), dry_run=True)
+>>> report = purge(engine, policy, dry_run=True, clock=lambda: datetime(2026, 5, 1, tzinfo=UTC))
 >>> report.total, report.removed["fh_support_requests"]
 (0, 0)
 """
@@ -42,6 +42,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PositiveInt, ValidationError
 from sqlalchemy.engine import Connection, Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import ConfigurationError, RequestNotFoundError, StoreError
 from familyhubs_sdk.store._schema import (
     analytics_events,
@@ -518,9 +519,9 @@ def purge(
     engine: Engine,
     policy: RetentionPolicy,
     *,
-    now: datetime,
     evidence_storage: EvidenceDeleter | None = None,
     dry_run: bool = False,
+    clock: Clock = utc_now,
 ) -> PurgeReport:
     """Remove every row past its window in ``policy``, never an undelivered or held request.
 
@@ -531,11 +532,15 @@ def purge(
 
     Running it again straight away removes nothing: run it as often as suits, e.g. nightly.
 
-    :param now: the time windows are counted back from (timezone-aware).
+    :param clock: gives the time windows are counted back from (read once, timezone-aware).
     :raises StoreError: when a batch could not be completed; earlier batches stay removed.
     """
+    now = clock()
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("purge() needs a timezone-aware now, e.g. datetime.now(UTC)")
+        raise ValueError(
+            "purge() needs a clock that returns timezone-aware times, "
+            "e.g. lambda: datetime.now(UTC)"
+        )
     removed: Counter[str] = Counter()
     left = 0
     for phase in _phases(policy, now):

@@ -47,19 +47,18 @@ from familyhubs_sdk.support.inbox import read_status_form as read_status_form
 from familyhubs_sdk.support.inbox import render_inbox_list as render_inbox_list
 from familyhubs_sdk.support.inbox import render_request_detail as render_request_detail
 from familyhubs_sdk.support.inbox import render_status_form as render_status_form
-from familyhubs_sdk.support.journey import CompleteResponse as CompleteResponse
 from familyhubs_sdk.support.journey import DraftStore as DraftStore
-from familyhubs_sdk.support.journey import FlowRequest as FlowRequest
 from familyhubs_sdk.support.journey import FormFlow as FormFlow
 from familyhubs_sdk.support.journey import InMemoryDraftStore as InMemoryDraftStore
+from familyhubs_sdk.support.journey import JourneyOptions as JourneyOptions
 from familyhubs_sdk.support.journey import RateLimit as RateLimit
-from familyhubs_sdk.support.journey import RedirectResponse as RedirectResponse
-from familyhubs_sdk.support.journey import RenderResponse as RenderResponse
 from familyhubs_sdk.support.journey import Resumed as Resumed
 from familyhubs_sdk.support.journey import ResumeTokens as ResumeTokens
 from familyhubs_sdk.support.journey import SlidingWindowRateLimit as SlidingWindowRateLimit
 from familyhubs_sdk.support.journey import SQLDraftStore as SQLDraftStore
 from familyhubs_sdk.support.journey import UploadedFile as UploadedFile
+from familyhubs_sdk.support.journey import WebRequest as WebRequest
+from familyhubs_sdk.support.journey import WebResponse as WebResponse
 from familyhubs_sdk.support.journey import build_flow as build_flow
 from familyhubs_sdk.support.journey import default_tree as default_tree
 from familyhubs_sdk.support.journey import purge_expired_drafts as purge_expired_drafts
@@ -83,7 +82,6 @@ __all__ = [
     "AnalyticsSink",
     "CheckedFile",
     "ClamAVScanner",
-    "CompleteResponse",
     "DatabaseEvidenceStorage",
     "DraftStore",
     "EvidenceIndex",
@@ -94,7 +92,6 @@ __all__ = [
     "EvidenceSummary",
     "EvidenceUploads",
     "FilesystemEvidenceStorage",
-    "FlowRequest",
     "FormFlow",
     "FormReport",
     "InMemoryAnalytics",
@@ -104,10 +101,9 @@ __all__ = [
     "InboxPage",
     "InboxQuery",
     "InboxRow",
+    "JourneyOptions",
     "NoScanner",
     "RateLimit",
-    "RedirectResponse",
-    "RenderResponse",
     "RequestAnswer",
     "RequestComposer",
     "RequestInbox",
@@ -127,6 +123,8 @@ __all__ = [
     "Submitter",
     "SupportRequest",
     "UploadedFile",
+    "WebRequest",
+    "WebResponse",
     "allowed_moves",
     "build_flow",
     "build_report",

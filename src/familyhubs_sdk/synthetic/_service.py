@@ -4,12 +4,12 @@ professionals who sign in as them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from datetime import UTC, datetime
 from importlib.resources import files
 
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock
 from familyhubs_sdk.synthetic._generate import TODAY
 from familyhubs_sdk.synthetic._load import connectors
 from familyhubs_sdk.timeline._audit import AuditLog
@@ -45,24 +45,32 @@ def demo_access_rules() -> AccessRules:
     return AccessRules.from_yaml(text)
 
 
+def _warehouse_clock() -> datetime:
+    # The synthetic warehouse is generated up to TODAY: ages and periods count from it.
+    return TODAY.replace(tzinfo=UTC)
+
+
 def demo_timeline_service(
     warehouse: Engine,
     store: Engine,
     *,
     audit_key: bytes,
-    today: Callable[[], date] = TODAY.date,
+    clock: Clock = _warehouse_clock,
 ) -> TimelineService:
     """A service reading the synthetic warehouse in ``warehouse`` (see
     :func:`~familyhubs_sdk.synthetic.build_warehouse`) and auditing to the SDK store in
-    ``store`` (migrated). Health visitors have no caseload here, so they need emergency access."""
+    ``store`` (migrated). Health visitors have no caseload here, so they need emergency access.
+
+    ``clock`` drives ages, periods and age limits; by default it stands still at the day the
+    synthetic records end. The audit log keeps the real time."""
     sources = connectors(warehouse)
     people = sources[0].all_people()
     return TimelineService(
         sources,
         resolver=DeterministicResolver(people),
-        policy=AccessPolicy(demo_access_rules(), today=today),
+        policy=AccessPolicy(demo_access_rules(), clock=clock),
         audit=AuditLog(store, key=audit_key),
         source_labels=SOURCE_LABELS,
         people=people,
-        today=today,
+        clock=clock,
     )

@@ -8,7 +8,7 @@ from familyhubs_sdk.testing._capture import CapturingChannel as CapturingChannel
 from familyhubs_sdk.testing._dataset import ContractDataset as ContractDataset
 from familyhubs_sdk.testing._dataset import contract_dataset as contract_dataset
 from familyhubs_sdk.testing._memory import InMemoryConnector as InMemoryConnector
-from familyhubs_sdk.testing._receivers import ReceivedRequest as ReceivedRequest
+from familyhubs_sdk.testing._receivers import ReceivedWebhook as ReceivedWebhook
 from familyhubs_sdk.testing._receivers import SMTPReceiver as SMTPReceiver
 from familyhubs_sdk.testing._receivers import WebhookReceiver as WebhookReceiver
 from familyhubs_sdk.testing._sql import write_contract_tables as write_contract_tables
@@ -19,7 +19,7 @@ __all__ = [
     "ContractDataset",
     "InMemoryConnector",
     "MemorySubmitter",
-    "ReceivedRequest",
+    "ReceivedWebhook",
     "SMTPReceiver",
     "WebhookReceiver",
     "contract_dataset",

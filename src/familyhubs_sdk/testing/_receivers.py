@@ -48,15 +48,15 @@ from typing import Any, Generic, Literal, Self, TypeVar
 
 from familyhubs_sdk.delivery._webhook import WebhookSecret, sign_webhook, verify_signature
 
-__all__ = ["ReceivedRequest", "SMTPReceiver", "WebhookReceiver"]
+__all__ = ["ReceivedWebhook", "SMTPReceiver", "WebhookReceiver"]
 
 WebhookFailure = int | Literal["delay", "drop"]
 Effect = TypeVar("Effect")
 
 
 @dataclass(frozen=True, slots=True)
-class ReceivedRequest:
-    """One request the webhook receiver saw (header names in lower case) and how it answered
+class ReceivedWebhook:
+    """One POST the webhook receiver saw (header names in lower case) and how it answered
     (``None``: the connection was dropped without an answer)."""
 
     webhook_id: str
@@ -76,7 +76,7 @@ class _Receiver(ABC, Generic[Effect]):
         self._duplicates = 0
 
     def queue(self, *failures: Any) -> None:
-        """Answer the next requests with these failures, in order, before any random ones."""
+        """Answer the next deliveries with these failures, in order, before any random ones."""
         with self._lock:
             self._queued.extend(failures)
 
@@ -134,7 +134,7 @@ class WebhookReceiver(_Receiver[Any]):
     """A Standard Webhooks endpoint: checks signatures (401 if wrong), de-duplicates by
     ``webhook-id`` and answers 200, or fails as told.
 
-    :param failure_rate: the share of requests that fail, picked at random from ``failures``:
+    :param failure_rate: the share of POSTs that fail, picked at random from ``failures``:
         a status code (answered without effect), ``"delay"`` (effect, then an answer after
         ``delay_s`` — set it above the client's read timeout) or ``"drop"`` (effect, then the
         connection closes with no answer).
@@ -152,18 +152,18 @@ class WebhookReceiver(_Receiver[Any]):
         seed: int | None = None,
     ) -> None:
         super().__init__(seed)
-        sign_webhook(secret, "check", 0, b"")  # a bad secret fails here, not in a request thread
+        sign_webhook(secret, "check", 0, b"")  # a bad secret fails here, not in a server thread
         self._secret = secret
         kinds = list(failures)
         self._rates = [(failure_rate / len(kinds), kind) for kind in kinds] if kinds else []
         self._delay_s = delay_s
         self._retry_after = retry_after
-        self._requests: list[ReceivedRequest] = []
+        self._received: list[ReceivedWebhook] = []
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
 
     def queue(self, *failures: WebhookFailure) -> None:
-        """E.g. ``queue(503, 503)``: the next two requests get 503, then normal service."""
+        """E.g. ``queue(503, 503)``: the next two POSTs get 503, then normal service."""
         super().queue(*failures)
 
     @property
@@ -173,10 +173,10 @@ class WebhookReceiver(_Receiver[Any]):
         return f"http://127.0.0.1:{self._server.server_address[1]}/webhook"
 
     @property
-    def requests(self) -> list[ReceivedRequest]:
-        """Every request received, in arrival order, with its answer."""
+    def received(self) -> list[ReceivedWebhook]:
+        """Every POST received, in arrival order, with its answer."""
         with self._lock:
-            return list(self._requests)
+            return list(self._received)
 
     def start(self) -> None:
         self._stopping.clear()
@@ -210,7 +210,7 @@ class WebhookReceiver(_Receiver[Any]):
                 self._record(webhook_id, payload)
                 status = None if failure == "drop" else 200
         with self._lock:
-            self._requests.append(ReceivedRequest(webhook_id, headers, body, status))
+            self._received.append(ReceivedWebhook(webhook_id, headers, body, status))
         return status, self._delay_s if failure == "delay" else 0.0
 
 
@@ -243,7 +243,7 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(content)
 
         def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output quiet; ``requests`` records what matters
+            pass  # keep test output quiet; ``received`` records what matters
 
     return Handler
 

@@ -2,7 +2,7 @@
 
 >>> from familyhubs_sdk.support import FormFlow, InMemoryDraftStore, default_tree
 >>> submitter = MemorySubmitter(reference="ACDE3467")
->>> flow = FormFlow(default_tree(), InMemoryDraftStore(), submitter, csrf_exempt=True)
+>>> flow = FormFlow(default_tree(), InMemoryDraftStore(), submitter)
 >>> submitter.requests
 []
 """
@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.support.requests._request import SupportRequest
 from familyhubs_sdk.support.requests._submission import RequestMaker, new_reference
 
@@ -26,13 +25,14 @@ class MemorySubmitter:
 
     :param reference: a fixed reference for every request (handy in assertions), or ``None``
         to draw a fresh one each time.
+    :param clock: the time each request is stamped as submitted.
     """
 
     def __init__(
         self,
         *,
         reference: str | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self.requests: list[SupportRequest] = []
         self._by_draft: dict[str, SupportRequest] = {}

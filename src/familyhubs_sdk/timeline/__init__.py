@@ -37,13 +37,11 @@ from familyhubs_sdk.timeline._render import render_search_results as render_sear
 from familyhubs_sdk.timeline._render import render_timeline_page as render_timeline_page
 from familyhubs_sdk.timeline._render import render_viewed_by as render_viewed_by
 from familyhubs_sdk.timeline._render import timeline_csv as timeline_csv
+from familyhubs_sdk.timeline._screens import TimelineScreens as TimelineScreens
 from familyhubs_sdk.timeline._service import AccessReason as AccessReason
 from familyhubs_sdk.timeline._service import SearchQuery as SearchQuery
 from familyhubs_sdk.timeline._service import Timeline as Timeline
 from familyhubs_sdk.timeline._service import TimelineService as TimelineService
-from familyhubs_sdk.timeline._web import ScreenRequest as ScreenRequest
-from familyhubs_sdk.timeline._web import ScreenResponse as ScreenResponse
-from familyhubs_sdk.timeline._web import TimelineScreens as TimelineScreens
 from familyhubs_sdk.web._viewer import Viewer as Viewer
 
 __all__ = [
@@ -66,8 +64,6 @@ __all__ = [
     "ProbabilisticLinker",
     "ResolvedSubject",
     "RoleRule",
-    "ScreenRequest",
-    "ScreenResponse",
     "SearchQuery",
     "SearchResult",
     "SourceNotice",

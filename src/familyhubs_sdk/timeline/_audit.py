@@ -25,8 +25,8 @@ import csv
 import hashlib
 import hmac
 import uuid
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import datetime
 from enum import StrEnum
 from typing import IO
 
@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.rendering._spreadsheet import formula_safe
 from familyhubs_sdk.store._schema import audit_events
@@ -89,11 +90,6 @@ class AuditEvent(BaseModel):
 EXPORT_COLUMNS = tuple(AuditEvent.model_fields)
 
 
-# Spreadsheet programs run cells that start with these as formulas.
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class AuditLog:
     """Writes and reads the access audit in the SDK's store.
 
@@ -101,9 +97,7 @@ class AuditLog:
         references written before and after a change no longer match.
     """
 
-    def __init__(
-        self, engine: Engine, *, key: bytes, clock: Callable[[], datetime] = _utc_now
-    ) -> None:
+    def __init__(self, engine: Engine, *, key: bytes, clock: Clock = utc_now) -> None:
         if len(key) < 32:
             raise ConfigurationError("the audit key must be at least 32 bytes")
         self._engine = engine

@@ -29,7 +29,7 @@ False
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal, Protocol
@@ -37,6 +37,7 @@ from typing import Literal, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.timeline._display import ContactCard, TimelineEntry
 from familyhubs_sdk.web._viewer import Viewer
@@ -158,12 +159,11 @@ class AccessDecision(BaseModel):
         ]
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
 class AccessPolicy:
-    """Decides, deny by default, what a viewer may see of a subject."""
+    """Decides, deny by default, what a viewer may see of a subject.
+
+    ``clock`` gives the date age limits count from (the rules themselves take it as a value).
+    """
 
     def __init__(
         self,
@@ -171,12 +171,12 @@ class AccessPolicy:
         *,
         relationship: RelationshipCheck | None = None,
         consent: ConsentCheck | None = None,
-        today: Callable[[], date] = _today,
+        clock: Clock = utc_now,
     ) -> None:
         self.rules = rules
         self._relationship = relationship
         self._consent = consent
-        self._today = today
+        self._clock = clock
 
     def decide(
         self,
@@ -195,7 +195,7 @@ class AccessPolicy:
             return AccessDecision(allowed=False, reason="view_not_permitted")
         if rule.max_subject_age is not None and (
             subject_birth_date is None
-            or _age(subject_birth_date, self._today()) >= rule.max_subject_age
+            or age_on(subject_birth_date, self._clock().date()) >= rule.max_subject_age
         ):
             return AccessDecision(allowed=False, reason="age_limit")
         break_glass = False
@@ -225,5 +225,6 @@ class AccessPolicy:
         return self._relationship is not None and self._relationship(viewer, subject_id)
 
 
-def _age(birth: date, today: date) -> int:
+def age_on(birth: date, today: date) -> int:
+    """Whole years old on ``today``."""
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -317,8 +317,14 @@ def render_search_results(
     )
 
 
-def render_access_denied(reason: str, *, renderer: Renderer | None = None) -> Markup:
-    """What a viewer sees instead of a record they may not see."""
+def render_access_denied(
+    reason: str, *, change_reason_href: str | None = None, renderer: Renderer | None = None
+) -> Markup:
+    """What a viewer sees instead of a record they may not see.
+
+    :param change_reason_href: where to give a different reason for access; with it, the page
+        links there ("Give a different reason").
+    """
     message, next_step = DENIAL_MESSAGES.get(
         reason, ("You cannot see this record.", "Contact the service owner if you need access.")
     )
@@ -327,6 +333,7 @@ def render_access_denied(reason: str, *, renderer: Renderer | None = None) -> Ma
         heading="You cannot see this record",
         message=message,
         next_step=next_step,
+        change_reason_href=change_reason_href,
     )
 
 

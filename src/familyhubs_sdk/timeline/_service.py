@@ -32,14 +32,20 @@ only what the policy permits, and write one audit event — allowed, denied or b
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from familyhubs_sdk.connectors._base import Capability, SourceConnector
-from familyhubs_sdk.connectors._federated import FederatedSource, OutcomeState, SourceOutcome
+from familyhubs_sdk._clock import Clock, utc_now
+from familyhubs_sdk.connectors._base import Capability, ProfessionalContacts, SourceConnector
+from familyhubs_sdk.connectors._federated import (
+    Federated,
+    FederatedSource,
+    OutcomeState,
+    SourceOutcome,
+)
 from familyhubs_sdk.timeline._audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
 from familyhubs_sdk.timeline._display import (
     ContactCard,
@@ -55,8 +61,8 @@ from familyhubs_sdk.timeline._display import (
 )
 from familyhubs_sdk.timeline._identity import IdentityResolver, ResolvedSubject, keys_by_source
 from familyhubs_sdk.timeline._names import mask_identifier, normalise_name
-from familyhubs_sdk.timeline._policy import AccessDecision, AccessPolicy, View
-from familyhubs_sdk.views._canonical import Involvement, Person, TimelineEvent
+from familyhubs_sdk.timeline._policy import AccessDecision, AccessPolicy, View, age_on
+from familyhubs_sdk.views._canonical import Involvement, Person, Professional, TimelineEvent
 from familyhubs_sdk.views._vocab import EVENT_KINDS, INVOLVEMENT_ROLES, RELATIONSHIPS
 from familyhubs_sdk.web._viewer import Viewer
 
@@ -112,12 +118,74 @@ class Timeline(BaseModel):
         return self.decision.allowed
 
 
-def _today() -> date:
-    return datetime.now(UTC).date()
+_ACTIONS: Mapping[View, AuditAction] = {
+    "timeline": AuditAction.TIMELINE_VIEW,
+    "contacts": AuditAction.CONTACTS_VIEW,
+    "family": AuditAction.FAMILY_VIEW,
+    "export": AuditAction.EXPORT,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Read:
+    """One read as a public method asks for it: who looks, at whom, why, through which view."""
+
+    viewer: Viewer
+    subject_id: str
+    reason: AccessReason
+    view: View
+    include_family: bool = False
+    filters: TimelineFilters = field(default_factory=TimelineFilters)
+    #: ``None`` lets the audit log make one.
+    request_id: str | None = None
+
+    @property
+    def action(self) -> AuditAction:
+        return _ACTIONS[self.view]
+
+    @property
+    def reads_events(self) -> bool:
+        """Whether this view reads the sources' events (the family view reads only the family)."""
+        return self.view in ("timeline", "contacts", "export")
+
+    @property
+    def reads_family(self) -> bool:
+        return self.view == "family" or self.include_family
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """The subject resolved: their keys in every source, and their person records."""
+
+    resolved: ResolvedSubject
+    people: Federated[Person]
+
+    @property
+    def birth_date(self) -> date | None:
+        return next((p.birth_date for p in self.people.items if p.birth_date), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Records:
+    """What the sources returned for one read: unfiltered from :meth:`TimelineService._fetch`,
+    only what the decision permits after :meth:`TimelineService._filter`."""
+
+    #: The subject's own keys, by source; involvements are read for these keys only.
+    keys: Mapping[str, Sequence[str]]
+    family: list[FamilyMember]
+    #: Newest first.
+    events: list[TimelineEvent] = field(default_factory=list)
+    involvements: list[Involvement] = field(default_factory=list)
+    outcomes: tuple[SourceOutcome, ...] = ()
 
 
 class TimelineService:
-    """Reads a child's timeline across sources for one viewer, under the access policy."""
+    """Reads a child's timeline across sources for one viewer, under the access policy.
+
+    Every read runs the same stages — resolve the subject, decide access, fetch from the sources,
+    filter by the decision, build the contact cards and the page, audit — and writes exactly one
+    audit row, denials included. ``clock`` gives the date that ages and periods count from.
+    """
 
     def __init__(
         self,
@@ -128,7 +196,7 @@ class TimelineService:
         audit: AuditLog,
         source_labels: Mapping[str, str] | None = None,
         people: Iterable[Person] = (),
-        today: Callable[[], date] = _today,
+        clock: Clock = utc_now,
     ) -> None:
         self.sources = list(sources)
         self.federated = FederatedSource(self.sources)
@@ -136,7 +204,7 @@ class TimelineService:
         self.policy = policy
         self.audit = audit
         self.labels = dict(source_labels or {})
-        self._today = today
+        self._clock = clock
         self._people = list(people)
 
     # -- search ------------------------------------------------------------------------------
@@ -152,30 +220,10 @@ class TimelineService:
                 viewer, AuditAction.SEARCH, outcome=AuditOutcome.DENIED, request_id=request_id
             )
             return []
-        subjects: dict[str, ResolvedSubject] = {}
-        if query.nhs_number:
-            found = self.resolver.resolve("nhs_number", query.nhs_number)
-            subjects.update({found.master_id: found} if found else {})
-        elif query.upn:
-            found = self.resolver.resolve("upn", query.upn)
-            subjects.update({found.master_id: found} if found else {})
-        elif query.family_name and query.birth_date:
-            family = normalise_name(query.family_name)
-            given = normalise_name(query.given_name or "")
-            for person in self._people:
-                if (
-                    person.birth_date == query.birth_date
-                    and normalise_name(person.family_name or "") == family
-                    and (not given or normalise_name(person.given_name or "").startswith(given))
-                ):
-                    found = self.resolver.resolve(
-                        "source_id", f"{person.source_system}:{person.person_key}"
-                    )
-                    if found is not None:
-                        subjects[found.master_id] = found
+        today = self._clock().date()
         results = []
-        for subject in subjects.values():
-            header = self._header(subject, self._read_people(subject).items)
+        for subject in self._matches(query):
+            header = self._header(subject, self._read_people(subject).items, today)
             results.append(
                 SearchResult(
                     subject_id=header.subject_id,
@@ -186,6 +234,30 @@ class TimelineService:
             )
         self.audit.record(viewer, AuditAction.SEARCH, request_id=request_id)
         return sorted(results, key=lambda r: (r.name, r.subject_id))
+
+    def _matches(self, query: SearchQuery) -> list[ResolvedSubject]:
+        """The people ``query`` finds: by NHS number, else UPN, else family name and birth date."""
+        for kind, value in (("nhs_number", query.nhs_number), ("upn", query.upn)):
+            if value:
+                found = self.resolver.resolve(kind, value)
+                return [found] if found is not None else []
+        if not (query.family_name and query.birth_date):
+            return []
+        family = normalise_name(query.family_name)
+        given = normalise_name(query.given_name or "")
+        subjects: dict[str, ResolvedSubject] = {}
+        for person in self._people:
+            if (
+                person.birth_date == query.birth_date
+                and normalise_name(person.family_name or "") == family
+                and (not given or normalise_name(person.given_name or "").startswith(given))
+            ):
+                found = self.resolver.resolve(
+                    "source_id", f"{person.source_system}:{person.person_key}"
+                )
+                if found is not None:
+                    subjects[found.master_id] = found
+        return list(subjects.values())
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -201,13 +273,15 @@ class TimelineService:
     ) -> Timeline:
         """The timeline page for ``subject_id`` (a master id), or a denial."""
         return self._read(
-            viewer,
-            subject_id,
-            reason,
-            view="timeline",
-            include_family=include_family,
-            filters=filters or TimelineFilters(),
-            request_id=request_id,
+            _Read(
+                viewer=viewer,
+                subject_id=subject_id,
+                reason=reason,
+                view="timeline",
+                include_family=include_family,
+                filters=filters or TimelineFilters(),
+                request_id=request_id,
+            )
         )
 
     def export(
@@ -222,13 +296,14 @@ class TimelineService:
         """The timeline for a download or print (see :func:`~.render.timeline_csv`): the same
         read as :meth:`timeline`, needing the role's ``export`` view, audited as an export."""
         return self._read(
-            viewer,
-            subject_id,
-            reason,
-            view="export",
-            include_family=False,
-            filters=filters or TimelineFilters(),
-            request_id=request_id,
+            _Read(
+                viewer=viewer,
+                subject_id=subject_id,
+                reason=reason,
+                view="export",
+                filters=filters or TimelineFilters(),
+                request_id=request_id,
+            )
         )
 
     def contacts(
@@ -241,13 +316,13 @@ class TimelineService:
     ) -> Timeline:
         """Only who to contact (the page's ``contacts``); audited as a contacts view."""
         return self._read(
-            viewer,
-            subject_id,
-            reason,
-            view="contacts",
-            include_family=False,
-            filters=TimelineFilters(),
-            request_id=request_id,
+            _Read(
+                viewer=viewer,
+                subject_id=subject_id,
+                reason=reason,
+                view="contacts",
+                request_id=request_id,
+            )
         )
 
     def family(
@@ -260,124 +335,149 @@ class TimelineService:
     ) -> Timeline:
         """Only the family (the page's ``family``); audited as a family view."""
         return self._read(
-            viewer,
-            subject_id,
-            reason,
-            view="family",
-            include_family=False,
-            filters=TimelineFilters(),
-            request_id=request_id,
-        )
-
-    def _read(
-        self,
-        viewer: Viewer,
-        subject_id: str,
-        reason: AccessReason,
-        *,
-        view: View,
-        include_family: bool,
-        filters: TimelineFilters,
-        request_id: str | None,
-    ) -> Timeline:
-        request_id = request_id or uuid.uuid4().hex
-        action = {
-            "timeline": AuditAction.TIMELINE_VIEW,
-            "contacts": AuditAction.CONTACTS_VIEW,
-            "family": AuditAction.FAMILY_VIEW,
-            "export": AuditAction.EXPORT,
-        }[view]
-        subject = self.resolver.subject(subject_id)
-        people = self._read_people(subject) if subject is not None else None
-        birth = next((p.birth_date for p in people.items if p.birth_date), None) if people else None
-        decision = self.policy.decide(
-            viewer,
-            subject_id,
-            view=view,
-            subject_birth_date=birth,
-            break_glass_justification=reason.break_glass_justification,
-        )
-        if subject is None or people is None or not decision.allowed:
-            if decision.allowed:  # an unknown subject is refused like any other
-                decision = AccessDecision(allowed=False, reason="unknown_subject")
-            event = self.audit.record(
-                viewer,
-                action,
+            _Read(
+                viewer=viewer,
                 subject_id=subject_id,
-                reason=reason.reason,
-                basis=reason.basis,
-                outcome=AuditOutcome.DENIED,
+                reason=reason,
+                view="family",
                 request_id=request_id,
             )
-            return Timeline(decision=decision, audit_event=event)
-        header = self._header(subject, people.items)
-        keys = keys_by_source(subject, self.sources)
-        outcomes: list[SourceOutcome] = list(people.outcomes)
-        family = self._family(subject, keys, decision) if view == "family" or include_family else []
-        entries: list[TimelineEntry] = []
-        cards: list[ContactCard] = []
-        kind_counts: list[tuple[str, str, int]] = []
-        notices: list[SourceNotice] = []
-        if view in ("timeline", "contacts", "export"):
-            event_keys = dict(keys)
-            if include_family:
-                for member in family:
-                    relative = self.resolver.subject(member.subject_id)
-                    if relative is not None:
-                        for name, more in keys_by_source(relative, self.sources).items():
-                            event_keys[name] = list(
-                                dict.fromkeys([*event_keys.get(name, []), *more])
-                            )
-            read = self.federated.gather(
-                event_keys, lambda c, k: [_Reads.of(c, k, keys.get(c.name, ()))]
-            )
-            events = sorted(
-                (e for bundle in read.items for e in bundle.events),
-                key=lambda e: (e.period_start, e.source_system, e.source_ref),
-                reverse=True,
-            )
-            involvements = [i for bundle in read.items for i in bundle.involvements]
-            outcomes = list(read.outcomes)
-            visible = [e for e in events if decision.permits_event(e.kind, e.sensitivity)]
-            cards = self._cards(visible, involvements, decision)
-            names = {card.id: card.name for card in cards}
-            all_entries = [self._entry(e, names) for e in visible]
-            kind_counts = _kind_counts(all_entries)
-            entries = _filtered(all_entries, filters, self._today())
-            notices = self._notices(read.outcomes, keys, visible)
-        event = self.audit.record(
-            viewer,
-            action,
-            subject_id=subject_id,
-            reason=reason.reason,
-            basis=reason.basis,
-            request_id=request_id,
-            break_glass=decision.break_glass,
-            justification=reason.break_glass_justification if decision.break_glass else None,
         )
-        page = TimelinePage(
-            person=header,
-            entries=entries,
-            contacts=cards,
+
+    def _read(self, read: _Read) -> Timeline:
+        """One read, in stages: resolve → decide → fetch → filter → cards → page → audit.
+
+        The audit row is written on every path, once; a refusal reads nothing past the subject's
+        own person records (needed for age rules).
+        """
+        subject = self._resolve(read)
+        decision = self._decide(read, subject)
+        if subject is None or not decision.allowed:
+            return Timeline(decision=decision, audit_event=self._audit(read, decision))
+        today = self._clock().date()
+        records = self._filter(self._fetch(read, subject, decision, today), decision)
+        cards = self._cards(records, decision, today)
+        page = self._page(read, subject, records, cards, today)
+        event = self._audit(read, decision)
+        return Timeline(decision=decision, page=page, outcomes=records.outcomes, audit_event=event)
+
+    # -- the stages of a read -----------------------------------------------------------------
+
+    def _resolve(self, read: _Read) -> _Subject | None:
+        """The subject behind the master id with their person records, or ``None`` if unknown."""
+        resolved = self.resolver.subject(read.subject_id)
+        if resolved is None:
+            return None
+        return _Subject(resolved, self._read_people(resolved))
+
+    def _decide(self, read: _Read, subject: _Subject | None) -> AccessDecision:
+        """The policy's decision; an unknown subject is refused like any other."""
+        decision = self.policy.decide(
+            read.viewer,
+            read.subject_id,
+            view=read.view,
+            subject_birth_date=subject.birth_date if subject is not None else None,
+            break_glass_justification=read.reason.break_glass_justification,
+        )
+        if subject is None and decision.allowed:
+            return AccessDecision(allowed=False, reason="unknown_subject")
+        return decision
+
+    def _fetch(
+        self, read: _Read, subject: _Subject, decision: AccessDecision, today: date
+    ) -> _Records:
+        """Everything the view needs from the sources, at once: the family (if shown), then
+        events and involvements, the family's events included when asked for."""
+        keys = keys_by_source(subject.resolved, self.sources)
+        family = self._family(subject.resolved, keys, decision, today) if read.reads_family else []
+        if not read.reads_events:
+            return _Records(keys=keys, family=family, outcomes=subject.people.outcomes)
+        found = self.federated.gather(
+            self._with_family_keys(keys, family) if read.include_family else keys,
+            lambda c, k: [_SourceReads.of(c, k, keys.get(c.name, ()))],
+        )
+        events = sorted(
+            (e for bundle in found.items for e in bundle.events),
+            key=lambda e: (e.period_start, e.source_system, e.source_ref),
+            reverse=True,
+        )
+        return _Records(
+            keys=keys,
             family=family,
-            sources=notices,
-            filters=filters,
-            kind_counts=kind_counts,
+            events=events,
+            involvements=[i for bundle in found.items for i in bundle.involvements],
+            outcomes=found.outcomes,
         )
-        return Timeline(decision=decision, page=page, outcomes=tuple(outcomes), audit_event=event)
+
+    def _filter(self, records: _Records, decision: AccessDecision) -> _Records:
+        """Only the events the decision permits."""
+        visible = [e for e in records.events if decision.permits_event(e.kind, e.sensitivity)]
+        return replace(records, events=visible)
+
+    def _cards(self, records: _Records, decision: AccessDecision, today: date) -> list[ContactCard]:
+        """Who to contact: everyone involved with the child or named on a permitted event, with
+        only the contact points the decision permits."""
+        if not decision.rule or "contacts" not in decision.rule.views:
+            return []
+        latest = _latest_involvements(records.involvements)
+        named = ((e.source_system, e.professional_id) for e in records.events)
+        wanted = _professionals_by_source([*latest, *named])
+        found = self.federated.professional_contacts(wanted).items
+        cards = [
+            _card(contacts, latest.get(_professional_key(contacts.professional)), today)
+            for contacts in found
+        ]
+        return decision.redact_contacts(cards)
+
+    def _page(
+        self,
+        read: _Read,
+        subject: _Subject,
+        records: _Records,
+        cards: list[ContactCard],
+        today: date,
+    ) -> TimelinePage:
+        """The display model: the read's filters apply to the entries, never to the counts."""
+        names = {card.id: card.name for card in cards}
+        entries = [self._entry(e, names) for e in records.events]
+        return TimelinePage(
+            person=self._header(subject.resolved, subject.people.items, today),
+            entries=_matching(entries, read.filters, today),
+            contacts=cards,
+            family=records.family,
+            sources=self._notices(records) if read.reads_events else [],
+            filters=read.filters,
+            kind_counts=_kind_counts(entries),
+        )
+
+    def _audit(self, read: _Read, decision: AccessDecision) -> AuditEvent:
+        """The read's one audit row: who, why and the outcome, never what was shown."""
+        break_glass = decision.allowed and decision.break_glass
+        return self.audit.record(
+            read.viewer,
+            read.action,
+            subject_id=read.subject_id,
+            reason=read.reason.reason,
+            basis=read.reason.basis,
+            outcome=AuditOutcome.ALLOWED if decision.allowed else AuditOutcome.DENIED,
+            request_id=read.request_id,
+            break_glass=break_glass,
+            justification=read.reason.break_glass_justification if break_glass else None,
+        )
 
     # -- building the display model -----------------------------------------------------------
 
-    def _read_people(self, subject: ResolvedSubject) -> _People:
+    def _read_people(self, subject: ResolvedSubject) -> Federated[Person]:
         keyed = {
             c.name: list(subject.keys_for(c.name, c.identifier))
             for c in self.sources
             if Capability.PEOPLE in c.capabilities
         }
-        result = self.federated.read_people(keyed)
-        return _People(result.items, result.outcomes)
+        return self.federated.read_people(keyed)
 
-    def _header(self, subject: ResolvedSubject, people: Sequence[Person]) -> PersonHeader:
+    def _header(
+        self, subject: ResolvedSubject, people: Sequence[Person], today: date
+    ) -> PersonHeader:
         named = next((p for p in people if p.given_name or p.family_name), None)
         name = (
             " ".join(filter(None, [named.given_name, named.family_name]))
@@ -390,8 +490,7 @@ class TimelineService:
             identifiers += [(label, mask_identifier(value)) for value in sorted(values)]
         age = None
         if birth is not None:
-            today = self._today()
-            years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+            years = age_on(birth, today)
             age = (
                 f"{years} year{'s' if years != 1 else ''} old" if years >= 1 else "Under 1 year old"
             )
@@ -404,7 +503,11 @@ class TimelineService:
         )
 
     def _family(
-        self, subject: ResolvedSubject, keys: Mapping[str, Sequence[str]], decision: AccessDecision
+        self,
+        subject: ResolvedSubject,
+        keys: Mapping[str, Sequence[str]],
+        decision: AccessDecision,
+        today: date,
     ) -> list[FamilyMember]:
         if not decision.rule or "family" not in decision.rule.views:
             return []
@@ -416,8 +519,7 @@ class TimelineService:
             )
             if relative is None or relative.master_id == subject.master_id:
                 continue
-            people = self._read_people(relative).items
-            header = self._header(relative, people)
+            header = self._header(relative, self._read_people(relative).items, today)
             members.append(
                 FamilyMember(
                     subject_id=relative.master_id,
@@ -429,6 +531,18 @@ class TimelineService:
                 )
             )
         return list({m.subject_id: m for m in members}.values())
+
+    def _with_family_keys(
+        self, keys: Mapping[str, Sequence[str]], family: Sequence[FamilyMember]
+    ) -> dict[str, list[str]]:
+        """The subject's keys with their family's added, per source, each key once."""
+        merged = {name: list(own) for name, own in keys.items()}
+        for member in family:
+            relative = self.resolver.subject(member.subject_id)
+            if relative is not None:
+                for name, more in keys_by_source(relative, self.sources).items():
+                    merged[name] = list(dict.fromkeys([*merged.get(name, []), *more]))
+        return merged
 
     def _entry(self, event: TimelineEvent, names: Mapping[str, str]) -> TimelineEntry:
         kind = EVENT_KINDS[event.kind]
@@ -449,73 +563,8 @@ class TimelineService:
             source_name=self.labels.get(event.source_system, event.source_system),
         )
 
-    def _cards(
-        self,
-        events: Sequence[TimelineEvent],
-        involvements: Sequence[Involvement],
-        decision: AccessDecision,
-    ) -> list[ContactCard]:
-        if not decision.rule or "contacts" not in decision.rule.views:
-            return []
-        today = self._today()
-        latest: dict[tuple[str, str], Involvement] = {}
-        for item in involvements:
-            key = (item.source_system, item.professional_id)
-            if key not in latest or item.period_start > latest[key].period_start:
-                latest[key] = item
-        wanted: dict[str, list[str]] = {}
-        for source, professional in [
-            *latest,
-            *((e.source_system, e.professional_id) for e in events),
-        ]:
-            if professional:
-                wanted.setdefault(source, [])
-                if professional not in wanted[source]:
-                    wanted[source].append(professional)
-        found = self.federated.professional_contacts(wanted).items
-        cards = []
-        for contacts in found:
-            p = contacts.professional
-            involvement = latest.get((p.source_system, p.professional_id))
-            current = involvement is not None and (
-                involvement.period_end is None or involvement.period_end >= today
-            )
-            points = tuple(
-                ContactPoint(
-                    system=point.system.value,
-                    value=point.value,
-                    use=point.use.value,
-                    label="Secure email"
-                    if point.system.value == "secure_email"
-                    else _POINT_LABELS.get((point.system.value, point.use.value), "Contact"),
-                )
-                for point in contacts.contact_points
-            )
-            cards.append(
-                ContactCard(
-                    id=f"{p.source_system}:{p.professional_id}",
-                    name=p.name,
-                    role=INVOLVEMENT_ROLES.get(involvement.role) if involvement else p.job_title,
-                    team=(involvement.team if involvement and involvement.team else p.team),
-                    organisation=p.organisation,
-                    current=current,
-                    last_involved=(
-                        None
-                        if current or involvement is None
-                        else involvement.period_end or involvement.period_start
-                    ),
-                    contact_points=points,
-                )
-            )
-        return decision.redact_contacts(cards)
-
-    def _notices(
-        self,
-        outcomes: Sequence[SourceOutcome],
-        keys: Mapping[str, Sequence[str]],
-        events: Sequence[TimelineEvent],
-    ) -> list[SourceNotice]:
-        by_source = {o.source: o for o in outcomes}
+    def _notices(self, records: _Records) -> list[SourceNotice]:
+        by_source = {o.source: o for o in records.outcomes}
         coverage = {c.source_system: c for c in self.federated.coverage().items}
         notices = []
         for connector in self.sources:
@@ -532,8 +581,8 @@ class TimelineService:
                     source_name=label,
                     state=SourceState.OK,
                     coverage_from=covered.coverage_start if covered else None,
-                    record_count=sum(1 for e in events if e.source_system == connector.name)
-                    if keys.get(connector.name)
+                    record_count=sum(1 for e in records.events if e.source_system == connector.name)
+                    if records.keys.get(connector.name)
                     else 0,
                 )
             )
@@ -543,15 +592,17 @@ class TimelineService:
         return notices
 
 
-class _Reads:
+@dataclass(frozen=True, slots=True)
+class _SourceReads:
     """What one source returned for the timeline: events and involvements, in one worker."""
 
-    def __init__(self, events: list[TimelineEvent], involvements: list[Involvement]) -> None:
-        self.events = events
-        self.involvements = involvements
+    events: list[TimelineEvent]
+    involvements: list[Involvement]
 
     @classmethod
-    def of(cls, connector: SourceConnector, keys: Sequence[str], own_keys: Sequence[str]) -> _Reads:
+    def of(
+        cls, connector: SourceConnector, keys: Sequence[str], own_keys: Sequence[str]
+    ) -> _SourceReads:
         events = (
             connector.read_timeline(keys, limit=EVENT_LIMIT)
             if Capability.TIMELINE in connector.capabilities
@@ -565,10 +616,67 @@ class _Reads:
         return cls(events, involvements)
 
 
-class _People:
-    def __init__(self, items: list[Person], outcomes: tuple[SourceOutcome, ...]) -> None:
-        self.items = items
-        self.outcomes = outcomes
+def _professional_key(professional: Professional) -> tuple[str, str]:
+    return (professional.source_system, professional.professional_id)
+
+
+def _latest_involvements(involvements: Iterable[Involvement]) -> dict[tuple[str, str], Involvement]:
+    """Each professional's most recent involvement, by (source, professional id)."""
+    latest: dict[tuple[str, str], Involvement] = {}
+    for item in involvements:
+        key = (item.source_system, item.professional_id)
+        if key not in latest or item.period_start > latest[key].period_start:
+            latest[key] = item
+    return latest
+
+
+def _professionals_by_source(
+    pairs: Iterable[tuple[str, str | None]],
+) -> dict[str, list[str]]:
+    """Professional ids to look up, by source, each once, in first-seen order."""
+    wanted: dict[str, list[str]] = {}
+    for source, professional in pairs:
+        if professional:
+            wanted.setdefault(source, [])
+            if professional not in wanted[source]:
+                wanted[source].append(professional)
+    return wanted
+
+
+def _card(
+    contacts: ProfessionalContacts, involvement: Involvement | None, today: date
+) -> ContactCard:
+    """One professional's card; their latest involvement says their role and whether it is
+    current."""
+    p = contacts.professional
+    current = involvement is not None and (
+        involvement.period_end is None or involvement.period_end >= today
+    )
+    points = tuple(
+        ContactPoint(
+            system=point.system.value,
+            value=point.value,
+            use=point.use.value,
+            label="Secure email"
+            if point.system.value == "secure_email"
+            else _POINT_LABELS.get((point.system.value, point.use.value), "Contact"),
+        )
+        for point in contacts.contact_points
+    )
+    return ContactCard(
+        id=f"{p.source_system}:{p.professional_id}",
+        name=p.name,
+        role=INVOLVEMENT_ROLES.get(involvement.role) if involvement else p.job_title,
+        team=(involvement.team if involvement and involvement.team else p.team),
+        organisation=p.organisation,
+        current=current,
+        last_involved=(
+            None
+            if current or involvement is None
+            else involvement.period_end or involvement.period_start
+        ),
+        contact_points=points,
+    )
 
 
 def _kind_counts(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, int]]:
@@ -578,7 +686,7 @@ def _kind_counts(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, int]]
     return [(kind, EVENT_KINDS[kind].label, counts[kind]) for kind in sorted(counts)]
 
 
-def _filtered(
+def _matching(
     entries: list[TimelineEntry], filters: TimelineFilters, today: date
 ) -> list[TimelineEntry]:
     low: date | None = None

@@ -37,5 +37,5 @@ class CsrfRule:
             return ""
         raise ConfigurationError(
             "a form needs the host's CSRF token: pass WebRequest(csrf_token=...), or build the "
-            "screens with csrf_exempt=True only if POSTs are protected another way"
+            "handler with CsrfRule(exempt=True) only if POSTs are protected another way"
         )

@@ -60,16 +60,27 @@ def test_connector_from_config_limits_statements(engine: sa.Engine) -> None:
 
     build_warehouse(engine, children=20)
     views = files("familyhubs_sdk.synthetic").joinpath("views/police.yaml")
-    url = engine.url.render_as_string(hide_password=False)
-    connector = create(
-        "sql_view",
-        {"name": "police", "url": url, "views": str(views), "statement_timeout_ms": 4000},
-    )
-    assert isinstance(connector, SQLViewConnector)
-    assert connector.check().ok
-    with connector.engine.connect() as conn:
-        if engine.url.get_backend_name() == "postgresql":
-            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "4s"
-        else:
-            assert float(conn.exec_driver_sql("SELECT @@max_statement_time").scalar()) == 4.0
-    connector.close()
+    urls = [engine.url]
+    if engine.url.get_backend_name() in ("mysql", "mariadb"):
+        # MariaDB reached through either name: mysql:// learns the server's flavour on connecting.
+        driver = engine.url.get_driver_name()
+        urls = [engine.url.set(drivername=f"{name}+{driver}") for name in ("mysql", "mariadb")]
+    for url in urls:
+        connector = create(
+            "sql_view",
+            {
+                "name": "police",
+                "url": url.render_as_string(hide_password=False),
+                "views": str(views),
+                "statement_timeout_ms": 4000,
+            },
+        )
+        assert isinstance(connector, SQLViewConnector)
+        assert connector.check().ok
+        with connector.engine.connect() as conn:
+            if engine.url.get_backend_name() == "postgresql":
+                assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "4s"
+            else:
+                setting = conn.exec_driver_sql("SELECT @@max_statement_time").scalar()
+                assert float(setting) == 4.0, url.drivername
+        connector.close()

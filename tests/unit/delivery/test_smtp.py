@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ssl
 import threading
@@ -10,12 +11,26 @@ from pathlib import Path
 
 import pytest
 
-from familyhubs_sdk.delivery import Attachment, DeliveryOutcome, OutboundMessage, SMTPChannel
+from familyhubs_sdk.delivery import (
+    Attachment,
+    DeliveryOutcome,
+    OutboundMessage,
+    SMTPChannel,
+    SMTPServer,
+)
 from familyhubs_sdk.errors import DeliveryError
 from familyhubs_sdk.testing import SMTPReceiver
 
 MakeMessage = Callable[..., OutboundMessage]
 TEAM = "front.door@la.example"
+SERVER_SETTINGS = frozenset(field.name for field in dataclasses.fields(SMTPServer))
+
+
+def make_channel(**settings: object) -> SMTPChannel:
+    """An SMTPChannel from flat settings: those of the relay go to its SMTPServer."""
+    server = {key: value for key, value in settings.items() if key in SERVER_SETTINGS}
+    rest = {key: value for key, value in settings.items() if key not in SERVER_SETTINGS}
+    return SMTPChannel(server=SMTPServer(**server), **rest)  # type: ignore[arg-type]
 
 
 def channel_for(receiver: SMTPReceiver, **options: object) -> SMTPChannel:
@@ -23,12 +38,12 @@ def channel_for(receiver: SMTPReceiver, **options: object) -> SMTPChannel:
         "host": "127.0.0.1",
         "port": receiver.port,
         "starttls": False,
+        "timeout_s": 2.0,
         "from_addr": "requests@la.example",
         "to_addrs": [TEAM],
-        "timeout_s": 2.0,
         **options,
     }
-    return SMTPChannel(**settings)  # type: ignore[arg-type]
+    return make_channel(**settings)
 
 
 def test_delivers_email_with_key_as_message_id(make_message: MakeMessage) -> None:
@@ -112,7 +127,7 @@ def test_authentication(make_message: MakeMessage) -> None:
 
 def test_connection_refused_is_retried(make_message: MakeMessage, closed_port: int) -> None:
     channel = SMTPChannel(
-        host="127.0.0.1", port=closed_port, starttls=False,
+        server=SMTPServer(host="127.0.0.1", port=closed_port, starttls=False),
         from_addr="requests@la.example", to_addrs=[TEAM],
     )  # fmt: skip
     result = channel.deliver(make_message())
@@ -207,8 +222,28 @@ def test_misconfiguration_is_refused_at_construction(
         **options,
     }
     with pytest.raises(DeliveryError, match=setting) as caught:
-        SMTPChannel(**settings)  # type: ignore[arg-type]
+        make_channel(**settings)
     assert "not an address" not in str(caught.value)
+
+
+def test_a_relay_is_checked_when_it_is_made_and_its_password_never_shown() -> None:
+    with pytest.raises(DeliveryError, match="port"):
+        SMTPServer(host="smtp.la.example", port=70000)
+    relay = SMTPServer(host="smtp.la.example", username="relay", password="s3cret-pass")
+    assert "s3cret" not in repr(relay)
+    with pytest.raises(TypeError):
+        SMTPServer("smtp.la.example")  # type: ignore[call-arg]  # keyword-only, like every option
+    with pytest.raises(DeliveryError, match="SMTPServer"):
+        SMTPChannel(server="smtp.la.example", from_addr="a@la.example", to_addrs=[TEAM])  # type: ignore[arg-type]
+
+
+def test_the_date_header_comes_from_the_clock(make_message: MakeMessage) -> None:
+    sent_at = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    channel = make_channel(
+        host="localhost", starttls=False, from_addr="requests@la.example", to_addrs=[TEAM],
+        clock=lambda: sent_at,
+    )  # fmt: skip
+    assert channel.build_email(make_message())["Date"].datetime == sent_at
 
 
 def _tls_contexts(folder: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -38,14 +38,14 @@ def test_delivers_signed_payload_with_key_in_headers(
     message = make_message()
     with WebhookReceiver(secret) as receiver:
         result = channel_for(receiver, secret).deliver(message)
-        (request,) = receiver.requests
+        (received,) = receiver.received
 
     assert (result.outcome, result.detail) == (DeliveryOutcome.DELIVERED, "HTTP 200")
-    assert request.headers["webhook-id"] == message.idempotency_key
-    assert request.headers["idempotency-key"] == message.idempotency_key
-    assert request.headers["webhook-signature"].startswith("v1,")
-    assert verify_signature(secret, request.headers, request.body)
-    body = json.loads(request.body)
+    assert received.headers["webhook-id"] == message.idempotency_key
+    assert received.headers["idempotency-key"] == message.idempotency_key
+    assert received.headers["webhook-signature"].startswith("v1,")
+    assert verify_signature(secret, received.headers, received.body)
+    body = json.loads(received.body)
     assert body["child"] == message.payload["child"]
     assert [base64.b64decode(f["data"]) for f in body["attachments"]] == [b"%PDF-1.7 letter"]
     assert receiver.effects[message.idempotency_key]["reference"] == "K7QD4RXA"
@@ -92,13 +92,13 @@ def test_redirect_is_permanent_and_not_followed(secret: str, make_message: MakeM
 
         assert result.outcome is DeliveryOutcome.PERMANENT
         assert "redirects are not followed" in result.detail
-        assert len(receiver.requests) == 1
+        assert len(receiver.received) == 1
 
 
 def test_retry_after_as_http_date_is_measured_from_the_clock(
     secret: str, make_message: MakeMessage
 ) -> None:
-    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC).timestamp()
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     later = format_datetime(datetime(2026, 3, 2, 9, 1, 30, tzinfo=UTC), usegmt=True)
     with WebhookReceiver(secret, retry_after=later) as receiver:
         receiver.queue(503)
@@ -133,7 +133,7 @@ def test_dropped_connection_is_retried(secret: str, make_message: MakeMessage) -
             DeliveryOutcome.RETRY,
             "connection closed without a response",
         )
-        assert receiver.requests[0].status is None
+        assert receiver.received[0].status is None
 
 
 def test_connection_refused_is_retried(
@@ -198,7 +198,7 @@ def test_many_concurrent_senders_through_random_failures(
         assert {key: payload["key"] for key, payload in receiver.effects.items()} == {
             key: key for key in keys
         }
-        failed = [r for r in receiver.requests if r.status != 200]
+        failed = [r for r in receiver.received if r.status != 200]
         assert failed, "the seeded failures never fired"
 
 
@@ -219,12 +219,15 @@ def test_signature_good_tampered_wrong_secret_and_stale() -> None:
     now = int(time.time())
     headers = _signed(secret, body, now)
 
+    def at_now() -> datetime:
+        return datetime.fromtimestamp(now, UTC)
+
     assert verify_signature(secret, headers, body)
     assert not verify_signature(secret, headers, body + b" ")
     assert not verify_signature(generate_webhook_secret(), headers, body)
-    assert not verify_signature(secret, _signed(secret, body, now - 301), body, now=now)
-    assert not verify_signature(secret, _signed(secret, body, now + 301), body, now=now)
-    assert verify_signature(secret, _signed(secret, body, now - 299), body, now=now)
+    assert not verify_signature(secret, _signed(secret, body, now - 301), body, clock=at_now)
+    assert not verify_signature(secret, _signed(secret, body, now + 301), body, clock=at_now)
+    assert verify_signature(secret, _signed(secret, body, now - 299), body, clock=at_now)
     assert not verify_signature(secret, {**headers, "Webhook-Id": "fh_2"}, body)
 
 
@@ -242,6 +245,20 @@ def test_signature_follows_the_standard_webhooks_recipe() -> None:
 
     assert sign_webhook(secret, "msg_1", 1700000000, b"{}") == f"v1,{expected}"
     assert sign_webhook(raw, "msg_1", 1700000000, b"{}") == f"v1,{expected}"
+
+
+def test_the_timestamp_header_is_the_clocks_time_in_unix_seconds(
+    secret: str, make_message: MakeMessage
+) -> None:
+    sent_at = datetime(2026, 1, 1, 0, 0, 0, 900_000, tzinfo=UTC)  # the fraction is dropped
+    with WebhookReceiver(secret) as receiver:
+        channel_for(receiver, secret, clock=lambda: sent_at).deliver(make_message())
+        (received,) = receiver.received  # the receiver refuses it as stale: 2026-01-01 is past
+
+    assert received.headers["webhook-timestamp"] == "1767225600"
+    assert verify_signature(
+        secret, received.headers, received.body, clock=lambda: sent_at + timedelta(minutes=1)
+    )
 
 
 def test_any_of_several_signatures_may_match_during_rotation() -> None:

@@ -187,3 +187,23 @@ def test_mermaid_graph_names_every_node() -> None:
     assert text.startswith("flowchart TD")
     assert "a -->|when| exit_stop" in text
     assert "exit_stop([\"Call '999'\"])" in text
+
+
+def test_reads_of_earlier_answers_from_a_group_and_of_its_count_are_safe() -> None:
+    group = {
+        "id": "kids",
+        "label": "Children",
+        "item_label": "child",
+        "next": "b",
+        "questions": [
+            q("name", routes=[{"when": {"equals": ["a", "yes"]}, "goto": "end"}]),
+            {"id": "age", "kind": "number", "label": "Age"},
+        ],
+    }
+    questions = [
+        q("a", next="kids"),
+        q("b", routes=[{"when": {"count": ["kids", ">=", 2]}, "goto": "end"}]),
+    ]
+    report = check_tree(tree(questions, groups=[group]))
+    assert report.ok, report.problems
+    assert report.paths == (("a", "kids", "b", "end"),)

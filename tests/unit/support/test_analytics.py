@@ -274,7 +274,7 @@ def test_any_exception_from_the_store_is_swallowed() -> None:
 
 
 def test_headline_figures() -> None:
-    report = build_report(five_journeys(), TREE, now=NOW)
+    report = build_report(five_journeys(), TREE, clock=lambda: NOW)
     assert report.journeys_started == 5
     assert report.journeys_submitted == 2
     assert report.completion_rate == pytest.approx(0.4)
@@ -287,7 +287,7 @@ def test_headline_figures() -> None:
 
 
 def test_funnel_in_form_order_with_drop_off_at_the_last_question_viewed() -> None:
-    report = build_report(five_journeys(), TREE, now=NOW)
+    report = build_report(five_journeys(), TREE, clock=lambda: NOW)
     rows = {row.question_id: row for row in report.funnel}
     assert [row.question_id for row in report.funnel] == [
         "worried",
@@ -305,7 +305,7 @@ def test_funnel_in_form_order_with_drop_off_at_the_last_question_viewed() -> Non
 
 
 def test_branch_frequencies_come_from_consecutive_views() -> None:
-    report = build_report(five_journeys(), TREE, now=NOW)
+    report = build_report(five_journeys(), TREE, clock=lambda: NOW)
     branches = {(b.from_id, b.to_id): (b.journeys, b.share) for b in report.branches}
     assert branches[("worried", "kind")] == (3, 0.75)
     assert branches[("worried", "exit:not_worried")] == (1, 0.25)
@@ -318,7 +318,7 @@ def test_branch_frequencies_come_from_consecutive_views() -> None:
 
 def test_commonest_validation_errors_first() -> None:
     extra = [event(B, "validation_error", 4, "email", error_code="email_invalid")] * 2
-    report = build_report([*five_journeys(), *extra], TREE, now=NOW)
+    report = build_report([*five_journeys(), *extra], TREE, clock=lambda: NOW)
     assert [(e.question_id, e.error_code, e.count) for e in report.errors] == [
         ("email", "email_invalid", 3),
         ("kind", "required", 1),
@@ -339,7 +339,7 @@ def test_back_and_change_are_counted_and_are_not_routes() -> None:
         event(A, "saved", 6),
         event(A, "resumed", 7),
     ]
-    report = build_report(events, TREE, now=NOW)
+    report = build_report(events, TREE, clock=lambda: NOW)
     assert {(b.from_id, b.to_id): b.journeys for b in report.branches} == {
         ("worried", "kind"): 1,
         ("kind", "detail_b"): 1,
@@ -366,7 +366,7 @@ def test_a_journey_is_abandoned_after_enough_idle_time(
 ) -> None:
     events = [event(A, "started"), event(A, "question_viewed", 1, "worried")]
     now = T0 + timedelta(minutes=1) + idle
-    report = build_report(events, TREE, now=now, abandon_after=abandon_after)
+    report = build_report(events, TREE, clock=lambda: now, abandon_after=abandon_after)
     assert report.journeys_abandoned == abandoned
     assert report.journeys_in_progress == 1 - abandoned
 
@@ -377,7 +377,7 @@ def test_journeys_without_a_start_and_unknown_questions() -> None:
         event(B, "started"),
         event(B, "question_viewed", 0, "retired_question"),
     ]
-    report = build_report(events, TREE, now=NOW)
+    report = build_report(events, TREE, clock=lambda: NOW)
     assert report.journeys_started == 1
     assert report.funnel[-1].question_id == "retired_question"
     assert report.funnel[-1].label == "retired_question"
@@ -385,7 +385,7 @@ def test_journeys_without_a_start_and_unknown_questions() -> None:
 
 
 def test_nothing_started_gives_no_rates() -> None:
-    report = build_report([], TREE, now=NOW)
+    report = build_report([], TREE, clock=lambda: NOW)
     assert report.completion_rate is None
     assert report.median_time_to_complete is None
     assert report.journeys_started == 0

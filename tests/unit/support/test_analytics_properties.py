@@ -20,7 +20,7 @@ from familyhubs_sdk.support.analytics._report import build_report, render_report
 
 @given(event_sequences(), st.integers(1, 72))
 def test_report_invariants(events: list[AnalyticsEvent], hours: int) -> None:
-    report = build_report(events, TREE, now=NOW, abandon_after=timedelta(hours=hours))
+    report = build_report(events, TREE, clock=lambda: NOW, abandon_after=timedelta(hours=hours))
     assert 0 <= report.journeys_submitted <= report.journeys_started
     if report.completion_rate is not None:
         assert 0.0 <= report.completion_rate <= 1.0
@@ -50,7 +50,7 @@ def test_report_invariants(events: list[AnalyticsEvent], hours: int) -> None:
 
 @given(event_sequences())
 def test_any_report_renders_and_round_trips_as_csv(events: list[AnalyticsEvent]) -> None:
-    report = build_report(events, TREE, now=NOW)
+    report = build_report(events, TREE, clock=lambda: NOW)
     assert "<script" not in render_report(report)
     rows = list(csv.reader(io.StringIO(report_csv(report))))
     assert all(len(row) == 6 for row in rows)

@@ -73,7 +73,7 @@ def assert_static_and_accessible(html: str) -> Element:
 
 
 def test_report_html_is_static_accessible_and_holds_the_numbers() -> None:
-    report = build_report(five_journeys(), TREE, now=NOW)
+    report = build_report(five_journeys(), TREE, clock=lambda: NOW)
     html = render_report(report)
     root = assert_static_and_accessible(str(html))
     text = "".join(root.itertext())
@@ -85,7 +85,7 @@ def test_report_html_is_static_accessible_and_holds_the_numbers() -> None:
 
 
 def test_the_funnel_chart_is_an_svg_image_with_an_accessible_name() -> None:
-    report = build_report(five_journeys(), TREE, now=NOW)
+    report = build_report(five_journeys(), TREE, clock=lambda: NOW)
     root = parse(str(render_report(report, id_prefix="r1")))
     svg = next(e for e in root.iter() if local(str(e.tag)) == "svg")
     assert svg.get("role") == "img"
@@ -112,7 +112,7 @@ questions:
 """
     )
     events = [e.model_copy(update={"tree_id": "hostile"}) for e in five_journeys()[:2]]
-    html = str(render_report(build_report(events, tree, now=NOW)))
+    html = str(render_report(build_report(events, tree, clock=lambda: NOW)))
     assert "<script>" not in html
     assert_static_and_accessible(html)
 
@@ -132,7 +132,7 @@ questions:
   - {id: email, kind: short_text, label: "\\tTabbed"}
 """
     )
-    text = report_csv(build_report(five_journeys(), tree, now=NOW))
+    text = report_csv(build_report(five_journeys(), tree, clock=lambda: NOW))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["table", "question_id", "question", "detail", "measure", "value"]
     assert all(not cell.startswith(FORMULA_START) for row in rows for cell in row)
@@ -144,7 +144,7 @@ questions:
 
 
 def test_report_text_for_the_terminal() -> None:
-    text = report_text(build_report(five_journeys(), TREE, now=NOW))
+    text = report_text(build_report(five_journeys(), TREE, clock=lambda: NOW))
     assert "Journeys started: 5" in text
     assert "  kind: 3 / 2 / 1 / 1" in text
 
@@ -335,7 +335,7 @@ def test_no_personal_detail_reaches_rows_reports_or_logs(
         with engine.connect() as connection:
             stored = repr(connection.execute(sa.select(analytics_events)).all())
         events = load_events(engine, tree.id)
-        report = build_report(events, tree, now=clock_now[0] + timedelta(days=2))
+        report = build_report(events, tree, clock=lambda: clock_now[0] + timedelta(days=2))
         insights = request_insights(engine, suppress_below=1)
         outputs = {
             "rows": stored,

@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
-from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS
+from tests.helpers.journeys import DRAFT_KEY, FIRST_STEPS, LAST_STEPS, FlowBrowser
 
 from familyhubs_sdk.support import (
-    FlowRequest,
     FormFlow,
     InMemoryAnalytics,
     InMemoryDraftStore,
+    JourneyOptions,
     default_tree,
 )
-from familyhubs_sdk.support.journey._web import RenderResponse
 from familyhubs_sdk.testing import MemorySubmitter
+from familyhubs_sdk.web import CsrfRule
 
 CANARIES = ("Zebedee Canary-Smith", "zebedee@example.org", "CANARY-7Q")
-TODAY = date(2026, 6, 1)
 
 
-class Session:
-    """One browser: keeps the draft id and journey key as an adapter would."""
-
-    def __init__(self, flow: FormFlow) -> None:
-        self.flow = flow
-        self.draft_id: str | None = None
-        self.journey_key: str | None = None
-
-    def go(self, method: str, path: str, form: dict[str, object] | None = None) -> object:
-        fields = {k: v if isinstance(v, list) else [str(v)] for k, v in (form or {}).items()}
-        response = self.flow.handle(
-            FlowRequest(method, path.split("?")[0], base_path="/rs", form=fields,
-                        query={"change": ["1"]} if "change=1" in path else {},
-                        draft_id=self.draft_id, journey_key=self.journey_key,
-                        csrf_token="t")
-        )  # fmt: skip
-        self.draft_id, self.journey_key = response.draft_id, response.journey_key
-        return response
+def _clock() -> datetime:
+    return datetime(2026, 6, 1, 9, tzinfo=UTC)
 
 
 #: Free-text answers that get a canary personal value instead of the journey's own.
@@ -57,28 +40,29 @@ def _canary(step: str, form: dict[str, object]) -> dict[str, object]:
 
 def test_a_whole_journey_records_its_steps_and_no_answer_content() -> None:
     sink = InMemoryAnalytics()
-    flow = FormFlow(default_tree(), InMemoryDraftStore(), MemorySubmitter(), today=lambda: TODAY,
+    flow = FormFlow(default_tree(), InMemoryDraftStore(), MemorySubmitter(), clock=_clock,
                     analytics=sink)  # fmt: skip
-    browser = Session(flow)
-    browser.go("GET", "")
+    browser = FlowBrowser(flow)
+    browser.get("")
     key = browser.journey_key
     assert key is not None
     assert len(key) == 32
 
-    browser.go("POST", "immediate_danger", {})  # no answer: a validation error
+    browser.post("immediate_danger", {})  # no answer: a validation error
     for step, form in FIRST_STEPS:
-        browser.go("GET", step)
-        browser.go("POST", step, _canary(step, form))
-    browser.go("GET", "referrer_name")  # back to an earlier question
-    browser.go("GET", "children/add")
-    browser.go("POST", "children/add", {"add": "no"})
+        browser.get(step)
+        browser.post(step, _canary(step, form))
+    browser.get("referrer_name")  # back to an earlier question
+    browser.get("children/add")
+    browser.post("children/add", {"add": "no"})
     for step, form in LAST_STEPS:
-        browser.go("POST", step, _canary(step, form))
-    browser.go("GET", "needs?change=1")
-    browser.go("POST", "check", {})
-    page = browser.go("GET", "confirmation")
-    assert isinstance(page, RenderResponse)
+        browser.post(step, _canary(step, form))
+    browser.get("needs?change=1")
+    browser.post("check", {})
+    page = browser.get("confirmation")
+    assert not page.is_redirect
     assert page.title == "Request sent"
+    assert browser.journey_key == key  # the key stays in the session to the end
 
     events = sink.events
     names = [e.event for e in events]
@@ -101,12 +85,13 @@ def test_a_whole_journey_records_its_steps_and_no_answer_content() -> None:
 
 def test_a_new_journey_in_the_same_session_gets_a_new_key() -> None:
     sink = InMemoryAnalytics()
-    flow = FormFlow(default_tree(), InMemoryDraftStore(), MemorySubmitter(), today=lambda: TODAY,
-                    analytics=sink, csrf_exempt=True)  # fmt: skip
-    first = Session(flow)
-    first.go("GET", "")
+    flow = FormFlow(default_tree(), InMemoryDraftStore(), MemorySubmitter(), clock=_clock,
+                    analytics=sink, options=JourneyOptions(csrf=CsrfRule(exempt=True)))  # fmt: skip
+    first = FlowBrowser(flow, csrf_token=None)
+    first.get("")
     old_key = first.journey_key
-    first.draft_id = None  # the host forgot the draft (sent, or expired)
-    first.go("GET", "")
-    assert first.journey_key != old_key
+    assert old_key is not None
+    del first.session[DRAFT_KEY]  # the host forgot the draft (sent, or expired)
+    first.get("")
+    assert first.journey_key not in (old_key, None)
     assert [e.event for e in sink.events] == ["started", "started"]

@@ -535,12 +535,14 @@ def test_purge_deletes_used_and_expired_tokens_only(
     assert tokens.purge() == 0
 
 
-def test_purge_takes_an_explicit_time(
+def test_purge_goes_by_the_tokens_clock(
     engine: sa.Engine, tokens: ResumeTokens, draft_id: str, clock: Clock
 ) -> None:
     tokens.issue(draft_id)
-    assert tokens.purge(now=clock.now + timedelta(days=27)) == 0
-    assert tokens.purge(now=clock.now + timedelta(days=28)) == 1
+    clock.advance(days=27)
+    assert tokens.purge() == 0
+    clock.advance(days=1)
+    assert tokens.purge() == 1
 
 
 def test_purge_expired_drafts_deletes_unsent_expired_drafts_and_their_tokens(
@@ -558,14 +560,14 @@ def test_purge_expired_drafts_deletes_unsent_expired_drafts_and_their_tokens(
     with engine.connect() as connection:
         # Prove the explicit delete works without SQLite's foreign-key cascade.
         connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
-        assert purge_expired_drafts(engine, clock.now) == 1
+        assert purge_expired_drafts(engine, clock=clock) == 1
 
     with engine.connect() as connection:
         remaining = set(connection.execute(sa.select(drafts.c.id)).scalars())
     assert remaining == {sent, live}
     assert [row.draft_id for row in _rows(engine)] == [live]
     assert tokens.redeem(live_token) == live
-    assert purge_expired_drafts(engine, clock.now) == 0
+    assert purge_expired_drafts(engine, clock=clock) == 0
 
 
 def test_purge_expired_drafts_handles_more_than_one_batch(
@@ -575,7 +577,7 @@ def test_purge_expired_drafts_handles_more_than_one_batch(
     for _ in range(501):
         store.create(state)
     clock.advance(days=29)
-    assert purge_expired_drafts(engine, clock.now) == 501
+    assert purge_expired_drafts(engine, clock=clock) == 501
 
 
 # Secrets stay secret
@@ -614,7 +616,7 @@ def test_no_token_or_hash_reaches_logs_errors_or_reprs(
             fail()
         shown += [str(raised.value), repr(raised.value), repr(raised.value.args)]
     tokens.purge()
-    purge_expired_drafts(engine, clock.now)
+    purge_expired_drafts(engine, clock=clock)
 
     assert any("resume token refused" in record.getMessage() for record in caplog.records)
     hashes = [

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+
+from tests.helpers.journeys import FlowBrowser
 
 from familyhubs_sdk.questiontree import answer, start
-from familyhubs_sdk.support import FlowRequest, FormFlow, InMemoryDraftStore, default_tree
+from familyhubs_sdk.support import FormFlow, InMemoryDraftStore, JourneyOptions, default_tree
 from familyhubs_sdk.support.journey._tasks import tasks
-from familyhubs_sdk.support.journey._web import RenderResponse
 from familyhubs_sdk.testing import MemorySubmitter
+from familyhubs_sdk.web import CsrfRule
 
 TODAY = date(2026, 6, 1)
 TREE = default_tree()
@@ -39,11 +41,13 @@ def test_answering_moves_a_section_to_in_progress_then_completed() -> None:
 
 
 def test_the_flow_serves_the_task_list_with_links_only_where_a_person_can_go() -> None:
-    flow = FormFlow(TREE, InMemoryDraftStore(), MemorySubmitter(), csrf_exempt=True,
-                    today=lambda: TODAY)  # fmt: skip
-    draft = flow.handle(FlowRequest("GET", "", base_path="/rs")).draft_id
-    page = flow.handle(FlowRequest("GET", "tasks", base_path="/rs", draft_id=draft))
-    assert isinstance(page, RenderResponse)
+    flow = FormFlow(TREE, InMemoryDraftStore(), MemorySubmitter(),
+                    options=JourneyOptions(csrf=CsrfRule(exempt=True)),
+                    clock=lambda: datetime(2026, 6, 1, 9, tzinfo=UTC))  # fmt: skip
+    browser = FlowBrowser(flow, csrf_token=None)
+    browser.get("")
+    page = browser.get("tasks")
+    assert (page.status, page.title) == (200, "Request support for a family")
     assert page.html.count('class="govuk-link govuk-task-list__link"') == 1
     assert 'href="/rs/immediate_danger"' in page.html
     assert page.html.count("Cannot start yet") == len(TREE.sections)

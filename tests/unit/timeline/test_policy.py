@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import product
 
 import pytest
@@ -29,7 +29,7 @@ roles:
     may_break_glass: true
 """
 )
-TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 CHILD_DOB = date(2019, 3, 4)
 
 
@@ -44,7 +44,7 @@ def policy(related: set[str] | None = None, refused: set[str] | None = None) -> 
         RULES,
         relationship=lambda v, subject: v.id in related,
         consent=lambda subject, category: category not in refused,
-        today=lambda: TODAY,
+        clock=lambda: NOW,
     )
 
 
@@ -82,7 +82,7 @@ def test_unknown_role_and_unlisted_view_are_denied() -> None:
 
 def test_no_relationship_hook_means_no_relationship() -> None:
     hv = viewer("health_visitor")
-    decision = AccessPolicy(RULES, today=lambda: TODAY).decide(
+    decision = AccessPolicy(RULES, clock=lambda: NOW).decide(
         hv, "p1", view="timeline", subject_birth_date=CHILD_DOB
     )
     assert (decision.allowed, decision.reason) == (False, "no_relationship")

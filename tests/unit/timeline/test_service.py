@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from familyhubs_sdk.timeline import (
     Viewer,
     render_timeline_page,
 )
-from familyhubs_sdk.timeline._display import SourceState
+from familyhubs_sdk.timeline._display import SourceState, TimelineFilters
 from familyhubs_sdk.timeline._service import AccessReason, SearchQuery, TimelineService
 from familyhubs_sdk.views import IdentifierType, Person, TimelineEvent
 
@@ -45,7 +45,7 @@ roles:
     requires_relationship: false
 """
 )
-TODAY = date(2026, 11, 1)
+NOW = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 
 
 class World:
@@ -74,7 +74,7 @@ class World:
                 "housing": "Housing",
             },
             people=self.people,
-            today=lambda: TODAY,
+            clock=lambda: NOW,
         )
 
     def subject(self, events: int) -> str:
@@ -215,6 +215,35 @@ def test_policy_keeps_restricted_events_and_personal_lines_from_family_support(
             assert entry.id not in html
     fields = {p.field for card in fs.page.contacts for p in card.contact_points}
     assert fields <= {"duty_phone"}
+
+
+def test_family_events_join_when_asked_and_filters_narrow_entries_not_counts(
+    world: World,
+) -> None:
+    children = world.summary.subjects
+    siblings = next(
+        busy
+        for family in world.summary.families
+        if len(busy := [p for p in family if p in children and children[p].events]) >= 2
+    )
+    found = world.resolver.resolve("source_id", f"lcs:{siblings[0]}")
+    assert found is not None
+    subject = found.master_id
+    world.allocated.add(("sw1", subject))
+    service = world.service()
+    alone = service.timeline(SW, subject, REASON)
+    together = service.timeline(SW, subject, REASON, include_family=True)
+    assert alone.page is not None
+    assert together.page is not None
+    assert not alone.page.family
+    assert together.page.family
+    assert {e.id for e in alone.page.entries} < {e.id for e in together.page.entries}
+    only = TimelineFilters(significant_only=True)
+    significant = service.timeline(SW, subject, REASON, filters=only)
+    assert significant.page is not None
+    assert significant.page.entries == [e for e in alone.page.entries if e.significant]
+    assert significant.page.kind_counts == alone.page.kind_counts
+    assert significant.page.filters == only
 
 
 class Down(SQLViewConnector):

@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.questiontree import QuestionTree
 from familyhubs_sdk.store._schema import analytics_events
 
@@ -178,10 +179,6 @@ class AnalyticsSink(Protocol):
     ) -> None: ...
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class BaseAnalyticsSink(ABC):
     """Builds, times and checks events; a subclass only stores them.
 
@@ -201,7 +198,7 @@ class BaseAnalyticsSink(ABC):
                 self.queue.put(event.model_dump_json())
     """
 
-    def __init__(self, *, clock: Callable[[], datetime] = _now, remember: int = 10_000) -> None:
+    def __init__(self, *, clock: Clock = utc_now, remember: int = 10_000) -> None:
         self._clock = clock
         self._remember = remember
         self._viewed: OrderedDict[tuple[str, str], datetime] = OrderedDict()
@@ -287,7 +284,7 @@ class BaseAnalyticsSink(ABC):
 class InMemoryAnalytics(BaseAnalyticsSink):
     """Keeps events in a list: for tests, and for hosts that forward events themselves."""
 
-    def __init__(self, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, *, clock: Clock = utc_now) -> None:
         super().__init__(clock=clock)
         self.events: list[AnalyticsEvent] = []
 
@@ -302,7 +299,7 @@ class AnalyticsRecorder(BaseAnalyticsSink):
     form's own writes.
     """
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         super().__init__(clock=clock)
         self._engine = engine
 

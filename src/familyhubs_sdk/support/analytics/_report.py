@@ -2,8 +2,8 @@
 
 :func:`build_report` turns events into a :class:`FormReport` (completion, abandonment, a funnel in
 the form's order, validation errors, the routes journeys took). It is a pure function of the
-events, the tree and ``now``, so it can be tested with hand-built journeys; :func:`render_report`,
-:func:`report_csv` and :func:`report_text` show it.
+events, the tree and the time its ``clock`` gives, so it can be tested with hand-built journeys;
+:func:`render_report`, :func:`report_csv` and :func:`report_text` show it.
 
 >>> from datetime import UTC, datetime
 >>> from familyhubs_sdk.support import default_tree
@@ -11,7 +11,8 @@ events, the tree and ``now``, so it can be tested with hand-built journeys; :fun
 >>> sink = InMemoryAnalytics(clock=lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 >>> sink.record(default_tree(), "a" * 32, "started")
 >>> sink.record(default_tree(), "a" * 32, "submitted")
->>> report = build_report(sink.events, default_tree(), now=datetime(2026, 3, 3, tzinfo=UTC))
+>>> next_day = lambda: datetime(2026, 3, 3, tzinfo=UTC)
+>>> report = build_report(sink.events, default_tree(), clock=next_day)
 >>> report.journeys_started, report.completion_rate
 (1, 1.0)
 """
@@ -24,12 +25,13 @@ import io
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.questiontree import QuestionTree
 from familyhubs_sdk.questiontree._model import END, EXIT_PREFIX
 from familyhubs_sdk.rendering import Renderer
@@ -248,16 +250,17 @@ def build_report(
     events: Iterable[AnalyticsEvent],
     tree: QuestionTree,
     *,
-    now: datetime | None = None,
     abandon_after: timedelta = DEFAULT_ABANDON_AFTER,
+    clock: Clock = utc_now,
 ) -> FormReport:
     """Summarise the journeys in ``events`` (see :func:`~.analytics.load_events`).
 
     Only journeys with a ``started`` event count, so every rate has the same base. ``tree``
     gives labels and the order of the funnel; ids it does not know (from another version of the
-    tree) are listed after its own.
+    tree) are listed after its own. A journey idle for ``abandon_after`` by the ``clock``'s time
+    counts as abandoned.
     """
-    now = now or datetime.now(UTC)
+    now = clock()
     journeys = _journeys(events)
     labels = _form_order(tree)
     exit_titles = {f"{EXIT_PREFIX}{e.id}": e.title for e in tree.exits}

@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from contextlib import suppress
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import StoreError
 from familyhubs_sdk.store._schema import evidence_blobs
 from familyhubs_sdk.support.evidence._types import is_storage_name
@@ -30,10 +29,6 @@ __all__ = [
     "FilesystemEvidenceStorage",
     "InMemoryEvidenceStorage",
 ]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # O_BINARY stops Windows turning "\n" into "\r\n"; it is 0 (absent) elsewhere.
@@ -180,7 +175,7 @@ class DatabaseEvidenceStorage(EvidenceStorage):
     or back up separately, at the cost of a bigger database. One transaction per file.
     """
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._clock = clock
 

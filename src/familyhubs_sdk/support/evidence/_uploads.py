@@ -23,13 +23,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Protocol
 
 import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import ConfigurationError, EvidenceError, StoreError
 from familyhubs_sdk.store._schema import evidence_files
 from familyhubs_sdk.support.evidence._rules import EvidenceRules, validate_upload
@@ -45,10 +46,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _new_id() -> str:
@@ -141,7 +138,7 @@ class EvidenceUploads:
         *,
         scanner: EvidenceScanner | None = None,
         rules: EvidenceRules | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
         new_id: Callable[[], str] = _new_id,
         token_source: Callable[[], str] | None = None,
     ) -> None:

@@ -20,15 +20,16 @@ changed while they were looking. No row locks are held while a person reads the 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import RequestNotFoundError, StatusChangeError, StoreError
 from familyhubs_sdk.store._schema import request_status_history, support_requests
 from familyhubs_sdk.support.inbox._lifecycle import (
@@ -52,10 +53,6 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 #: The longest user id a history row keeps (``fh_request_status_history.changed_by``).
 CHANGED_BY_MAX_LENGTH = 200
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +102,8 @@ def _first_answer(request: SupportRequest, question_id: str) -> str | None:
     return answers[0].value if answers else None
 
 
-def _changed(was: RequestStatus, now: str | None) -> StatusChangeError:
-    where = f"it is {now} now, not {was}" if now else "it no longer exists"
+def _changed(was: RequestStatus, current: str | None) -> StatusChangeError:
+    where = f"it is {current} now, not {was}" if current else "it no longer exists"
     return StatusChangeError(f"the request changed while you were looking: {where}")
 
 
@@ -124,7 +121,7 @@ class RequestInbox:
         self,
         engine: Engine,
         *,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
         summary_question: str = "needs",
         urgency_question: str = "urgency",
     ) -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Literal
 
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk._config import Settings
 from familyhubs_sdk.questiontree import QuestionTree, load_tree
+from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine
-from familyhubs_sdk.support.analytics._events import AnalyticsRecorder
+from familyhubs_sdk.support.analytics._events import AnalyticsRecorder, AnalyticsSink
+from familyhubs_sdk.support.evidence._uploads import EvidenceUploads
 from familyhubs_sdk.support.journey._drafts import SQLDraftStore
 from familyhubs_sdk.support.journey._flow import FormFlow
+from familyhubs_sdk.support.journey._options import JourneyOptions
 from familyhubs_sdk.support.journey._resume import ResumeTokens, SlidingWindowRateLimit
 from familyhubs_sdk.support.requests._submission import StoreSubmitter
 
@@ -35,22 +40,47 @@ def build_flow(
     *,
     engine: Engine | None = None,
     tree: QuestionTree | None = None,
-    **options: Any,
+    options: JourneyOptions | None = None,
+    renderer: Renderer | None = None,
+    clock: Clock = utc_now,
+    resume: ResumeTokens | Literal["store"] | None = "store",
+    analytics: AnalyticsSink | Literal["store"] | None = "store",
+    evidence: EvidenceUploads | None = None,
 ) -> FormFlow:
     """A :class:`FormFlow` on the SDK's store (run ``familyhubs db upgrade`` first).
 
-    ``options`` go to :class:`FormFlow` (``csrf_field``, ``csrf_exempt``, ``referrer_id``...).
-    "Save and come back later" is on, with resume links limited to 20 tries per client in 15
-    minutes (in this process; pass ``resume=`` with a shared limit when running several), and
-    form-use analytics are written to the store (``analytics=None`` turns them off).
+    :param tree: the question tree; the shipped :func:`default_tree` by default.
+    :param options: the pages' settings (:class:`JourneyOptions`); the front door phone comes
+        from ``settings`` unless ``options`` gives one.
+    :param resume: ``"store"`` turns on "Save and come back later", with resume links limited
+        to 20 tries per client in 15 minutes (in this process: pass your own
+        :class:`ResumeTokens` with a shared limit when running several); ``None`` turns it off.
+    :param analytics: ``"store"`` writes form-use events to the store; ``None`` turns them off.
+
+    The other parameters go to :class:`FormFlow` as they are.
+
+    >>> from familyhubs_sdk import load_settings
+    >>> from familyhubs_sdk.web import CsrfRule
+    >>> flow = build_flow(load_settings(database_url="sqlite://"),
+    ...                   options=JourneyOptions(csrf=CsrfRule(exempt=True)), analytics=None)
+    >>> flow.resume is not None, flow.analytics is None
+    (True, True)
     """
     engine = engine or create_engine(settings.database_url_value())
-    options.setdefault("front_door_phone", settings.front_door_phone)
-    options.setdefault("analytics", AnalyticsRecorder(engine))
-    options.setdefault(
-        "resume",
-        ResumeTokens(engine, rate_limit=SlidingWindowRateLimit(20, per=timedelta(minutes=15))),
-    )
+    options = options or JourneyOptions()
+    if not options.front_door_phone:
+        options = replace(options, front_door_phone=settings.front_door_phone)
+    if resume == "store":
+        limit = SlidingWindowRateLimit(20, per=timedelta(minutes=15))
+        resume = ResumeTokens(engine, clock=clock, rate_limit=limit)
     return FormFlow(
-        tree or default_tree(), SQLDraftStore(engine), StoreSubmitter(engine), **options
+        tree or default_tree(),
+        SQLDraftStore(engine, clock=clock),
+        StoreSubmitter(engine, clock=clock),
+        options=options,
+        renderer=renderer,
+        clock=clock,
+        resume=resume,
+        analytics=AnalyticsRecorder(engine, clock=clock) if analytics == "store" else analytics,
+        evidence=evidence,
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.questiontree import JourneyState
 from familyhubs_sdk.store._schema import drafts
 
@@ -17,10 +17,6 @@ __all__ = ["DRAFT_LIFETIME", "DraftStore", "InMemoryDraftStore", "SQLDraftStore"
 
 #: How long an untouched draft is kept before it may be purged.
 DRAFT_LIFETIME = timedelta(days=28)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DraftStore(Protocol):
@@ -69,7 +65,7 @@ class InMemoryDraftStore:
 class SQLDraftStore:
     """Drafts in the SDK's ``fh_drafts`` table, pinned to their tree's id and version."""
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._clock = clock
 

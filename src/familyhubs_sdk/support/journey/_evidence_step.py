@@ -1,7 +1,7 @@
 """The journey's "Upload supporting evidence" page, between the last question and check your
 answers: add files (checked, scanned and stored by :class:`EvidenceUploads`), remove them, go on.
 
-Files arrive as :class:`~familyhubs_sdk.support.journey.UploadedFile` in ``FlowRequest.files``; the
+Files arrive as :class:`~familyhubs_sdk.web.UploadedFile` in ``WebRequest.files``; the
 host reads the multipart body and caps its size (Flask ``MAX_CONTENT_LENGTH``, Django
 ``DATA_UPLOAD_MAX_MEMORY_SIZE``, a proxy's body limit) above :attr:`EvidenceRules.max_file_bytes`
 times the files one form may carry.
@@ -15,8 +15,8 @@ from familyhubs_sdk.errors import EvidenceError
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.support.evidence._rules import upload_error_message
 from familyhubs_sdk.support.evidence._uploads import EvidenceUploads
-from familyhubs_sdk.support.journey._web import FlowRequest, RedirectResponse, RenderResponse
 from familyhubs_sdk.support.requests._request import EvidenceSummary, size_text
+from familyhubs_sdk.web import WebRequest, WebResponse
 
 __all__ = ["EVIDENCE_PATH", "EvidenceStep"]
 
@@ -33,35 +33,35 @@ class EvidenceStep:
         self.renderer = renderer
 
     def handle(
-        self, request: FlowRequest, draft_id: str, *, page: dict[str, Any], next_href: str
-    ) -> RenderResponse | RedirectResponse:
-        """``page`` holds the journey's frame (back link, progress, CSRF); ``next_href`` is where
-        Continue goes."""
+        self, request: WebRequest, draft_id: str, *, page: dict[str, Any], next_href: str
+    ) -> WebResponse:
+        """``page`` holds the journey's frame (back link, progress, form target with CSRF);
+        ``next_href`` is where Continue goes."""
+        if request.method != "POST":
+            return self._render(draft_id, page, None)
         here = page["action"]
-        if request.method == "POST":
-            removing = next(iter(request.form.get("remove") or []), None)
-            if removing is not None:
-                self.uploads.remove(draft_id, removing)
-                return RedirectResponse(here, draft_id=request.draft_id)
-            files = [f for f in request.files.get("evidence", ()) if f.filename or f.data]
-            error: str | None = None
-            for upload in files:
-                try:
-                    self.uploads.accept(draft_id, upload.filename, upload.data)
-                except EvidenceError as exc:
-                    error = upload_error_message(exc, self.uploads.rules)
-                    break
-            if error is None and not files and "continue" not in request.form:
-                error = "Select a file to upload"
-            if error is None:
-                target = next_href if "continue" in request.form else here
-                return RedirectResponse(target, draft_id=request.draft_id)
-            return self._render(request, draft_id, page, error)
-        return self._render(request, draft_id, page, None)
+        removing = next(iter(request.form.get("remove") or []), None)
+        if removing is not None:
+            self.uploads.remove(draft_id, removing)
+            return WebResponse.redirect(here)
+        error = self._accept(request, draft_id)
+        if error is None:
+            return WebResponse.redirect(next_href if "continue" in request.form else here)
+        return self._render(draft_id, page, error)
 
-    def _render(
-        self, request: FlowRequest, draft_id: str, page: dict[str, Any], error: str | None
-    ) -> RenderResponse:
+    def _accept(self, request: WebRequest, draft_id: str) -> str | None:
+        """Keep the posted files, stopping at the first refused; the error to show, if any."""
+        files = [f for f in request.files.get("evidence", ()) if f.filename or f.data]
+        for upload in files:
+            try:
+                self.uploads.accept(draft_id, upload.filename, upload.data)
+            except EvidenceError as exc:
+                return upload_error_message(exc, self.uploads.rules)
+        if not files and "continue" not in request.form:
+            return "Select a file to upload"
+        return None
+
+    def _render(self, draft_id: str, page: dict[str, Any], error: str | None) -> WebResponse:
         rules = self.uploads.rules
         page = {
             **page,
@@ -78,11 +78,8 @@ class EvidenceStep:
             ),
         }
         html = self.renderer.render("familyhubs/support/evidence.html", page=page)
-        return RenderResponse(
-            html,
-            title=("Error: " if error else "") + TITLE,
-            status=400 if error else 200,
-            draft_id=request.draft_id,
+        return WebResponse.page(
+            html, ("Error: " if error else "") + TITLE, status=400 if error else 200
         )
 
     def summaries(self, draft_id: str) -> list[EvidenceSummary]:

@@ -1,13 +1,43 @@
-"""Build the GOV.UK component parameters and page models for each journey step (pure functions)."""
+"""View models of the journey's steps (pure functions): a question page with its GOV.UK
+component's parameters, and a repeating group's "add another?" page.
+
+Each builder returns the ``page`` dict its template under ``familyhubs/support/`` takes; the
+frame every step shares (back link, progress, section caption, form target) comes first.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from familyhubs_sdk.questiontree import Answer, FieldError, Progress, Question
+from familyhubs_sdk.questiontree import (
+    Answer,
+    FieldError,
+    Group,
+    JourneyState,
+    Progress,
+    Question,
+    QuestionTree,
+    Step,
+    back,
+    progress,
+)
+from familyhubs_sdk.support.journey._paths import step_href
 
-__all__ = ["FIELD", "component_for", "field_values", "progress_view"]
+__all__ = [
+    "FIELD",
+    "FormTarget",
+    "StepView",
+    "add_another_error",
+    "add_another_page",
+    "component_for",
+    "field_values",
+    "progress_view",
+    "question_page",
+    "step_frame",
+]
 
 #: The form field a question page posts its answer in (dates post FIELD-day, -month, -year).
 FIELD = "answer"
@@ -46,105 +76,94 @@ def field_values(form: Mapping[str, Sequence[str]], question: Question) -> Any:
 def component_for(
     question: Question, value: Answer | Any, error: FieldError | None
 ) -> dict[str, Any]:
-    """``{"kind": ..., "params": ...}`` for the question page template."""
-    heading = {
-        "text": question.label,
-        "isPageHeading": True,
-        "classes": "govuk-fieldset__legend--l",
-    }
+    """``{"kind": ..., "params": ...}`` for the question page template: the GOV.UK component
+    for the question's kind, showing ``value`` and ``error``."""
     if question.kind in ("single_choice", "yes_no", "multiple_choice"):
-        selected = value if isinstance(value, list) else [value]
-        items: list[dict[str, Any]] = []
-        for option in question.options:
-            if option.exclusive:
-                items.append({"divider": "or"})
-            item: dict[str, Any] = {
-                "value": option.value,
-                "text": option.label,
-                "checked": option.value in selected,
-            }
-            if option.hint:
-                item["hint"] = {"text": option.hint}
-            if option.exclusive:
-                item["behaviour"] = "exclusive"
-            items.append(item)
-        params = {
-            "idPrefix": FIELD,
-            "name": FIELD,
-            "fieldset": {"legend": heading},
+        return _choices(question, value, error)
+    if question.kind == "date":
+        return _date(question, value, error)
+    return _text(question, value, error)
+
+
+def _legend(question: Question) -> dict[str, Any]:
+    """The question as the page heading, in a fieldset's legend."""
+    return {"text": question.label, "isPageHeading": True, "classes": "govuk-fieldset__legend--l"}
+
+
+def _choices(question: Question, value: Any, error: FieldError | None) -> dict[str, Any]:
+    selected = value if isinstance(value, list) else [value]
+    items: list[dict[str, Any]] = []
+    for option in question.options:
+        if option.exclusive:
+            items.append({"divider": "or"})
+        item: dict[str, Any] = {
+            "value": option.value,
+            "text": option.label,
+            "checked": option.value in selected,
+        }
+        if option.hint:
+            item["hint"] = {"text": option.hint}
+        if option.exclusive:
+            item["behaviour"] = "exclusive"
+        items.append(item)
+    params = {
+        "idPrefix": FIELD,
+        "name": FIELD,
+        "fieldset": {"legend": _legend(question)},
+        "hint": _hint(question),
+        "errorMessage": _error(error),
+        "items": items,
+    }
+    if question.kind == "yes_no":
+        params["classes"] = "govuk-radios--inline"
+    return {
+        "kind": "checkboxes" if question.kind == "multiple_choice" else "radios",
+        "params": params,
+    }
+
+
+_DATE_PARTS = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+
+def _date(question: Question, value: Any, error: FieldError | None) -> dict[str, Any]:
+    parts = value if isinstance(value, Mapping) else _date_parts(value)
+    return {
+        "kind": "date",
+        "params": {
+            "id": FIELD,
+            "namePrefix": FIELD,
+            "fieldset": {"legend": _legend(question)},
             "hint": _hint(question),
             "errorMessage": _error(error),
-            "items": items,
-        }
-        if question.kind == "yes_no":
-            params["classes"] = "govuk-radios--inline"
-        return {
-            "kind": "checkboxes" if question.kind == "multiple_choice" else "radios",
-            "params": params,
-        }
-    if question.kind == "date":
-        parts = value if isinstance(value, Mapping) else _date_parts(value)
-        at_fault = error.parts if error else ()
-        return {
-            "kind": "date",
-            "params": {
-                "id": FIELD,
-                "namePrefix": FIELD,
-                "fieldset": {"legend": heading},
-                "hint": _hint(question),
-                "errorMessage": _error(error),
-                "errorItems": list(at_fault),
-                "items": [
-                    {
-                        "name": "day",
-                        "label": "Day",
-                        "classes": "govuk-input--width-2",
-                        "value": parts.get("day"),
-                    },
-                    {
-                        "name": "month",
-                        "label": "Month",
-                        "classes": "govuk-input--width-2",
-                        "value": parts.get("month"),
-                    },
-                    {
-                        "name": "year",
-                        "label": "Year",
-                        "classes": "govuk-input--width-4",
-                        "value": parts.get("year"),
-                    },
-                ],
-            },
-        }
-    label = {"text": question.label, "isPageHeading": True, "classes": "govuk-label--l"}
-    text = "" if value is None else str(value)
+            "errorItems": list(error.parts if error else ()),
+            "items": [
+                {
+                    "name": name,
+                    "label": label,
+                    "classes": f"govuk-input--width-{width}",
+                    "value": parts.get(name),
+                }
+                for name, label, width in _DATE_PARTS
+            ],
+        },
+    }
+
+
+def _text(question: Question, value: Any, error: FieldError | None) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "id": FIELD,
+        "name": FIELD,
+        "label": {"text": question.label, "isPageHeading": True, "classes": "govuk-label--l"},
+        "hint": _hint(question),
+        "errorMessage": _error(error),
+        "value": "" if value is None else str(value),
+    }
     if question.kind == "long_text":
         return {
             "kind": "textarea",
-            "params": {
-                "id": FIELD,
-                "name": FIELD,
-                "label": label,
-                "hint": _hint(question),
-                "errorMessage": _error(error),
-                "value": text,
-                "maxlength": question.max_length,
-                "rows": 8,
-            },
+            "params": {**params, "maxlength": question.max_length, "rows": 8},
         }
-    settings = dict(_INPUTS[question.kind])
-    return {
-        "kind": "input",
-        "params": {
-            "id": FIELD,
-            "name": FIELD,
-            "label": label,
-            "hint": _hint(question),
-            "errorMessage": _error(error),
-            "value": text,
-            **settings,
-        },
-    }
+    return {"kind": "input", "params": {**params, **_INPUTS[question.kind]}}
 
 
 def _date_parts(value: Any) -> dict[str, str]:
@@ -162,4 +181,154 @@ def progress_view(progress: Progress) -> dict[str, Any]:
         "value": progress.answered,
         "max": maximum,
         "percent": round(100 * progress.fraction),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class FormTarget:
+    """Where a page's form posts, and the host's CSRF field and token to post with it."""
+
+    action: str
+    csrf_field: str
+    csrf_token: str
+
+    def fields(self) -> dict[str, str]:
+        """The ``action``, ``csrf_field`` and ``csrf_token`` the page templates read."""
+        return {
+            "action": self.action,
+            "csrf_field": self.csrf_field,
+            "csrf_token": self.csrf_token,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """One step on the journey's path, as its page sees it: the tree and the journey's state on
+    ``today``, where the journey is mounted (``base``, no trailing slash), and whether the step
+    is being changed from check your answers."""
+
+    tree: QuestionTree
+    state: JourneyState
+    step: Step
+    today: date
+    base: str
+    change: bool = False
+
+
+def step_frame(view: StepView, form: FormTarget, *, can_save: bool) -> dict[str, Any]:
+    """What every step page shows around its question: the back link (to check your answers
+    when changing), progress, the section's title as a caption, and the form's target."""
+    step = view.step
+    previous = back(view.tree, view.state, step.address, view.today)
+    if view.change:
+        back_href: str | None = f"{view.base}/check"
+    else:
+        back_href = step_href(view.base, previous) if previous is not None else None
+    section_id = (step.group.section if step.group else None) or (
+        step.question.section if step.question else None
+    )
+    section = view.tree.section_index.get(section_id) if section_id else None
+    return {
+        "back_href": back_href,
+        "progress": progress_view(progress(view.tree, view.state, view.today)),
+        "caption": section.title if section else None,
+        **form.fields(),
+        "can_save": can_save,
+    }
+
+
+def _error_href(question: Question, error: FieldError) -> str:
+    """Where the error summary links: the part at fault, or a date's first box."""
+    if error.parts:
+        return f"#{FIELD}-{error.parts[0]}"
+    return f"#{FIELD}-day" if question.kind == "date" else f"#{FIELD}"
+
+
+def question_page(
+    view: StepView,
+    form: FormTarget,
+    *,
+    value: Any,
+    error: FieldError | None,
+    can_save: bool,
+) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/question.html`` for a question step, showing
+    ``value`` (the stored answer, or what was just posted) and ``error``."""
+    question = view.step.question
+    if question is None:
+        raise ValueError(f"{view.step.address!r} is not a question")
+    return {
+        **step_frame(view, form, can_save=can_save),
+        "errors": [{"text": error.message, "href": _error_href(question, error)}] if error else [],
+        "guidance": question.guidance,
+        "component": component_for(question, value, error),
+        "button_text": "Continue",
+        "title": question.label,
+    }
+
+
+def add_another_error(group: Group) -> FieldError:
+    """The error when neither yes nor no is chosen on a group's "add another?" page."""
+    return FieldError("required", f"Select yes if you need to add another {group.item_label}")
+
+
+def _entries(view: StepView, group: Group, count: int) -> list[dict[str, Any]]:
+    entries = []
+    for index in range(count):
+        title = (
+            view.state.answers.get(f"{group.id}[{index}].{group.title_question}")
+            if group.title_question
+            else None
+        )
+        entries.append(
+            {
+                "index": index + 1,
+                "label": f"{group.item_label.capitalize()} {index + 1}",
+                "summary": str(title) if title else "",
+                "change_href": f"{view.base}/{group.id}/{index + 1}/{group.questions[0].id}",
+                "removable": count > group.min_repeats,
+            }
+        )
+    return entries
+
+
+def _add_question(group: Group, count: int, error: FieldError | None) -> dict[str, Any]:
+    """The yes/no radios' parameters (GOV.UK Frontend names)."""
+    legend = (
+        f"Do you need to add another {group.item_label}?"
+        if count
+        else (f"Add a {group.item_label}?")
+    )
+    return {
+        "idPrefix": "add",
+        "name": "add",
+        "classes": "govuk-radios--inline",
+        "fieldset": {"legend": {"text": legend, "classes": "govuk-fieldset__legend--m"}},
+        "errorMessage": {"text": error.message} if error else None,
+        "items": [{"value": "yes", "text": "Yes"}, {"value": "no", "text": "No"}],
+    }
+
+
+def add_another_page(
+    view: StepView, form: FormTarget, *, error: FieldError | None, can_save: bool
+) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/add_another.html``: the repetitions so far, each
+    with change and (above the group's minimum) remove, then "add another?"."""
+    group = view.step.group
+    if group is None:
+        raise ValueError(f"{view.step.address!r} is not an add-another step")
+    count = view.step.index or 0
+    noun = group.item_label if count == 1 else group.plural
+    heading = (
+        f"You have added {count} {noun}" if count else f"Do you need to add a {group.item_label}?"
+    )
+    return {
+        **step_frame(view, form, can_save=can_save),
+        "errors": [{"text": error.message, "href": "#add"}] if error else [],
+        "heading": heading,
+        "title": heading,
+        "entries": _entries(view, group, count),
+        "can_add": count < group.max_repeats,
+        "limit_text": f"You can add up to {group.max_repeats} {group.plural}.",
+        "add_question": _add_question(group, count, error),
     }

@@ -49,12 +49,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Never, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import ConfigurationError, StoreError, StoreUnavailableError, TokenError
 from familyhubs_sdk.store._schema import drafts, resume_tokens
 
@@ -90,10 +91,6 @@ _REFUSED = (
 _PURGE_BATCH = 500  # keeps IN (...) lists well inside every dialect's parameter limit
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class RateLimit(Protocol):
     """Decides whether a client may try another token: ``True`` lets the attempt through.
 
@@ -122,6 +119,7 @@ class SlidingWindowRateLimit:
     Safe to call from many threads. Refused attempts are not counted, so a client that keeps
     trying gets in again once its oldest allowed attempt leaves the window.
 
+    >>> from datetime import UTC
     >>> clock = lambda: datetime(2026, 6, 1, tzinfo=UTC)
     >>> limit = SlidingWindowRateLimit(2, per=timedelta(minutes=15), clock=clock)
     >>> [limit("203.0.113.7") for _ in range(3)], limit("198.51.100.2")
@@ -132,7 +130,7 @@ class SlidingWindowRateLimit:
         self,
         max_attempts: int,
         per: timedelta,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
     ) -> None:
         if max_attempts < 1:
             raise ConfigurationError("SlidingWindowRateLimit max_attempts must be at least 1")
@@ -209,7 +207,7 @@ class ResumeTokens:
         engine: Engine,
         *,
         lifetime: timedelta = RESUME_TOKEN_LIFETIME,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
         token_source: Callable[[int], bytes] = secrets.token_bytes,
         rate_limit: RateLimit | None = None,
     ) -> None:
@@ -277,10 +275,10 @@ class ResumeTokens:
                 _refuse("not redeemable")
             return Resumed(draft_id, self._replace(connection, draft_id, purpose, now))
 
-    def purge(self, now: datetime | None = None) -> int:
-        """Delete tokens that are used or expired (they can never work again); returns how many."""
-        if now is None:
-            now = self._now()
+    def purge(self) -> int:
+        """Delete tokens that are used or expired (they can never work again) by this object's
+        clock; returns how many."""
+        now = self._now()
         with _transaction(self._engine) as connection:
             result = connection.execute(
                 resume_tokens.delete().where(
@@ -340,7 +338,7 @@ class ResumeTokens:
         return now
 
 
-def purge_expired_drafts(engine: Engine, now: datetime | None = None) -> int:
+def purge_expired_drafts(engine: Engine, *, clock: Clock = utc_now) -> int:
     """Delete drafts that were never sent and have passed ``expires_at``; returns how many.
 
     Their resume tokens are deleted first, in the same transaction: the foreign key cascades too,
@@ -350,8 +348,7 @@ def purge_expired_drafts(engine: Engine, now: datetime | None = None) -> int:
         purge_expired_drafts(engine)
         ResumeTokens(engine).purge()
     """
-    if now is None:
-        now = _now()
+    now = clock()
     purged = 0
     with _transaction(engine) as connection:
         # Lock the rows so a draft saved (and so extended) meanwhile keeps its tokens.

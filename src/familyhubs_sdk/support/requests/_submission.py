@@ -12,13 +12,14 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.delivery._outbox import enqueue
 from familyhubs_sdk.errors import StoreError
 from familyhubs_sdk.store._schema import (
@@ -64,10 +65,6 @@ class Submitter(Protocol):
         ...
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def load_request(connection: Connection, *, request_id: str) -> SupportRequest | None:
     """The stored snapshot of one request, or ``None``."""
     payload = connection.scalar(
@@ -88,7 +85,7 @@ class StoreSubmitter:
         engine: Engine,
         *,
         channels: Sequence[str] = ("file_drop",),
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
         reference: Callable[[], str] = new_reference,
     ) -> None:
         if not channels:

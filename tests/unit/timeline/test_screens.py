@@ -1,4 +1,4 @@
-"""TimelineScreens: search → reason → timeline, contacts and family, framework-neutral."""
+"""TimelineScreens: search → reason → timeline, contacts and family, as a web handler."""
 
 from __future__ import annotations
 
@@ -10,23 +10,17 @@ import sqlalchemy as sa
 from tests.helpers.journeys import known_child
 
 from familyhubs_sdk.errors import ConfigurationError
-from familyhubs_sdk.integrations._common import (
-    ACCESS_SESSION_KEY,
-    MAX_REMEMBERED_REASONS,
-    keep_reason,
-    screen_request,
-)
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.store._schema import audit_events
 from familyhubs_sdk.synthetic import build_warehouse
 from familyhubs_sdk.synthetic._service import DEMO_VIEWERS, demo_timeline_service
-from familyhubs_sdk.timeline import AccessReason
-from familyhubs_sdk.timeline._web import (
-    ScreenRequest,
-    ScreenResponse,
-    TimelineScreens,
+from familyhubs_sdk.timeline import AccessReason, TimelineScreens
+from familyhubs_sdk.timeline._screens import (
+    MAX_REMEMBERED_REASONS,
+    REASONS_SESSION_KEY,
     parse_filters,
 )
+from familyhubs_sdk.web import CsrfRule, Viewer, WebRequest, WebResponse
 
 SW, FS, HV = DEMO_VIEWERS
 BASE = "/find"
@@ -47,10 +41,19 @@ class Portal:
         assert found is not None
         self.subject = found.master_id
 
-    def handle(self, method: str, path: str, **kw: Any) -> ScreenResponse:
+    def handle(self, method: str, path: str, **kw: Any) -> WebResponse:
         kw.setdefault("viewer", FS)
         kw.setdefault("csrf_token", "tok")
-        return self.screens.handle(ScreenRequest(method, path=path, base_path=BASE, **kw))
+        return self.screens.handle(WebRequest(method, path=path, base_path=BASE, **kw))
+
+    def given(self, reason: str, viewer: Viewer = FS, **form: str) -> dict[str, Any]:
+        """The session after ``viewer`` gave ``reason`` for the known child."""
+        answer = self.handle(
+            "POST", f"record/{self.subject}/reason", viewer=viewer,
+            form={"reason": [reason], **{k: [v] for k, v in form.items()}},
+        )  # fmt: skip
+        assert answer.status == 303
+        return dict(answer.session)
 
     def audit_count(self) -> int:
         with self.store.connect() as conn:
@@ -130,16 +133,18 @@ def test_a_reason_is_remembered_then_each_screen_reads_once_with_one_audit_row(
 ) -> None:
     refused = portal.handle("POST", f"record/{portal.subject}/reason", form={"reason": ["made_up"]})
     assert refused.status == 400
-    assert refused.remember is None
+    assert refused.session == {}
     given = portal.handle(
         "POST", f"record/{portal.subject}/reason", form={"reason": ["early_help"]}
     )
     assert given.location == f"{BASE}/record/{portal.subject}"
-    assert given.remember == (portal.subject, REASON)
-    reasons = {portal.subject: REASON}
+    session = dict(given.session)
+    assert portal.screens.reasons_given(WebRequest("GET", session=session, viewer=FS)) == {
+        portal.subject: REASON
+    }
     for part, title in (("", "timeline"), ("/contacts", "who to contact"), ("/family", "family")):
         before = portal.audit_count()
-        answer = portal.handle("GET", f"record/{portal.subject}{part}", reasons=reasons)
+        answer = portal.handle("GET", f"record/{portal.subject}{part}", session=session)
         assert answer.status == 200
         assert answer.title == f"{portal.child.name} – {title}"
         assert portal.audit_count() == before + 1
@@ -147,7 +152,7 @@ def test_a_reason_is_remembered_then_each_screen_reads_once_with_one_audit_row(
 
 def test_filters_come_from_get_parameters(portal: Portal) -> None:
     answer = portal.handle(
-        "GET", f"record/{portal.subject}", reasons={portal.subject: REASON},
+        "GET", f"record/{portal.subject}", session=portal.given("early_help"),
         query={"period": ["6m"], "significant": ["1"]},
     )  # fmt: skip
     assert 'value="6m" checked' in answer.html
@@ -173,9 +178,8 @@ def test_parse_filters_ignores_what_it_does_not_know() -> None:
 
 def test_no_relationship_is_denied_then_break_glass_is_allowed_and_flagged(portal: Portal) -> None:
     denied = portal.handle(
-        "GET", f"record/{portal.subject}", viewer=HV,
-        reasons={portal.subject: AccessReason(reason="health_care")},
-    )  # fmt: skip
+        "GET", f"record/{portal.subject}", viewer=HV, session=portal.given("health_care", HV)
+    )
     assert denied.status == 403
     assert "not recorded as working with this child" in denied.html
     assert f'href="{BASE}/record/{portal.subject}/reason"' in denied.html
@@ -184,14 +188,8 @@ def test_no_relationship_is_denied_then_break_glass_is_allowed_and_flagged(porta
     assert (
         'name="justification"' not in portal.handle("GET", f"record/{portal.subject}/reason").html
     )  # family support may not
-    given = portal.handle(
-        "POST", f"record/{portal.subject}/reason", viewer=HV,
-        form={"reason": ["health_care"], "justification": ["Child in A&E, parent unreachable"]},
-    )  # fmt: skip
-    assert given.remember is not None
-    shown = portal.handle(
-        "GET", f"record/{portal.subject}", viewer=HV, reasons=dict([given.remember])
-    )
+    given = portal.given("health_care", HV, justification="Child in A&E, parent unreachable")
+    shown = portal.handle("GET", f"record/{portal.subject}", viewer=HV, session=given)
     assert shown.status == 200
     with portal.store.connect() as conn:
         last = (
@@ -206,38 +204,85 @@ def test_no_relationship_is_denied_then_break_glass_is_allowed_and_flagged(porta
 
 
 def test_unknown_records_and_paths(portal: Portal) -> None:
-    unknown = portal.handle("GET", "record/not-a-subject", reasons={"not-a-subject": REASON})
+    reason = portal.handle("POST", "record/not-a-subject/reason", form={"reason": ["early_help"]})
+    unknown = portal.handle("GET", "record/not-a-subject", session=dict(reason.session))
     assert unknown.status == 404
     assert unknown.title == "You cannot see this record"
     for path in ("record/../../etc", "record/x/y/z", "elsewhere", "record/a%20b"):
         assert portal.handle("GET", path).status == 404, path
-    assert (
-        portal.handle("POST", f"record/{portal.subject}", reasons={portal.subject: REASON}).status
-        == 404
-    )
+    # The record's pages are only read (GET): anything else reads nothing.
+    before = portal.audit_count()
+    posted = portal.handle("POST", f"record/{portal.subject}", session=portal.given("early_help"))
+    assert (posted.status, posted.title) == (405, "Method not allowed")
+    assert portal.audit_count() == before
     assert portal.handle("DELETE", "").status == 405
+
+
+def test_nobody_signed_in_is_asked_to_sign_in(portal: Portal) -> None:
+    before = portal.audit_count()
+    for path in ("", f"record/{portal.subject}", "elsewhere"):
+        answer = portal.handle("GET", path, viewer=None)
+        assert (answer.status, answer.title) == (401, "Sign in to find a child"), path
+        assert "You need to be signed in" in answer.html
+    assert portal.audit_count() == before
 
 
 def test_forms_refuse_to_render_without_the_hosts_csrf_token(portal: Portal) -> None:
     with pytest.raises(ConfigurationError, match="CSRF"):
         portal.handle("GET", "", csrf_token=None)
-    exempt = TimelineScreens(portal.service, csrf_exempt=True)
-    assert exempt.handle(ScreenRequest("GET", viewer=FS)).status == 200
+    exempt = TimelineScreens(portal.service, csrf=CsrfRule(exempt=True))
+    assert exempt.handle(WebRequest("GET", viewer=FS)).status == 200
+    django = TimelineScreens(portal.service, csrf=CsrfRule(field="csrfmiddlewaretoken"))
+    page = django.handle(WebRequest("GET", viewer=FS, csrf_token="tok")).html
+    assert 'name="csrfmiddlewaretoken" value="tok"' in page
 
 
-def test_the_session_keeps_the_newest_reasons_only() -> None:
+def test_the_session_keeps_the_newest_reasons_only(portal: Portal) -> None:
     session: dict[str, Any] = {}
     for n in range(MAX_REMEMBERED_REASONS + 5):
-        keep_reason(session, ScreenResponse.redirect("/", remember=(f"s{n}", REASON)))
-    kept = session[ACCESS_SESSION_KEY]
+        answer = portal.handle(
+            "POST", f"record/s{n}/reason", form={"reason": ["early_help"]}, session=session
+        )
+        session.update(answer.session)
+    kept = portal.screens.reasons_given(WebRequest("GET", session=session, viewer=FS))
     assert len(kept) == MAX_REMEMBERED_REASONS
     assert "s0" not in kept
-    assert f"s{MAX_REMEMBERED_REASONS + 4}" in kept
+    assert list(kept)[-1] == f"s{MAX_REMEMBERED_REASONS + 4}"  # the newest last
     # A tampered or outdated entry is dropped: the viewer is simply asked again.
-    session[ACCESS_SESSION_KEY]["s9"] = {"reason": ""}
-    request = screen_request(
-        session, viewer=FS, method="GET", path="", base_path="", form={}, query={},
-        csrf_token="t",
+    entries = session[REASONS_SESSION_KEY]["reasons"]
+    entries[4] = ["s9", {"reason": ""}]
+    kept = portal.screens.reasons_given(WebRequest("GET", session=session, viewer=FS))
+    assert "s9" not in kept
+    assert kept["s10"] == REASON
+    # So is the shape an older release kept (no viewer beside the reasons).
+    older = {REASONS_SESSION_KEY: {"s10": REASON.model_dump(mode="json")}}
+    assert portal.screens.reasons_given(WebRequest("GET", session=older, viewer=FS)) == {}
+
+
+def test_a_reason_belongs_to_the_professional_who_gave_it(portal: Portal) -> None:
+    session = portal.given("early_help", SW)
+    record = f"record/{portal.subject}"
+    assert portal.handle("GET", record, viewer=SW, session=session).status == 200
+    # Another professional signs in to the same browser session: they are asked for their own
+    # reason, and their search links to the question, not the record.
+    other = portal.handle("GET", record, viewer=FS, session=session)
+    assert (other.status, other.location) == (303, f"{BASE}/{record}/reason")
+    found = portal.handle(
+        "POST", "", viewer=FS, session=session,
+        form={"by": ["nhs_number"], "nhs_number": [portal.child.nhs_number]},
     )  # fmt: skip
-    assert "s9" not in request.reasons
-    assert request.reasons["s10"] == REASON
+    assert f'href="{BASE}/{record}/reason"' in found.html
+    # Their reason replaces the first professional's, who is then asked again in turn.
+    before = portal.audit_count()
+    theirs = portal.given("assessment", FS)
+    assert portal.handle("GET", record, viewer=FS, session=theirs).status == 200
+    assert portal.audit_count() == before + 1
+    with portal.store.connect() as conn:
+        last = conn.execute(
+            sa.select(audit_events.c.actor_id, audit_events.c.reason)
+            .order_by(audit_events.c.id.desc())
+            .limit(1)
+        ).one()
+    assert tuple(last) == (FS.id, "assessment")
+    again = portal.handle("GET", record, viewer=SW, session=theirs)
+    assert again.location == f"{BASE}/{record}/reason"

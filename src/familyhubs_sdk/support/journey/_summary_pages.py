@@ -1,0 +1,181 @@
+"""View models of the journey's pages that are not a question (pure functions): check your
+answers, the task list, exit pages, the evidence page's frame, confirmation, the copy of a sent
+request, and "save and come back later".
+
+Each builder returns the ``page`` dict its template under ``familyhubs/support/`` takes; wording
+with markup lives in the templates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from familyhubs_sdk.questiontree import ExitPage, QuestionTree, SummaryRow
+from familyhubs_sdk.support.journey._pages import FormTarget
+from familyhubs_sdk.support.journey._paths import step_href
+from familyhubs_sdk.support.journey._tasks import Task
+
+__all__ = [
+    "check_answers_page",
+    "check_answers_sections",
+    "confirmation_page",
+    "copy_page",
+    "evidence_frame",
+    "exit_page",
+    "resume_page",
+    "saved_page",
+    "task_list_page",
+]
+
+#: What the referrer confirms by sending.
+DECLARATION = (
+    "By sending this request you confirm that, to the best of your knowledge, the details are "
+    "correct and the family has agreed to it."
+)
+#: What happens after sending, shown with the reference.
+NEXT_STEPS = (
+    "The early help team will read your request and contact you within 5 working days.",
+    "Keep your reference number: quote it if you contact the team about this request.",
+)
+_OTHER_ANSWERS = "Your answers"
+
+
+def _summary_row(row: SummaryRow, base: str) -> dict[str, Any]:
+    key = f"{row.repeat_label}: {row.label}" if row.repeat_label else row.label
+    return {
+        "key": {"text": key},
+        "value": {"text": row.value},
+        "actions": {
+            "items": [
+                {
+                    "href": step_href(base, row.address, change=True),
+                    "text": "Change",
+                    "visuallyHiddenText": key.rstrip("?").lower(),
+                }
+            ]
+        },
+    }
+
+
+def check_answers_sections(
+    tree: QuestionTree, rows: Iterable[SummaryRow], base: str
+) -> list[dict[str, Any]]:
+    """The answers on the path as GOV.UK summary lists, one per section in path order, each
+    row with a change link that comes back to check your answers."""
+    sections: list[dict[str, Any]] = []
+    for row in rows:
+        section = tree.section_index.get(row.section or "")
+        title = section.title if section else _OTHER_ANSWERS
+        if not sections or sections[-1]["title"] != title:
+            sections.append({"title": title, "rows": []})
+        sections[-1]["rows"].append(_summary_row(row, base))
+    return sections
+
+
+def check_answers_page(
+    sections: Sequence[dict[str, Any]], form: FormTarget, *, back_href: str | None
+) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/check_answers.html``."""
+    heading = "Check your answers before sending your request"
+    return {
+        "back_href": back_href,
+        "errors": [],
+        "progress": None,
+        "caption": None,
+        "heading": heading,
+        "title": heading,
+        "sections": list(sections),
+        "declaration": DECLARATION,
+        "button_text": "Accept and send",
+        **form.fields(),
+    }
+
+
+def task_list_page(tasks: Iterable[Task], base: str) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/task_list.html``: a link only where a person
+    can go."""
+    heading = "Request support for a family"
+    return {
+        "heading": heading,
+        "title": heading,
+        "tasks": [
+            {
+                "title": task.title,
+                "status": task.status,
+                "href": step_href(base, task.address) if task.address else None,
+            }
+            for task in tasks
+        ],
+    }
+
+
+def exit_page(ending: ExitPage, *, back_href: str | None, front_door_phone: str) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/exit.html``, with the LA's front door number
+    when the exit page asks for it."""
+    phone = front_door_phone if ending.show_front_door_phone else ""
+    return {
+        "back_href": back_href,
+        "errors": [],
+        "progress": None,
+        "caption": None,
+        "heading": ending.title,
+        "title": ending.title,
+        "paragraphs": ending.body,
+        "phone": phone,
+        "phone_href": re.sub(r"[^\d+]", "", phone),
+    }
+
+
+def evidence_frame(
+    form: FormTarget, *, base: str, last_address: str | None, change: bool
+) -> dict[str, Any]:
+    """The frame of the evidence page (the page itself is the evidence step's): back to check
+    your answers when changing, else to the last question."""
+    if change:
+        back_href: str | None = f"{base}/check"
+    else:
+        back_href = step_href(base, last_address) if last_address else None
+    return {"back_href": back_href, "progress": None, "caption": None, **form.fields()}
+
+
+def confirmation_page(reference: str, *, copy_href: str) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/confirmation.html``: shown only once the request
+    is stored."""
+    return {
+        "heading": "Request sent",
+        "title": "Request sent",
+        "reference": reference,
+        "next_steps": NEXT_STEPS,
+        "copy_href": copy_href,
+    }
+
+
+def copy_page(reference: str, request_html: Markup, *, back_href: str) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/copy.html``: the request exactly as it was sent
+    (``request_html`` from :func:`~familyhubs_sdk.support.render_request_html`), to print."""
+    return {
+        "title": f"Your request {reference}",
+        "request_html": request_html,
+        "back_href": back_href,
+    }
+
+
+def saved_page(link: str, *, expires: date) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/saved.html``: the resume link, shown once."""
+    return {"title": "Your answers have been saved", "link": link, "expires": expires}
+
+
+def resume_page(form: FormTarget, *, invalid: bool, start_href: str) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/resume.html``: a button that uses the link, or
+    why it cannot be used."""
+    return {
+        "title": "This link cannot be used" if invalid else "Continue your request",
+        "invalid": invalid,
+        "start_href": start_href,
+        **form.fields(),
+    }

@@ -29,6 +29,7 @@ import pytest
 
 from browser.fragment_pages import PAGES, full_page
 from databases import IN_CI
+from familyhubs_sdk.rendering import GOVUK_FRONTEND_VERSION
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page
@@ -47,7 +48,7 @@ CHROMIUM_ARGS = [
 ]
 NODE_PREFIX = ROOT / "build" / "browser-node"
 #: npm packages and the versions the suite is checked against (one place to move them).
-NPM_PACKAGES = {"axe-core": "4.14.1", "govuk-frontend": "5.14.0"}
+NPM_PACKAGES = {"axe-core": "4.14.1", "govuk-frontend": GOVUK_FRONTEND_VERSION}
 REPORT = ROOT / "build" / "a11y-report.json"
 
 #: The rule sets axe runs: WCAG 2.0, 2.1 and 2.2 at A and AA, and Deque's best practices.

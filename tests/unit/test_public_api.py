@@ -12,6 +12,7 @@ import familyhubs_sdk
 PUBLIC = {
     "familyhubs_sdk": {"FamilyHubsError", "Settings", "__version__", "load_settings"},
     "familyhubs_sdk.rendering": {
+        "GOVUK_FRONTEND_VERSION",
         "Renderer",
         "check_url",
         "is_safe_url",

@@ -1,5 +1,6 @@
-"""Safe HTML rendering: the Jinja environment, the renderer and URL allowlisting."""
+"""Safe HTML rendering: the Jinja environment, the renderer, URL allowlisting, the GOV.UK pin."""
 
+from familyhubs_sdk.rendering._govuk import GOVUK_FRONTEND_VERSION as GOVUK_FRONTEND_VERSION
 from familyhubs_sdk.rendering.environment import Renderer as Renderer
 from familyhubs_sdk.rendering.environment import make_environment as make_environment
 from familyhubs_sdk.rendering.environment import render as render
@@ -7,4 +8,12 @@ from familyhubs_sdk.rendering.urls import check_url as check_url
 from familyhubs_sdk.rendering.urls import is_safe_url as is_safe_url
 from familyhubs_sdk.rendering.urls import safe_url as safe_url
 
-__all__ = ["Renderer", "check_url", "is_safe_url", "make_environment", "render", "safe_url"]
+__all__ = [
+    "GOVUK_FRONTEND_VERSION",
+    "Renderer",
+    "check_url",
+    "is_safe_url",
+    "make_environment",
+    "render",
+    "safe_url",
+]

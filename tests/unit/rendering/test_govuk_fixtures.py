@@ -1,0 +1,36 @@
+"""Our component templates render what GOV.UK Frontend's own fixtures say, fixture by fixture.
+
+One test per fixture of every component we ship (``component:fixture name``), rendered through
+:func:`familyhubs_sdk.rendering.render` with the fixture's options and compared with the
+fixture's HTML as trees (see :mod:`govuk_fixtures`). Fixtures in ``EXCLUDED`` are not rendered;
+each carries its reason, and docs/components.md lists them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from familyhubs_sdk.rendering import render
+from govuk_fixtures import EXCLUDED, Fixture, fixtures_or_reason, parse, pretty, require_available
+
+FIXTURES, UNAVAILABLE = fixtures_or_reason()
+COMPARED = [fixture for fixture in FIXTURES if (fixture.component, fixture.name) not in EXCLUDED]
+
+
+@pytest.mark.parametrize("fixture", COMPARED, ids=[fixture.test_id for fixture in COMPARED])
+def test_component_renders_the_fixture(fixture: Fixture) -> None:
+    ours = parse(render(fixture.template, params=fixture.options))
+    theirs = parse(fixture.html)
+    assert pretty(ours) == pretty(theirs), fixture.test_id
+
+
+def test_fixtures_are_available() -> None:
+    require_available(UNAVAILABLE)
+    assert COMPARED, "no fixture to compare: no component template found"
+
+
+def test_every_exclusion_names_a_fixture_we_have() -> None:
+    require_available(UNAVAILABLE)
+    known = {(fixture.component, fixture.name) for fixture in FIXTURES}
+    assert set(EXCLUDED) <= known, sorted(set(EXCLUDED) - known)
+    assert all(reason.strip() for reason in EXCLUDED.values())

@@ -66,7 +66,8 @@ def test_radios_structure_and_wiring() -> None:
     assert fieldset.attrib["aria-describedby"] == "consent-hint"
     assert fieldset.find("./legend/h1").text == "Has the family agreed?"
     inputs = tree.findall(".//input")
-    assert [i.attrib["id"] for i in inputs] == ["consent", "consent-2", "consent-3"]
+    # As in GOV.UK Frontend, the divider counts: the third radio is the fourth item.
+    assert [i.attrib["id"] for i in inputs] == ["consent", "consent-2", "consent-4"]
     assert [i.attrib["type"] for i in inputs] == ["radio"] * 3
     assert "checked" in inputs[2].attrib
     assert inputs[0].attrib["aria-describedby"] == "consent-item-hint"
@@ -138,6 +139,7 @@ def test_textarea_character_count_states_the_limit_without_javascript() -> None:
 def test_date_input_marks_only_the_parts_at_fault() -> None:
     params = {
         "id": "dob",
+        "namePrefix": "dob",
         "fieldset": {"legend": {"text": "Date of birth"}},
         "hint": {"text": "For example, 27 3 2019"},
         "errorMessage": {"text": "Date of birth must include a year"},
@@ -214,6 +216,14 @@ def test_panel_and_button() -> None:
     [
         ("choices", "govukRadios"),
         ("choices", "govukCheckboxes"),
+        ("radios", "govukRadios"),
+        ("checkboxes", "govukCheckboxes"),
+        ("fieldset", "govukFieldset"),
+        ("hint", "govukHint"),
+        ("label", "govukLabel"),
+        ("error_message", "govukErrorMessage"),
+        ("select", "govukSelect"),
+        ("character_count", "govukCharacterCount"),
         ("input", "govukInput"),
         ("textarea", "govukTextarea"),
         ("date_input", "govukDateInput"),

@@ -14,11 +14,13 @@ PUBLIC = {
     "familyhubs_sdk.rendering": {
         "GOVUK_FRONTEND_VERSION",
         "Renderer",
+        "asset_tags",
         "check_url",
         "is_safe_url",
         "make_environment",
         "render",
         "safe_url",
+        "static_path",
     },
     "familyhubs_sdk.timeline": {
         "AccessDecision",

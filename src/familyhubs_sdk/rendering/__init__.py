@@ -1,5 +1,8 @@
-"""Safe HTML rendering: the Jinja environment, the renderer, URL allowlisting, the GOV.UK pin."""
+"""Safe HTML rendering: the Jinja environment, the renderer, URL allowlisting, the GOV.UK pin and
+the shipped GOV.UK Frontend assets."""
 
+from familyhubs_sdk.rendering._assets import asset_tags as asset_tags
+from familyhubs_sdk.rendering._assets import static_path as static_path
 from familyhubs_sdk.rendering._govuk import GOVUK_FRONTEND_VERSION as GOVUK_FRONTEND_VERSION
 from familyhubs_sdk.rendering.environment import Renderer as Renderer
 from familyhubs_sdk.rendering.environment import make_environment as make_environment
@@ -11,9 +14,11 @@ from familyhubs_sdk.rendering.urls import safe_url as safe_url
 __all__ = [
     "GOVUK_FRONTEND_VERSION",
     "Renderer",
+    "asset_tags",
     "check_url",
     "is_safe_url",
     "make_environment",
     "render",
     "safe_url",
+    "static_path",
 ]

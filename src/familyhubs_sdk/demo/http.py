@@ -16,12 +16,13 @@ from familyhubs_sdk import __version__
 from familyhubs_sdk.config import Settings
 from familyhubs_sdk.demo.sessions import DemoSession
 from familyhubs_sdk.demo.users import DemoUser, demo_user
-from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.rendering import Renderer, asset_tags
 
 __all__ = [
     "ANALYTICS_PREFIX",
     "AUDIT_PREFIX",
     "INBOX_PREFIX",
+    "STATIC_URL",
     "SUPPORT_PREFIX",
     "TIMELINE_PREFIX",
     "DemoRequest",
@@ -37,6 +38,8 @@ TIMELINE_PREFIX = "/find-a-child"
 INBOX_PREFIX = "/inbox"
 ANALYTICS_PREFIX = "/analytics"
 AUDIT_PREFIX = "/audit"
+#: Where the SDK's static files (GOV.UK Frontend's CSS and JS among them) are served.
+STATIC_URL = "/static/familyhubs/"
 
 #: The demo's menu: (href, text).
 NAVIGATION: tuple[tuple[str, str], ...] = (
@@ -126,6 +129,7 @@ class Pages:
             page_title=title,
             la_name=self.settings.la_name,
             version=__version__,
+            assets=asset_tags(STATIC_URL),
             user=request.user,
             csrf_token=request.session.csrf_token,
             navigation=[(href, text, _current(request.path, href)) for href, text in NAVIGATION],

@@ -28,9 +28,13 @@ import html5lib
 from markupsafe import Markup
 
 from databases import IN_CI
-from familyhubs_sdk.rendering import GOVUK_FRONTEND_VERSION
+from familyhubs_sdk.rendering import GOVUK_FRONTEND_VERSION, render
 
 ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "components.md"
+#: The generated part of docs/components.md sits between these lines.
+TABLE_BEGIN = "<!-- fixture table: `python tests/govuk_fixtures.py` rewrites it -->"
+TABLE_END = "<!-- end of fixture table -->"
 PACKAGE_DIR = ROOT / "build" / f"govuk-frontend-{GOVUK_FRONTEND_VERSION}"
 COMPONENTS_DIR = ROOT / "src" / "familyhubs_sdk" / "templates" / "familyhubs" / "components"
 
@@ -222,3 +226,59 @@ def pretty(nodes: list[Node], depth: int = 0) -> str:
             lines.append("  " * depth + f"<{tag}{shown}>")
             lines.append(pretty(list(children), depth + 1))
     return "\n".join(line for line in lines if line)
+
+
+def identical(fixture: Fixture) -> bool:
+    """Whether our template renders ``fixture`` as GOV.UK Frontend does."""
+    try:
+        ours = render(fixture.template, params=fixture.options)
+    except Exception:  # a template error is a difference like any other
+        return False
+    return parse(ours) == parse(fixture.html)
+
+
+def fixture_table(fixtures: tuple[Fixture, ...]) -> str:
+    """The generated part of docs/components.md: counts per component, then the exclusions."""
+    lines = [
+        TABLE_BEGIN,
+        "",
+        "| Component | Template | Fixtures | Identical | Excluded |",
+        "|---|---|---:|---:|---:|",
+    ]
+    components = sorted({fixture.component for fixture in fixtures})
+    totals = [0, 0, 0]
+    for component in components:
+        own = [fixture for fixture in fixtures if fixture.component == component]
+        excluded = [f for f in own if (f.component, f.name) in EXCLUDED]
+        same = [f for f in own if (f.component, f.name) not in EXCLUDED and identical(f)]
+        counts = (len(own), len(same), len(excluded))
+        totals = [total + count for total, count in zip(totals, counts, strict=True)]
+        template = f"`{own[0].template.removeprefix('familyhubs/components/')}`"
+        lines.append(f"| {component} | {template} | {counts[0]} | {counts[1]} | {counts[2]} |")
+    lines.append(
+        f"| **all {len(components)}** | | **{totals[0]}** | **{totals[1]}** | **{totals[2]}** |"
+    )
+    lines += ["", "Fixtures left out on purpose:", ""]
+    if EXCLUDED:
+        lines += [f"* {component}, “{name}”: {why}" for (component, name), why in EXCLUDED.items()]
+    else:
+        lines.append("* none: every fixture is compared.")
+    lines += ["", TABLE_END]
+    return "\n".join(lines)
+
+
+def documented_table(text: str) -> str:
+    """The generated part as it stands in ``text`` (docs/components.md)."""
+    start, end = text.index(TABLE_BEGIN), text.index(TABLE_END) + len(TABLE_END)
+    return text[start:end]
+
+
+def main() -> None:
+    """Rewrite the fixture table in docs/components.md."""
+    text = DOC.read_text(encoding="utf-8")
+    DOC.write_text(text.replace(documented_table(text), fixture_table(load_fixtures())))
+    print(f"wrote {DOC}")
+
+
+if __name__ == "__main__":
+    main()

@@ -38,6 +38,8 @@ def html_attributes(attributes: Mapping[str, object] | Markup | None) -> Markup:
         return Markup("")
     if isinstance(attributes, Markup):  # rendered by a component macro, e.g. character count
         return attributes
+    if not isinstance(attributes, Mapping):
+        raise RenderingError("attributes must be a mapping of names to values, or Markup")
     parts: list[str] = []
     for name, value in attributes.items():
         if not isinstance(name, str) or not _NAME.match(name) or _FORBIDDEN.match(name):

@@ -9,7 +9,9 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+from familyhubs_sdk.errors import RenderingError
 from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.rendering.attributes import html_attributes
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
 
@@ -241,3 +243,34 @@ def test_each_component_imports_as_a_macro_without_output(template: str, macro: 
         f'{{% from "familyhubs/components/{template}.html" import {macro} %}}[{{{{ {macro} }}}}]'
     )
     assert page.render().startswith("[&lt;Macro")
+
+
+def test_a_host_template_calls_the_macros_by_their_govuk_names() -> None:
+    page = RENDERER.environment.from_string(
+        '{% from "familyhubs/components/radios.html" import govukRadios %}'
+        '{% from "familyhubs/components/character_count.html" import govukCharacterCount %}'
+        '{{ govukRadios({"name": "c", "value": "b", "items": [{"value": "a", "text": "A"},'
+        ' {"value": "b", "text": "B"}]}) }}'
+        '{{ govukCharacterCount({"name": "why", "maxwords": 50, "label": {"text": "Why?"}}) }}'
+    )
+    html = page.render()
+    assert_wired(html)
+    radios = parse(html).findall(".//input")
+    assert ["checked" in radio.attrib for radio in radios] == [False, True]
+    assert "You can enter up to 50 words" in html
+    assert 'data-maxwords="50"' in html
+
+
+def test_attributes_take_govuk_optional_values_and_rendered_markup() -> None:
+    rendered = html_attributes(
+        {
+            "hidden": {"value": True, "optional": True},
+            "data-gone": {"value": None, "optional": True},
+            "data-empty": {"value": None},
+            "data-flag": {"value": False},
+        }
+    )
+    assert rendered == Markup(' hidden data-empty="" data-flag="false"')
+    assert html_attributes(Markup(' data-module="x"')) == Markup(' data-module="x"')
+    with pytest.raises(RenderingError, match="mapping"):
+        html_attributes('onclick="x"')  # type: ignore[arg-type]

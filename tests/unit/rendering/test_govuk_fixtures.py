@@ -2,7 +2,7 @@
 
 One test per fixture of every component we ship (``component:fixture name``), rendered through
 :func:`familyhubs_sdk.rendering.render` with the fixture's options and compared with the
-fixture's HTML as trees (see :mod:`govuk_fixtures`). Fixtures in ``EXCLUDED`` are not rendered;
+fixture's HTML as trees (see :mod:`govuk_fixtures`), and with no HTML parse error theirs has not. Fixtures in ``EXCLUDED`` are not rendered;
 each carries its reason, and docs/components.md lists them.
 """
 
@@ -11,7 +11,15 @@ from __future__ import annotations
 import pytest
 
 from familyhubs_sdk.rendering import render
-from govuk_fixtures import EXCLUDED, Fixture, fixtures_or_reason, parse, pretty, require_available
+from govuk_fixtures import (
+    EXCLUDED,
+    Fixture,
+    fixtures_or_reason,
+    parse,
+    parse_errors,
+    pretty,
+    require_available,
+)
 
 FIXTURES, UNAVAILABLE = fixtures_or_reason()
 COMPARED = [fixture for fixture in FIXTURES if (fixture.component, fixture.name) not in EXCLUDED]
@@ -19,9 +27,10 @@ COMPARED = [fixture for fixture in FIXTURES if (fixture.component, fixture.name)
 
 @pytest.mark.parametrize("fixture", COMPARED, ids=[fixture.test_id for fixture in COMPARED])
 def test_component_renders_the_fixture(fixture: Fixture) -> None:
-    ours = parse(render(fixture.template, params=fixture.options))
-    theirs = parse(fixture.html)
-    assert pretty(ours) == pretty(theirs), fixture.test_id
+    html = render(fixture.template, params=fixture.options)
+    assert pretty(parse(html)) == pretty(parse(fixture.html)), fixture.test_id
+    # The trees forgive what browsers forgive; our markup must not be less well formed than theirs.
+    assert parse_errors(html) <= parse_errors(fixture.html), html
 
 
 def test_fixtures_are_available() -> None:

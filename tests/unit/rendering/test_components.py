@@ -226,6 +226,8 @@ def test_panel_and_button() -> None:
         ("error_message", "govukErrorMessage"),
         ("select", "govukSelect"),
         ("character_count", "govukCharacterCount"),
+        ("file_upload", "govukFileUpload"),
+        ("password_input", "govukPasswordInput"),
         ("input", "govukInput"),
         ("textarea", "govukTextarea"),
         ("date_input", "govukDateInput"),

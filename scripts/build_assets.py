@@ -20,7 +20,9 @@ What it writes:
 * ``govuk-frontend.min.js`` and its source map, as published.
 * ``LICENSE.txt``: GOV.UK Frontend's MIT licence, which must travel with copies of it.
 
-The same inputs give the same bytes, so ``--check`` can tell a stale or hand-edited build.
+The same inputs give the same bytes, so ``--check`` can tell a stale or hand-edited build: it
+exits 1 when the committed files differ, and 2 (as any run does) when npm or the registry cannot
+provide what the build needs.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 from familyhubs_sdk.rendering import GOVUK_FRONTEND_VERSION
 
@@ -87,17 +90,26 @@ SOFTWARE.
 _URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 
+#: The exit status when the build's tools or inputs cannot be had (1 means a stale build).
+CANNOT_BUILD = 2
+
+
+def cannot_build(why: str) -> NoReturn:
+    print(f"build_assets: {why}", file=sys.stderr)
+    raise SystemExit(CANNOT_BUILD)
+
+
 def npm() -> str:
     found = shutil.which("npm")
     if found is None:
-        sys.exit("npm is not installed: install Node.js (it brings npm) to build the assets")
+        cannot_build("npm is not installed: install Node.js (it brings npm) to build the assets")
     return found
 
 
 def run(command: list[str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        sys.exit(f"{' '.join(command[:3])} ... failed:\n{result.stderr or result.stdout}")
+        cannot_build(f"{' '.join(command[:3])} ... failed:\n{result.stderr or result.stdout}")
     return result
 
 

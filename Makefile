@@ -24,6 +24,7 @@ help:
 	@echo "make docs   execute every code block in docs/ and check the links"
 	@echo "make a11y   axe-core, CSP and keyboard checks of every fragment in headless Chromium"
 	@echo "make screenshots  PNGs of every demo screen into docs/screenshots/ (headless Chromium)"
+	@echo "make assets  rebuild GOV.UK Frontend's CSS and JS in src/familyhubs_sdk/static/govuk/ (npm)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -129,6 +130,13 @@ a11y: $(VENV)/.installed-dev
 .PHONY: screenshots
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/python scripts/screenshots.py
+
+# The committed build output in src/familyhubs_sdk/static/govuk/: GOV.UK Frontend's Sass compiled
+# with a system font stack, its script and licence. Needs Node.js and npm; caches in build/.
+# `python scripts/build_assets.py --check` says whether the committed files are a fresh build.
+.PHONY: assets
+assets: $(VENV)/.installed-dev
+	$(BIN)/python scripts/build_assets.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov

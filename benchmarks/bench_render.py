@@ -16,6 +16,13 @@ needed) from the same view model:
   ``FormFlow`` shapes them. Ours is ``familyhubs/support/check_answers.html``; the peer's is the
   same markup around its govukSummaryList and govukButton. The list is most of the work.
 
+And the whole GOV.UK Frontend fixture set (``tests/helpers/govuk_fixtures.py``: every example in the
+pinned release's ``fixtures.json``) for the components both libraries ship: one run renders each
+fixture once, ours through ``Renderer.render`` of the component template, the peer's through its
+macro, with the same params. A fixture the peer cannot render (a parameter newer than its release)
+is left out of both sides and counted. Without npm, the fixture figures are ``null`` with the
+reason.
+
 The peer environment is the one its README configures: autoescape on, the package's templates
 under the ``govuk_frontend_jinja/`` prefix. Our renderer also checks every href against its URL
 allowlist (``safe_url``), which the peer does not do.
@@ -30,16 +37,20 @@ The peer is not a dependency of the SDK. Install it into the venv to measure aga
 Without it the script says so and prints ``{"skipped": "..."}``, exiting 0. Prints a table, or
 with --json one JSON object on the last line: ``ours_us``, ``peer_us``,
 ``ratio_vs_govuk_frontend_jinja`` (question page, ours / peer), ``check_answers_60_us``,
-``check_answers_60_peer_us``, ``ratio_check_answers_60``, ``govuk_frontend_jinja_version``.
+``check_answers_60_peer_us``, ``ratio_check_answers_60``, ``fixtures_us``, ``fixtures_peer_us``,
+``ratio_fixtures_vs_govuk_frontend_jinja`` (the fixture set, ours / peer), ``fixtures_compared``,
+``fixtures_peer_cannot_render``, ``govuk_frontend_jinja_version``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.resources
 import importlib.util
 import json
 import re
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -47,7 +58,9 @@ from typing import Any
 import jinja2
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(1, str(Path(__file__).parents[1]))  # tests.helpers.govuk_fixtures
 from _timing import median_us
+from tests.helpers.govuk_fixtures import EXCLUDED, Fixture, fixtures_or_reason
 
 from familyhubs_sdk.questiontree import FieldError, Option, Question
 from familyhubs_sdk.rendering import Renderer
@@ -211,6 +224,56 @@ def peer_environment() -> jinja2.Environment:
     )
 
 
+def fixture_runs(
+    renderer: Renderer,
+) -> tuple[list[Fixture], int, Callable[[], object], Callable[[], object]] | str:
+    """The fixtures both libraries render, how many the peer cannot, and one run of each side.
+
+    A string (the reason) when the fixtures cannot be had.
+    """
+    fixtures, unavailable = fixtures_or_reason()
+    if unavailable is not None:
+        return unavailable
+    peer_root = Path(str(importlib.resources.files(PEER) / "templates" / "components"))
+    calls: dict[str, str] = {}
+    for fixture in fixtures:
+        macro_file = peer_root / fixture.component / "macro.html"
+        if fixture.component not in calls and macro_file.is_file():
+            macro = re.search(r"{%-?\s*macro\s+(\w+)", macro_file.read_text())
+            assert macro is not None, macro_file
+            calls[fixture.component] = (
+                f'{{%- from "{PEER}/components/{fixture.component}/macro.html" '
+                f"import {macro[1]} %}}{{{{ {macro[1]}(params) }}}}"
+            )
+    peer = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [jinja2.DictLoader(calls), jinja2.PrefixLoader({PEER: jinja2.PackageLoader(PEER)})]
+        ),
+        autoescape=True,
+    )
+    both: list[Fixture] = []
+    peer_fails = 0
+    for fixture in fixtures:
+        if fixture.component not in calls or (fixture.component, fixture.name) in EXCLUDED:
+            continue
+        try:
+            peer.get_template(fixture.component).render(params=fixture.options)
+        except Exception:  # a parameter or shape newer than the peer's GOV.UK Frontend release
+            peer_fails += 1
+            continue
+        both.append(fixture)
+    ours_jobs = [(renderer.environment.get_template(f.template), f.options) for f in both]
+    peer_jobs = [(peer.get_template(f.component), f.options) for f in both]
+
+    def ours() -> object:
+        return [template.render(params=options) for template, options in ours_jobs]
+
+    def theirs() -> object:
+        return [template.render(params=options) for template, options in peer_jobs]
+
+    return both, peer_fails, ours, theirs
+
+
 def same_content(label: str, ours: str, peer: str) -> list[str]:
     """Differences between the two renderings of one page, by CHECKS; empty when alike."""
     problems = []
@@ -268,6 +331,25 @@ def main() -> None:
             print(f"bench_render: not like for like: {problem}", file=sys.stderr)
         sys.exit(1)
 
+    fixture_set = fixture_runs(renderer)
+    fixtures: dict[str, Any]
+    if isinstance(fixture_set, str):
+        print(f"bench_render: fixture set skipped: {fixture_set}", file=sys.stderr)
+        fixtures = {"fixtures_us": None, "fixtures_peer_us": None}
+        fixtures |= {"ratio_fixtures_vs_govuk_frontend_jinja": None, "fixtures_compared": 0}
+        fixtures |= {"fixtures_peer_cannot_render": None, "fixtures_skipped": fixture_set}
+    else:
+        both, peer_fails, ours_fixtures, peer_fixtures = fixture_set
+        ours_all = median_us(ours_fixtures, batch=3, repeats=9)
+        theirs_all = median_us(peer_fixtures, batch=3, repeats=9)
+        fixtures = {
+            "fixtures_us": round(ours_all, 2),
+            "fixtures_peer_us": round(theirs_all, 2),
+            "ratio_fixtures_vs_govuk_frontend_jinja": round(ours_all / theirs_all, 3),
+            "fixtures_compared": len(both),
+            "fixtures_peer_cannot_render": peer_fails,
+        }
+
     ours = median_us(ours_question)
     theirs = median_us(peer_question)
     ours_60 = median_us(ours_check, batch=50)
@@ -279,6 +361,7 @@ def main() -> None:
         "check_answers_60_us": round(ours_60, 2),
         "check_answers_60_peer_us": round(theirs_60, 2),
         "ratio_check_answers_60": round(ours_60 / theirs_60, 3),
+        **fixtures,
         "govuk_frontend_jinja_version": peer_version,
     }
     if args.json:
@@ -294,6 +377,16 @@ def main() -> None:
             f"{f'check answers: {ROWS} rows':<36}{ours_60:>15.2f}{theirs_60:>30.2f}"
             f"{result['ratio_check_answers_60']:>8.3f}"
         )
+        if fixtures["fixtures_us"] is not None:
+            label = f"GOV.UK fixtures: {fixtures['fixtures_compared']}"
+            print(
+                f"{label:<36}{fixtures['fixtures_us']:>15.2f}{fixtures['fixtures_peer_us']:>30.2f}"
+                f"{fixtures['ratio_fixtures_vs_govuk_frontend_jinja']:>8.3f}"
+            )
+            print(
+                f"({fixtures['fixtures_peer_cannot_render']} fixtures left out: the peer cannot "
+                "render them)"
+            )
         print("ratio = ours / peer, medians of repeated batches in one process")
 
 

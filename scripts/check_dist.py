@@ -34,6 +34,11 @@ REQUIRED = (
     "familyhubs_sdk/store/migrations/script.py.mako",
     "familyhubs_sdk/store/migrations/versions/0001_initial_schema.py",
     "familyhubs_sdk/demo/static/demo.css",
+    "familyhubs_sdk/static/familyhubs.css",
+    "familyhubs_sdk/static/familyhubs-init.js",
+    "familyhubs_sdk/static/govuk/govuk-frontend.min.css",
+    "familyhubs_sdk/static/govuk/govuk-frontend.min.js",
+    "familyhubs_sdk/static/govuk/LICENSE.txt",
 )
 
 SMOKE = """

@@ -4,22 +4,16 @@ Starts the demo as the browser suite does (``familyhubs demo --port 0`` with a t
 folder), drives it in headless Chromium through Playwright, and saves one PNG per screen, named
 ``NN-screen.png`` so the gallery (docs/screens.md) always finds them.
 
-Chromium and GOV.UK Frontend come from the browser suite's own machinery
-(``tests/browser/harness.py``): Debian's ``/usr/bin/chromium`` (apt-get when missing, never
-Playwright's browser downloads) and ``govuk-frontend`` from npm in ``build/browser-node``.
-
-The demo serves only ``demo.css``, a small stand-in for GOV.UK Frontend's stylesheet, so that it
-runs offline. By default the screenshots show the fragments as a host sees them: the browser's
-requests for ``/static/demo.css`` are answered with GOV.UK Frontend's stylesheet (plus the demo's
-own ``.demo-*`` rules), and ``/assets/...`` with its fonts and images. Nothing is inlined, so the
-demo's Content-Security-Policy still holds. ``--css demo`` keeps the demo's stand-in instead; when
-govuk-frontend cannot be had, the script says so and falls back to it.
+Chromium comes from the browser suite's own machinery (``tests/browser/harness.py``): Debian's
+``/usr/bin/chromium``, installed with apt-get when missing, never Playwright's browser downloads.
+The demo serves GOV.UK Frontend's stylesheet and script from the wheel itself (see
+``familyhubs_sdk.rendering.asset_tags``), so the shots show the screens exactly as a browser
+pointed at ``make demo`` does, JavaScript included.
 """
 
 from __future__ import annotations
 
 import argparse
-import mimetypes
 import os
 import re
 import subprocess
@@ -28,7 +22,6 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,14 +31,10 @@ sys.path.insert(0, str(ROOT))  # the browser suite's harness and journey (tests.
 import pytest  # noqa: E402 - the harness reports a missing tool through pytest.skip/fail
 from tests.browser.demo_driver import answer, follow, sign_in_as  # noqa: E402
 from tests.browser.fragment_pages import JOURNEY  # noqa: E402
-from tests.browser.harness import (  # noqa: E402
-    CHROMIUM_ARGS,
-    install_chromium,
-    install_node_packages,
-)
+from tests.browser.harness import CHROMIUM_ARGS, install_chromium  # noqa: E402
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page, Route
+    from playwright.sync_api import Page
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTH = 1024
@@ -120,42 +109,6 @@ def running_demo() -> Iterator[Demo]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.communicate(timeout=10)
-
-
-# -- GOV.UK Frontend's stylesheet in place of the demo's stand-in ------------------------------
-
-
-def govuk_stylesheet() -> tuple[bytes, Path] | None:
-    """GOV.UK Frontend's CSS with the demo's own ``.demo-*`` rules, and its assets folder."""
-    try:
-        modules = install_node_packages()
-    except _HARNESS_GAVE_UP as exc:
-        print(f"screenshots: {exc}; using the demo's own stylesheet", file=sys.stderr)
-        return None
-    govuk = modules / "govuk-frontend" / "dist" / "govuk"
-    demo_css = (files("familyhubs_sdk.demo") / "static" / "demo.css").read_text()
-    own_rules = "\n".join(line for line in demo_css.splitlines() if line.startswith(".demo-"))
-    css = (govuk / "govuk-frontend.min.css").read_text() + "\n/* the demo's own */\n" + own_rules
-    return css.encode(), govuk / "assets"
-
-
-def use_govuk_frontend(context: BrowserContext, url: str, css: bytes, assets: Path) -> None:
-    """Answer the demo's stylesheet and ``/assets/...`` requests from GOV.UK Frontend."""
-
-    def stylesheet(route: Route) -> None:
-        route.fulfill(status=200, content_type="text/css", body=css)
-
-    def asset(route: Route) -> None:
-        path = route.request.url.removeprefix(f"{url}/assets/").split("?")[0]
-        found = (assets / path).resolve()
-        if not found.is_relative_to(assets.resolve()) or not found.is_file():
-            route.fulfill(status=404, body="Not found")
-            return
-        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        route.fulfill(status=200, content_type=kind, body=found.read_bytes())
-
-    context.route(f"{url}/static/demo.css", stylesheet)
-    context.route(f"{url}/assets/**", asset)
 
 
 # -- driving the demo --------------------------------------------------------------------------
@@ -260,7 +213,6 @@ def receiving_team(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs")
-    parser.add_argument("--css", choices=("govuk", "demo"), default="govuk")
     parser.add_argument("--width", type=int, default=WIDTH)
     parser.add_argument("--max-height", type=int, default=MAX_HEIGHT)
     args = parser.parse_args(argv)
@@ -273,7 +225,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         chromium = install_chromium()
     except _HARNESS_GAVE_UP as exc:
         raise SystemExit(f"screenshots: {exc}") from None
-    govuk = govuk_stylesheet() if args.css == "govuk" else None
 
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob("[0-9][0-9]-*.png"):
@@ -287,8 +238,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             def window() -> Page:  # a fresh context: no cookies, as a new browser window
                 context = browser.new_context(viewport={"width": args.width, "height": 768})
-                if govuk is not None:
-                    use_govuk_frontend(context, demo.url, *govuk)
                 return context.new_page()
 
             find_a_child(window(), demo, camera.shoot)
@@ -301,8 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         raise SystemExit(f"screenshots: not taken: {', '.join(sorted(missing))}")
     total = sum(path.stat().st_size for path in camera.taken)
-    style = "GOV.UK Frontend" if govuk is not None else "the demo's own stylesheet"
-    print(f"{len(camera.taken)} screenshots, {total / 1e6:.1f} MB, styled with {style}")
+    print(f"{len(camera.taken)} screenshots, {total / 1e6:.1f} MB")
     return 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+from familyhubs_sdk.rendering import static_path
+
 SECRET_KEY = secrets.token_urlsafe(32)
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
@@ -17,5 +19,9 @@ MIDDLEWARE = [
 # Signed cookies keep the example free of a database of its own; the SDK uses its own store.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 USE_TZ = True
+# GOV.UK Frontend's stylesheet and script ship in the SDK's static folder: collectstatic copies
+# them under STATIC_URL + "familyhubs/".
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [("familyhubs", static_path())]
 # The SDK's settings, with the FAMILYHUBS_ prefix.
 FAMILYHUBS_DATA_DIR = "familyhubs-data"

@@ -1,20 +1,26 @@
 """The portal's URLs: its own pages, plus the request-for-support journey under /request-support/
-and the timeline screens under /find-a-child/."""
+and the timeline screens under /find-a-child/, and the SDK's static files (GOV.UK Frontend's
+stylesheet and script) under /static/familyhubs/."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.html import format_html, format_html_join
+from django.views.static import serve
+from markupsafe import Markup
 
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.django import DJANGO_CSRF_FIELD, support_urls, timeline_urls
+from familyhubs_sdk.rendering import Renderer, asset_tags, static_path
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
     EvidenceUploads,
@@ -56,6 +62,30 @@ screens = TimelineScreens(
 )
 
 
+class PortalPage(Protocol):
+    title: str
+    html: Markup
+
+
+def page_layout(service_name: str) -> Callable[[PortalPage], str]:
+    """The SDK's pages in its plain GOV.UK page, styled and scripted by GOV.UK Frontend from the
+    wheel. A real portal renders them in its own base template, with ``asset_tags`` in its head."""
+    renderer = Renderer()
+
+    def layout(page: PortalPage) -> str:
+        return str(
+            renderer.render(
+                "familyhubs/page.html",
+                title=page.title,
+                content=page.html,
+                service_name=service_name,
+                assets=asset_tags(settings.STATIC_URL + "familyhubs/"),
+            )
+        )
+
+    return layout
+
+
 def current_viewer(request: HttpRequest) -> Viewer | None:
     """The signed-in professional. A real portal maps ``request.user`` to a Viewer."""
     return next((v for v in DEMO_VIEWERS if v.id == request.session.get("user")), None)
@@ -90,6 +120,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home),
     path("sign-in", sign_in),
-    path("request-support/", include(support_urls(flow, viewer=current_viewer))),
-    path("find-a-child/", include(timeline_urls(screens, viewer=current_viewer))),
+    path(
+        "request-support/",
+        include(support_urls(flow, viewer=current_viewer, layout=page_layout("Request support"))),
+    ),
+    path(
+        "find-a-child/",
+        include(timeline_urls(screens, viewer=current_viewer, layout=page_layout("Find a child"))),
+    ),
+    # Django's development server for static files keeps the example self-contained; in
+    # production `collectstatic` copies them (STATICFILES_DIRS) for the web server to serve.
+    re_path(r"^static/familyhubs/(?P<path>.*)$", serve, {"document_root": static_path()}),
 ]

@@ -1,20 +1,25 @@
 """A FastAPI portal that mounts both solutions — the request-for-support journey and the timeline
-screens — with its own CSRF check and (demo) sign-in."""
+screens — with its own CSRF check and (demo) sign-in, and GOV.UK Frontend's stylesheet and script
+served from the SDK's static folder."""
 
 from __future__ import annotations
 
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.middleware.sessions import SessionMiddleware
 
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.fastapi import support_router, timeline_router
+from familyhubs_sdk.rendering import Renderer, asset_tags, static_path
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
     EvidenceUploads,
@@ -26,6 +31,33 @@ from familyhubs_sdk.support import (
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
 from familyhubs_sdk.timeline import TimelineScreens
 from familyhubs_sdk.web import Viewer
+
+#: Where the portal serves the SDK's static files.
+STATIC_URL = "/static/familyhubs/"
+
+
+class PortalPage(Protocol):
+    title: str
+    html: Markup
+
+
+def page_layout(service_name: str) -> Callable[[PortalPage], str]:
+    """The SDK's pages in its plain GOV.UK page, styled and scripted by GOV.UK Frontend from the
+    wheel. A real portal renders them in its own base template, with ``asset_tags`` in its head."""
+    renderer = Renderer()
+
+    def layout(page: PortalPage) -> str:
+        return str(
+            renderer.render(
+                "familyhubs/page.html",
+                title=page.title,
+                content=page.html,
+                service_name=service_name,
+                assets=asset_tags(STATIC_URL),
+            )
+        )
+
+    return layout
 
 
 def csrf_token(request: Request) -> str:
@@ -58,6 +90,7 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
     app = FastAPI()
 
     app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32))
+    app.mount(STATIC_URL.rstrip("/"), StaticFiles(directory=static_path()), name="familyhubs")
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> str:
@@ -89,7 +122,12 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
     flow = build_flow(settings, engine=engine, evidence=evidence)
     app.include_router(
         # Whoever is signed in is the referrer; the form works for nobody signed in too.
-        support_router(flow, viewer=current_viewer, csrf_token=csrf_token),
+        support_router(
+            flow,
+            viewer=current_viewer,
+            csrf_token=csrf_token,
+            layout=page_layout("Request support"),
+        ),
         prefix="/request-support",
         dependencies=[Depends(check_csrf)],
     )
@@ -99,7 +137,12 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
     build_warehouse(warehouse, children=150)
     service = demo_timeline_service(warehouse, engine, audit_key=settings.derived_key("audit"))
     app.include_router(
-        timeline_router(TimelineScreens(service), viewer=current_viewer, csrf_token=csrf_token),
+        timeline_router(
+            TimelineScreens(service),
+            viewer=current_viewer,
+            csrf_token=csrf_token,
+            layout=page_layout("Find a child"),
+        ),
         prefix="/find-a-child",
         dependencies=[Depends(check_csrf)],
     )

@@ -2,7 +2,8 @@
 timeline screens (find a child → reason → timeline, who to contact, family).
 
 Everything an LA developer writes is here: build the flow and the screens, give them the portal's
-CSRF token and signed-in professional, mount them.
+CSRF token and signed-in professional, mount them; serve the SDK's static folder (GOV.UK
+Frontend's stylesheet and script) and link it from the pages.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
-from flask import Flask, abort, redirect, request, session
+from flask import Flask, abort, redirect, request, send_from_directory, session
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.flask import FamilyHubsSupport, FamilyHubsTimeline
+from familyhubs_sdk.rendering import Renderer, asset_tags, static_path
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
     EvidenceUploads,
@@ -29,6 +33,33 @@ from familyhubs_sdk.support import (
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
 from familyhubs_sdk.timeline import TimelineScreens
 from familyhubs_sdk.web import Viewer
+
+#: Where the portal serves the SDK's static files.
+STATIC_URL = "/static/familyhubs/"
+
+
+class PortalPage(Protocol):
+    title: str
+    html: Markup
+
+
+def page_layout(service_name: str) -> Callable[[PortalPage], str]:
+    """The SDK's pages in its plain GOV.UK page, styled and scripted by GOV.UK Frontend from the
+    wheel. A real portal renders them in its own base template, with ``asset_tags`` in its head."""
+    renderer = Renderer()
+
+    def layout(page: PortalPage) -> str:
+        return str(
+            renderer.render(
+                "familyhubs/page.html",
+                title=page.title,
+                content=page.html,
+                service_name=service_name,
+                assets=asset_tags(STATIC_URL),
+            )
+        )
+
+    return layout
 
 
 def csrf_token() -> str:
@@ -60,6 +91,10 @@ def create_app(data_dir: Path | None = None) -> Flask:
             if not hmac.compare_digest(sent, session.get("csrf", "")):
                 abort(400, "The form expired. Go back and try again.")
 
+    @app.get(f"{STATIC_URL}<path:name>")
+    def familyhubs_static(name: str) -> Response:
+        return send_from_directory(static_path(), name)
+
     @app.get("/")
     def home() -> str:
         return (
@@ -89,11 +124,23 @@ def create_app(data_dir: Path | None = None) -> Flask:
     )
     flow = build_flow(settings, engine=engine, evidence=evidence)
     # Whoever is signed in is the referrer; the form works for nobody signed in too.
-    FamilyHubsSupport(flow, app, viewer=current_viewer, csrf_token=csrf_token)
+    FamilyHubsSupport(
+        flow,
+        app,
+        viewer=current_viewer,
+        csrf_token=csrf_token,
+        layout=page_layout("Request support"),
+    )
 
     # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
     warehouse = create_engine(f"sqlite:///{settings.data_dir / 'warehouse.db'}")
     build_warehouse(warehouse, children=150)
     service = demo_timeline_service(warehouse, engine, audit_key=settings.derived_key("audit"))
-    FamilyHubsTimeline(TimelineScreens(service), app, viewer=current_viewer, csrf_token=csrf_token)
+    FamilyHubsTimeline(
+        TimelineScreens(service),
+        app,
+        viewer=current_viewer,
+        csrf_token=csrf_token,
+        layout=page_layout("Find a child"),
+    )
     return app

@@ -54,9 +54,9 @@ def node_modules() -> Path:
 
 
 @pytest.fixture(scope="session")
-def fragment_server(node_modules: Path) -> Iterator[str]:
+def fragment_server() -> Iterator[str]:
     """Base URL of the server that shows every fragment as a page."""
-    yield from serve(ThreadingHTTPServer(("127.0.0.1", 0), fragment_handler(node_modules)))
+    yield from serve(ThreadingHTTPServer(("127.0.0.1", 0), fragment_handler()))
 
 
 # -- auditing ---------------------------------------------------------------------------------

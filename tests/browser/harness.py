@@ -1,10 +1,10 @@
 """The browser suite's harness: Chromium and npm packages, a page server, axe-core audits.
 
-Chromium is Debian's ``chromium`` package, installed with apt-get when it is missing; axe-core and
-govuk-frontend come from npm into ``build/browser-node``. When they cannot be had the tests skip
-with the reason; under ``CI=true`` they fail instead, as the database tests do, because CI must
+Chromium is Debian's ``chromium`` package, installed with apt-get when it is missing; axe-core
+comes from npm into ``build/browser-node``. When they cannot be had the tests skip with the reason; under ``CI=true`` they fail instead, as the database tests do, because CI must
 prove every fragment accessible. Pages are served over real HTTP from a thread, each with a strict
-Content-Security-Policy.
+Content-Security-Policy, and styled and scripted by the GOV.UK Frontend the wheel ships
+(``familyhubs_sdk.rendering.static_path()``), so the audits check what hosts serve.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -28,6 +27,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from tests.browser.fragment_pages import PAGES, full_page
 from tests.helpers.databases import IN_CI
+
+from familyhubs_sdk.rendering import static_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage, Page
@@ -46,7 +47,7 @@ CHROMIUM_ARGS = [
 ]
 NODE_PREFIX = ROOT / "build" / "browser-node"
 #: npm packages and the versions the suite is checked against (one place to move them).
-NPM_PACKAGES = {"axe-core": "4.14.1", "govuk-frontend": "5.14.0"}
+NPM_PACKAGES = {"axe-core": "4.14.1"}
 REPORT = ROOT / "build" / "a11y-report.json"
 
 #: The rule sets axe runs: WCAG 2.0, 2.1 and 2.2 at A and AA, and Deque's best practices.
@@ -57,12 +58,11 @@ AXE_DISABLED_RULES = ["region"]
 #: What every page is served with: no inline script, style or event handler can run.
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 
-#: Turns on GOV.UK Frontend's JavaScript from a file, because an inline script would break the CSP.
-INIT_SCRIPT = """\
-import { initAll } from "/assets/govuk-frontend.min.js";
-document.body.classList.add("govuk-frontend-supported");
-initAll();
-"""
+#: The wheel's static folder is served here; pages load GOV.UK Frontend and familyhubs.css from it.
+STATIC_URL = "/assets/familyhubs/"
+STYLESHEETS = [f"{STATIC_URL}govuk/govuk-frontend.min.css", f"{STATIC_URL}familyhubs.css"]
+#: Turns on GOV.UK Frontend's JavaScript from a file (an inline script would break the CSP).
+INIT_MODULE = f"{STATIC_URL}familyhubs-init.js"
 
 #: A page that breaks both checks on purpose, so a suite that could see nothing would fail: an
 #: unlabelled field (axe: ``label``), an inline style, an inline script and an inline handler.
@@ -226,11 +226,9 @@ class _FragmentHandler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         query = urlsplit(self.path).query
         if path.startswith("/pages/") and path.removeprefix("/pages/") in PAGES:
-            scripts = [] if "js=0" in query.split("&") else ["/assets/a11y-init.js"]
+            scripts = [] if "js=0" in query.split("&") else [INIT_MODULE]
             html = full_page(
-                PAGES[path.removeprefix("/pages/")],
-                stylesheets=["/assets/govuk-frontend.min.css", "/assets/familyhubs/familyhubs.css"],
-                scripts=scripts,
+                PAGES[path.removeprefix("/pages/")], stylesheets=STYLESHEETS, scripts=scripts
             )
             self._send(HTTPStatus.OK, "text/html; charset=utf-8", html.encode())
         elif path in self.generated:
@@ -275,22 +273,14 @@ def serve(server: socketserver.TCPServer) -> Iterator[str]:
         server.server_close()
 
 
-def fragment_handler(node_modules: Path) -> type[BaseHTTPRequestHandler]:
-    """The request handler of the fragment server, serving GOV.UK Frontend from ``node_modules``."""
-    govuk = node_modules / "govuk-frontend" / "dist" / "govuk"
+def fragment_handler() -> type[BaseHTTPRequestHandler]:
+    """The request handler of the fragment server, serving the wheel's static folder."""
     return type(
         "FragmentHandler",
         (_FragmentHandler,),
         {
-            "assets": {
-                # GOV.UK Frontend's stylesheet asks for /assets/fonts/... and /assets/images/...
-                "/assets/fonts/": govuk / "assets" / "fonts",
-                "/assets/images/": govuk / "assets" / "images",
-                "/assets/familyhubs/": Path(str(files("familyhubs_sdk") / "static")),
-                "/assets/": govuk,
-            },
+            "assets": {STATIC_URL: static_path()},
             "generated": {
-                "/assets/a11y-init.js": ("text/javascript", INIT_SCRIPT.encode()),
                 "/favicon.ico": ("image/x-icon", b""),
                 "/canary": ("text/html; charset=utf-8", CANARY.encode()),
             },

@@ -156,3 +156,24 @@ def test_request_support_then_find_it_in_the_inbox(page: Page, demo: RunningDemo
     while not list(drop.glob(f"{reference}-*.json")) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert list(drop.glob(f"{reference}-*.json")), f"{reference} was not delivered to {drop}"
+
+
+def test_pages_run_govuk_frontend_from_the_wheel(page: Page, demo: RunningDemo) -> None:
+    """The demo's pages load GOV.UK Frontend's stylesheet and script as shipped in the wheel, with
+    no inline script: the font is the system stack, and a radio reveals its conditional question."""
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{demo.url}/")
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert font.startswith("system-ui"), font
+    sign_in_as(page, "Sam Okafor")
+    page.goto(f"{demo.url}/find-a-child/")
+    page.locator("#by-3").check()
+    assert page.locator("#conditional-by-3").is_visible()
+    assert not page.locator("#conditional-by").is_visible()
+    assert page.locator("#by-3").get_attribute("aria-expanded") == "true"  # set by the script
+    assert errors == []

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC_FILES = sorted([ROOT / "README.md", *ROOT.glob("docs/**/*.md")])
 FENCE = re.compile(r"^```([a-z]*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 SETUP_COMMANDS = re.compile(
-    r"^(pip install [\w\[\],.\-\"' ]+|make (demo|test|lint|bench|dist|docs|a11y|screenshots)"
+    r"^(pip install [\w\[\],.\-\"' ]+|make (demo|test|lint|bench|dist|docs|a11y|screenshots|assets)"
     r"|git (clone|tag|push) [\w:/.\-@ ]+|python -m venv \.venv|\. \.venv/bin/activate"
     r"|export FAMILYHUBS_[A-Z_]+=\S+)$"
 )

@@ -162,6 +162,9 @@ PUBLIC: dict[str, set[str]] = {
         "walk",
     },
     "familyhubs_sdk.rendering": {
+        "asset_tags",
+        "GOVUK_FRONTEND_VERSION",
+        "static_path",
         "validate_url",
         "is_safe_url",
         "make_environment",

@@ -79,3 +79,16 @@ def test_find_a_child_through_reason_to_timeline_and_contacts(tmp_path: Path) ->
         sign_in_as("demo-fs")
         timeline = find_a_child(browser, known_child(f"sqlite:///{tmp_path / 'warehouse.db'}"))
         another_professional_is_asked_again(browser, timeline, sign_in_as)
+
+
+def test_pages_link_govuk_frontend_which_the_portal_serves(tmp_path: Path) -> None:
+    with portal(tmp_path) as (client, browser):
+        browser.get("/request-support/")
+        page = browser.get("/request-support/immediate_danger").text
+        stylesheet = "/static/familyhubs/govuk/govuk-frontend.min.css"
+        assert f'<link rel="stylesheet" href="{stylesheet}">' in page
+        assert '<script type="module" src="/static/familyhubs/familyhubs-init.js"></script>' in page
+        for path in ("govuk/govuk-frontend.min.css", "familyhubs.css", "familyhubs-init.js"):
+            response = client.get(f"/static/familyhubs/{path}")
+            assert response.status_code == 200, path
+            response.close()

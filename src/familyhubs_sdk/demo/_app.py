@@ -21,6 +21,7 @@ from familyhubs_sdk.demo._http import (
     ANALYTICS_PREFIX,
     AUDIT_PREFIX,
     INBOX_PREFIX,
+    STATIC_URL,
     SUPPORT_PREFIX,
     TIMELINE_PREFIX,
     DemoRequest,
@@ -34,7 +35,7 @@ from familyhubs_sdk.demo._reports import AnalyticsPages, AuditPages
 from familyhubs_sdk.demo._services import DemoServices, with_demo_secret
 from familyhubs_sdk.demo._sessions import SessionStore
 from familyhubs_sdk.demo._users import DEMO_USERS, demo_user
-from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.rendering import Renderer, static_path
 from familyhubs_sdk.store import current_revision
 
 __all__ = ["MAX_FORM_BYTES", "SECURITY_HEADERS", "SUPPORT_PREFIX", "TIMELINE_PREFIX", "DemoApp"]
@@ -45,7 +46,7 @@ MAX_FORM_BYTES = 64 * 1024
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Handler = Callable[[DemoRequest, str], Reply]
 
-#: Sent with every demo response: no script, no framing, no referrer leaks.
+#: Sent with every demo response: no inline or third-party script, no framing, no referrer leaks.
 SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     (
         "Content-Security-Policy",
@@ -58,14 +59,34 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("Cache-Control", "no-store"),
 )
 
+_CONTENT_TYPES = {
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
+
 _GET = frozenset({"GET", "HEAD"})
 _GET_POST = frozenset({"GET", "HEAD", "POST"})
 _POST = frozenset({"POST"})
 
 
+def _static_files() -> dict[str, tuple[bytes, str]]:
+    """Every static file by its URL: the SDK's (GOV.UK Frontend's CSS and JS among them) under
+    :data:`STATIC_URL`, and the demo's own ``/static/demo.css``. Read once: nothing on disk is
+    looked up from a request's path."""
+    found = {"/static/demo.css": (files("familyhubs_sdk.demo") / "static" / "demo.css", ".css")}
+    root = static_path()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in _CONTENT_TYPES:
+            found[STATIC_URL + path.relative_to(root).as_posix()] = (path, path.suffix)
+    return {url: (file.read_bytes(), _CONTENT_TYPES[kind]) for url, (file, kind) in found.items()}
+
+
 class DemoApp:
     """Routes: ``/`` (home), ``/sign-in``, ``/sign-out``, ``/find-a-child/...``,
-    ``/request-support/...``, ``/inbox/...``, ``/analytics/``, ``/audit/...``, stylesheets.
+    ``/request-support/...``, ``/inbox/...``, ``/analytics/``, ``/audit/...``, static files.
 
     :param services: what the pages run on; built here (with a synthetic warehouse in the data
         folder, and a secret key for this run if none is configured) when not given.
@@ -89,12 +110,7 @@ class DemoApp:
         self.flow = self.services.flow
         self.sessions = SessionStore()
         self.pages = Pages(settings, self.renderer)
-        self._stylesheets = {
-            "/static/demo.css": (files("familyhubs_sdk.demo") / "static" / "demo.css").read_bytes(),
-            "/static/familyhubs.css": (
-                files("familyhubs_sdk") / "static" / "familyhubs.css"
-            ).read_bytes(),
-        }
+        self._static = _static_files()
         self._mounted: tuple[tuple[str, Handler, frozenset[str]], ...] = (
             (SUPPORT_PREFIX, self._support, _GET_POST),
             (TIMELINE_PREFIX, FindAChildPages(self.pages, self.services).handle, _GET_POST),
@@ -160,8 +176,8 @@ class DemoApp:
     def _route(self, path: str) -> tuple[Handler, str, frozenset[str]] | None:
         if path == "/":
             return self._home, "", _GET
-        if path in self._stylesheets:
-            return self._stylesheet, path, _GET
+        if path in self._static:
+            return self._static_file, path, _GET
         if path == "/sign-in":
             return self._sign_in, "", _GET_POST
         if path == "/sign-out":
@@ -212,8 +228,9 @@ class DemoApp:
             },
         )
 
-    def _stylesheet(self, _request: DemoRequest, path: str) -> Reply:
-        return Reply(200, self._stylesheets[path], content_type="text/css")
+    def _static_file(self, _request: DemoRequest, path: str) -> Reply:
+        body, content_type = self._static[path]
+        return Reply(200, body, content_type=content_type)
 
     def _sign_in(self, request: DemoRequest, _below: str) -> Reply:
         if request.method == "POST":

@@ -16,13 +16,14 @@ from familyhubs_sdk import __version__
 from familyhubs_sdk._config import Settings
 from familyhubs_sdk.demo._sessions import DemoSession
 from familyhubs_sdk.demo._users import DemoUser, demo_user
-from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.rendering import Renderer, asset_tags
 from familyhubs_sdk.web import Handler, Viewer, WebRequest, apply_session, read_session
 
 __all__ = [
     "ANALYTICS_PREFIX",
     "AUDIT_PREFIX",
     "INBOX_PREFIX",
+    "STATIC_URL",
     "SUPPORT_PREFIX",
     "TIMELINE_PREFIX",
     "DemoRequest",
@@ -38,6 +39,8 @@ TIMELINE_PREFIX = "/find-a-child"
 INBOX_PREFIX = "/inbox"
 ANALYTICS_PREFIX = "/analytics"
 AUDIT_PREFIX = "/audit"
+#: Where the SDK's static files (GOV.UK Frontend's CSS and JS among them) are served.
+STATIC_URL = "/static/familyhubs/"
 
 #: The demo's menu: (href, text).
 NAVIGATION: tuple[tuple[str, str], ...] = (
@@ -127,6 +130,7 @@ class Pages:
             page_title=title,
             la_name=self.settings.la_name,
             version=__version__,
+            assets=asset_tags(STATIC_URL),
             user=request.user,
             csrf_token=request.session.csrf_token,
             navigation=[(href, text, _current(request.path, href)) for href, text in NAVIGATION],

@@ -9,7 +9,9 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+from familyhubs_sdk.errors import RenderingError
 from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.rendering._attributes import html_attributes
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
 
@@ -66,7 +68,8 @@ def test_radios_structure_and_wiring() -> None:
     assert fieldset.attrib["aria-describedby"] == "consent-hint"
     assert fieldset.find("./legend/h1").text == "Has the family agreed?"
     inputs = tree.findall(".//input")
-    assert [i.attrib["id"] for i in inputs] == ["consent", "consent-2", "consent-3"]
+    # As in GOV.UK Frontend, the divider counts: the third radio is the fourth item.
+    assert [i.attrib["id"] for i in inputs] == ["consent", "consent-2", "consent-4"]
     assert [i.attrib["type"] for i in inputs] == ["radio"] * 3
     assert "checked" in inputs[2].attrib
     assert inputs[0].attrib["aria-describedby"] == "consent-item-hint"
@@ -138,6 +141,7 @@ def test_textarea_character_count_states_the_limit_without_javascript() -> None:
 def test_date_input_marks_only_the_parts_at_fault() -> None:
     params = {
         "id": "dob",
+        "namePrefix": "dob",
         "fieldset": {"legend": {"text": "Date of birth"}},
         "hint": {"text": "For example, 27 3 2019"},
         "errorMessage": {"text": "Date of birth must include a year"},
@@ -214,6 +218,16 @@ def test_panel_and_button() -> None:
     [
         ("choices", "govukRadios"),
         ("choices", "govukCheckboxes"),
+        ("radios", "govukRadios"),
+        ("checkboxes", "govukCheckboxes"),
+        ("fieldset", "govukFieldset"),
+        ("hint", "govukHint"),
+        ("label", "govukLabel"),
+        ("error_message", "govukErrorMessage"),
+        ("select", "govukSelect"),
+        ("character_count", "govukCharacterCount"),
+        ("file_upload", "govukFileUpload"),
+        ("password_input", "govukPasswordInput"),
         ("input", "govukInput"),
         ("textarea", "govukTextarea"),
         ("date_input", "govukDateInput"),
@@ -231,3 +245,34 @@ def test_each_component_imports_as_a_macro_without_output(template: str, macro: 
         f'{{% from "familyhubs/components/{template}.html" import {macro} %}}[{{{{ {macro} }}}}]'
     )
     assert page.render().startswith("[&lt;Macro")
+
+
+def test_a_host_template_calls_the_macros_by_their_govuk_names() -> None:
+    page = RENDERER.environment.from_string(
+        '{% from "familyhubs/components/radios.html" import govukRadios %}'
+        '{% from "familyhubs/components/character_count.html" import govukCharacterCount %}'
+        '{{ govukRadios({"name": "c", "value": "b", "items": [{"value": "a", "text": "A"},'
+        ' {"value": "b", "text": "B"}]}) }}'
+        '{{ govukCharacterCount({"name": "why", "maxwords": 50, "label": {"text": "Why?"}}) }}'
+    )
+    html = page.render()
+    assert_wired(html)
+    radios = parse(html).findall(".//input")
+    assert ["checked" in radio.attrib for radio in radios] == [False, True]
+    assert "You can enter up to 50 words" in html
+    assert 'data-maxwords="50"' in html
+
+
+def test_attributes_take_govuk_optional_values_and_rendered_markup() -> None:
+    rendered = html_attributes(
+        {
+            "hidden": {"value": True, "optional": True},
+            "data-gone": {"value": None, "optional": True},
+            "data-empty": {"value": None},
+            "data-flag": {"value": False},
+        }
+    )
+    assert rendered == Markup(' hidden data-empty="" data-flag="false"')
+    assert html_attributes(Markup(' data-module="x"')) == Markup(' data-module="x"')
+    with pytest.raises(RenderingError, match="mapping"):
+        html_attributes('onclick="x"')  # type: ignore[arg-type]

@@ -118,10 +118,23 @@ def test_forbidden_attribute_names_are_refused(name: str) -> None:
 
 
 def test_attribute_values_are_escaped_and_urls_checked() -> None:
-    rendered = html_attributes(
-        {"data-x": '"><script>', "href": "javascript:x", "hidden": True, "aria-hidden": None}
+    rendered = html_attributes({"data-x": '"><script>', "href": "javascript:x"})
+    assert rendered == Markup(' data-x="&#34;&gt;&lt;script&gt;" href="#"')
+
+
+def test_plain_attribute_values_render_as_govuk_attributes_does() -> None:
+    """A plain value always renders: ``True`` as "true", ``False`` as "false", ``None`` empty;
+    only ``optional`` values may be left out or written as a bare name."""
+    plain = html_attributes({"aria-expanded": True, "aria-hidden": False, "data-empty": None})
+    assert plain == Markup(' aria-expanded="true" aria-hidden="false" data-empty=""')
+    optional = html_attributes(
+        {
+            "hidden": {"value": True, "optional": True},
+            "disabled": {"value": False, "optional": True},
+            "data-gone": {"value": None, "optional": True},
+        }
     )
-    assert rendered == Markup(' data-x="&#34;&gt;&lt;script&gt;" href="#" hidden')
+    assert optional == Markup(" hidden")
 
 
 def test_banner_heading_level_is_clamped(strict: Renderer) -> None:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 # The frameworks and database drivers the suite exercises (extras of the package); the
 # development tools are PEP 735 dependency groups in pyproject.toml (`pip install --group`).
-EXTRAS := flask,django,fastapi,postgres,mysql
+EXTRAS := flask,django,fastapi,postgres,mysql,evidence
 # The question-tree engine is the heart of the form: every branch of it is tested.
 COVERAGE_GATE ?= --cov=familyhubs_sdk.questiontree --cov-branch \
 	--cov-report=term-missing:skip-covered --cov-fail-under=100
@@ -66,7 +66,7 @@ test-min: $(VENV)/.installed-dev
 	rm -rf build/min-venv
 	$(PYTHON) -m venv build/min-venv
 	build/min-venv/bin/python -m pip install --quiet --upgrade pip
-	$(BIN)/python scripts/min_constraints.py > build/constraints-min.txt
+	$(BIN)/python scripts/min_constraints.py evidence > build/constraints-min.txt
 	build/min-venv/bin/python -m pip install --quiet -c build/constraints-min.txt \
 		-e ".[$(EXTRAS)]" --group test
 	# The browser suite checks rendered HTML, not dependency floors; `make test` and

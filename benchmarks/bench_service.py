@@ -60,7 +60,7 @@ def main() -> None:
     upgrade(engine)  # the audit table lives beside the warehouse here
     sources = connectors(engine)
     people = sources[0].all_people()
-    resolver = DeterministicResolver(people)
+    resolver = DeterministicResolver(people, key=b"m" * 32)
     service = TimelineService(
         sources,
         resolver=resolver,

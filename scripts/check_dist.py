@@ -36,6 +36,7 @@ REQUIRED = (
     "familyhubs_sdk/demo/static/demo.css",
     "familyhubs_sdk/static/familyhubs.css",
     "familyhubs_sdk/static/familyhubs-init.js",
+    "familyhubs_sdk/static/familyhubs-resume.js",
     "familyhubs_sdk/static/govuk/govuk-frontend.min.css",
     "familyhubs_sdk/static/govuk/govuk-frontend.min.js",
     "familyhubs_sdk/static/govuk/LICENSE.txt",

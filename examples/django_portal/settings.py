@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from familyhubs_sdk.rendering import static_path
@@ -12,12 +13,20 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 ROOT_URLCONF = "examples.django_portal.urls"
 INSTALLED_APPS = ["django.contrib.sessions"]
 MIDDLEWARE = [
+    # First, so its headers are the last word on every response (familyhubs_sdk.web).
+    "examples.django_portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
 ]
 # Signed cookies keep the example free of a database of its own; the SDK uses its own store.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# The session and CSRF cookies: not readable by script, not sent on other sites' POSTs, and only
+# over HTTPS in production (set PORTAL_HTTPS=1; the example runs on http://localhost).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("PORTAL_HTTPS") == "1"
+CSRF_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 # GOV.UK Frontend's stylesheet and script ship in the SDK's static folder: collectstatic copies
 # them under STATIC_URL + "familyhubs/".

@@ -15,7 +15,9 @@ from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.fastapi import support_router, timeline_router
@@ -30,7 +32,7 @@ from familyhubs_sdk.support import (
 )
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
 from familyhubs_sdk.timeline import TimelineScreens
-from familyhubs_sdk.web import Viewer
+from familyhubs_sdk.web import Viewer, security_headers
 
 #: Where the portal serves the SDK's static files.
 STATIC_URL = "/static/familyhubs/"
@@ -58,6 +60,30 @@ def page_layout(service_name: str) -> Callable[[PortalPage], str]:
         )
 
     return layout
+
+
+class SecurityHeaders:
+    """The SDK's security headers on every response (plain ASGI middleware, so file responses
+    stream untouched). The SDK's pages show personal data: no-store on every page, static files
+    excepted."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = security_headers(
+            page=not scope["path"].startswith(STATIC_URL), https=scope["scheme"] == "https"
+        )
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def csrf_token(request: Request) -> str:
@@ -89,7 +115,16 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
     upgrade(engine)  # a real portal runs `familyhubs db upgrade` when it deploys
     app = FastAPI()
 
-    app.add_middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32))
+    # The session cookie: HttpOnly (Starlette always), not sent on other sites' POSTs, and only
+    # over HTTPS in production (set PORTAL_HTTPS=1; the example runs on http://localhost).
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secrets.token_urlsafe(32),
+        same_site="lax",
+        https_only=os.environ.get("PORTAL_HTTPS") == "1",
+    )
+    app.add_middleware(SecurityHeaders)
+
     app.mount(STATIC_URL.rstrip("/"), StaticFiles(directory=static_path()), name="familyhubs")
 
     @app.get("/", response_class=HTMLResponse)

@@ -32,7 +32,7 @@ from familyhubs_sdk.support import (
 )
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
 from familyhubs_sdk.timeline import TimelineScreens
-from familyhubs_sdk.web import Viewer
+from familyhubs_sdk.web import Viewer, security_headers
 
 #: Where the portal serves the SDK's static files.
 STATIC_URL = "/static/familyhubs/"
@@ -77,12 +77,27 @@ def current_viewer() -> Viewer | None:
 def create_app(data_dir: Path | None = None) -> Flask:
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)
+    # The session cookie: not readable by script, not sent on other sites' POSTs, and only over
+    # HTTPS in production (set PORTAL_HTTPS=1; the example itself runs on http://localhost).
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("PORTAL_HTTPS") == "1",
+    )
     app.config["MAX_CONTENT_LENGTH"] = 30 * 1024 * 1024  # evidence uploads: refuse bigger bodies
     settings = load_settings(
         **({"data_dir": data_dir} if data_dir else {}),
         # Set FAMILYHUBS_SECRET_KEY in production: audit references are keyed with it.
         secret_key=os.environ.get("FAMILYHUBS_SECRET_KEY") or secrets.token_urlsafe(48),
     )
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        # The SDK's pages show personal data: no-store on every page, static files excepted.
+        response.headers.update(
+            security_headers(page=not request.path.startswith(STATIC_URL), https=request.is_secure)
+        )
+        return response
 
     @app.before_request
     def check_csrf() -> None:

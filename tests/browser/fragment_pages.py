@@ -483,9 +483,9 @@ def _save_pages() -> dict[str, FragmentPage]:
     }
     saved = journey.page("immediate_danger", {"answer": "no", "save": "1"})
     pages["support/saved"] = _support("saved", saved, error=False)
-    token = saved.html.split("/resume/")[1].split('"')[0]
-    pages["support/resume"] = _support("resume", journey.page(f"resume/{token}"), error=False)
-    refused = journey.page("resume/fhr1_not-a-real-token", {})
+    assert "/resume#fhr1_" in saved.html  # the token travels in the fragment, never the path
+    pages["support/resume"] = _support("resume", journey.page("resume"), error=False)
+    refused = journey.page("resume", {"resume_code": "fhr1_not-a-real-token"})
     pages["support/resume-invalid"] = _support("resume", refused, error=True)
     return pages
 

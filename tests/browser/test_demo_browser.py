@@ -124,8 +124,13 @@ def test_sign_in_find_a_child_and_use_a_contact_card(
     assert page.title().startswith(f"{child.name} – who to contact")
     assert page.locator(f".govuk-summary-card a[href='{href}']").count() > 0
 
-    # The view is in the record's own audit.
-    follow(page, page.get_by_role("link", name="Who has viewed this record"))
+    # Who has viewed a record is for information governance (or a relationship the demo has
+    # no hook for): the social worker gets no link, the receiving team sees the view audited.
+    assert page.get_by_role("link", name="Who has viewed this record").count() == 0
+    subject_id = timeline.rsplit("/", 1)[1]
+    sign_in_as(page, "Rae Tan")
+    page.goto(f"{demo.url}/audit/record/{subject_id}")
+    assert page.title().startswith("Who has viewed this record"), page.title()
     assert "Sam Okafor" not in page.inner_text("main")  # the audit keeps ids, not names
     assert "Exampleshire Children's Services (demo-sw)" in page.inner_text("main")
 

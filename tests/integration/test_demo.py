@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from tests.helpers.hostile import structure
 
+from familyhubs_sdk.web import security_headers
+
 DEMO = [sys.executable, "-m", "familyhubs_sdk", "demo", "--port", "0"]
 
 
@@ -70,9 +72,11 @@ def test_demo_serves_the_home_page(demo: RunningDemo) -> None:
     status, headers, body = _get(url)
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
-    assert "script-src" not in headers["Content-Security-Policy"]  # default-src 'self' covers it
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
-    assert headers["X-Content-Type-Options"] == "nosniff"
+    for name, value in security_headers().items():  # the helper every portal can use
+        assert headers[name] == value, name
+    assert "script-src 'self';" in headers["Content-Security-Policy"]  # nothing inline
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "no-store"
     assert '<h1 class="govuk-heading-xl">Family Hubs SDK demo</h1>' in body
     assert "Schema revision" in body
     for href in ("/find-a-child/", "/request-support/", "/inbox/", "/analytics/", "/audit/"):
@@ -81,6 +85,8 @@ def test_demo_serves_the_home_page(demo: RunningDemo) -> None:
     assert ("main", ("class", "id")) in structure(body)
     css_status, css_headers, _ = _get(url + "static/demo.css")
     assert (css_status, css_headers["Content-Type"]) == (200, "text/css")
+    assert "Cache-Control" not in css_headers  # static files may be cached
+    assert css_headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_demo_answers_unknown_pages_and_methods(demo: RunningDemo) -> None:
@@ -135,3 +141,54 @@ def test_demo_refuses_a_non_loopback_address(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "[configuration_invalid]" in result.stderr
+
+
+def test_half_sent_requests_time_out_and_do_not_pin_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """300 clients that send half a request and wait neither start 300 threads nor keep the
+    demo from answering: each is cut off after the header timeout, a fixed pool serves all."""
+    import socket
+    import threading
+    import time
+    from wsgiref.simple_server import make_server
+
+    from familyhubs_sdk.demo import _server
+
+    monkeypatch.setattr(_server, "MAX_WORKERS", 8)
+    monkeypatch.setattr(_server, "HEADER_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(_server._QuietHandler, "timeout", 1.0)
+
+    def app(_environ: dict[str, object], start_response: object) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])  # type: ignore[operator]
+        return [b"ok"]
+
+    server = make_server(
+        "127.0.0.1", 0, app, server_class=_server._PooledServer,
+        handler_class=_server._QuietHandler,
+    )  # fmt: skip
+    port = server.server_address[1]
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    serving.start()
+    threads_before = threading.active_count()
+    half_sent: list[socket.socket] = []
+    try:
+        for _ in range(300):
+            client = socket.create_connection(("127.0.0.1", port), timeout=30)
+            client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never the blank line
+            half_sent.append(client)
+        most_threads = threading.active_count()
+        # Every half-sent request is cut off; the server closes its side of each.
+        started = time.monotonic()
+        for client in half_sent:
+            assert client.recv(1024) == b""
+        assert time.monotonic() - started < 30
+        assert most_threads - threads_before <= 2 * 8  # the workers and their deadlines
+        status, _headers, body = _get(f"http://127.0.0.1:{port}/")
+        assert (status, body) == (200, "ok")
+    finally:
+        for client in half_sent:
+            client.close()
+        server.shutdown()
+        serving.join()
+        server.server_close()

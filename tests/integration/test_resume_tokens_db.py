@@ -1,7 +1,9 @@
-"""Resume tokens on PostgreSQL and MariaDB: concurrent uses of one token, one winner.
+"""Resume tokens on PostgreSQL and MariaDB: concurrent uses of one token, one winner; and on
+every dialect, SQLite too, concurrent "Accept and send" and answer POSTs for one draft: one
+request, its reference kept, nothing written onto the sent draft.
 
-SQLite runs the same race in ``tests/unit/support/test_resume.py``. Without a server these skip
-(and fail under ``CI=true``), as ``tests/databases.py`` decides.
+SQLite runs the token races in ``tests/unit/support/test_resume.py``. Without a server these skip
+(and fail under ``CI=true``), as ``tests/helpers/databases.py`` decides.
 """
 
 from __future__ import annotations
@@ -12,13 +14,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from tests.helpers.databases import DIALECTS
+from tests.helpers.journeys import FlowBrowser, reach_check
 
 from familyhubs_sdk.errors import TokenError
 from familyhubs_sdk.questiontree import start
 from familyhubs_sdk.store import upgrade
-from familyhubs_sdk.store._schema import drafts, resume_tokens
-from familyhubs_sdk.support import SQLDraftStore, default_tree
+from familyhubs_sdk.store._schema import drafts, resume_tokens, support_requests
+from familyhubs_sdk.support import (
+    FormFlow,
+    JourneyOptions,
+    SQLDraftStore,
+    StoreSubmitter,
+    WebRequest,
+    WebResponse,
+    default_tree,
+)
 from familyhubs_sdk.support.journey._resume import ResumeTokens, purge_expired_drafts
+from familyhubs_sdk.web import CsrfRule
 
 THREADS = 8
 
@@ -130,3 +143,64 @@ def test_round_trip_expiry_and_purges(engine: sa.Engine, store: SQLDraftStore) -
     assert purge_expired_drafts(engine, clock=lambda: later) == 1
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(drafts)).scalar() == 0
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_concurrent_sends_and_answers_leave_one_request_and_its_reference(
+    engine: sa.Engine,
+) -> None:
+    # Finding: a second "Accept and send" lost the reference, and an answer racing the send wrote
+    # its answers back onto the sent draft ("reference None"). Several tabs of one session post
+    # "Accept and send", answers and saves at the same moment.
+    upgrade(engine)
+    flow = FormFlow(
+        default_tree(), SQLDraftStore(engine), StoreSubmitter(engine),
+        options=JourneyOptions(csrf=CsrfRule(exempt=True)), resume=ResumeTokens(engine),
+    )  # fmt: skip
+    browser = FlowBrowser(flow)
+    reach_check(browser)
+    session = dict(browser.session)
+    posts: list[tuple[str, dict[str, list[str]]]] = [("check", {})] * 4 + [
+        ("working_well", {"answer": ["Raced"]})
+    ] * 3
+    posts += [("working_well", {"answer": ["Raced"], "save": ["1"]})]
+    responses: list[WebResponse] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(posts))
+
+    def post(path: str, form: dict[str, list[str]]) -> None:
+        barrier.wait()
+        try:
+            response = flow.handle(WebRequest("POST", path, "/rs", form=form, session=session))
+        except BaseException as exc:  # collected: a thread's failure must fail the test
+            errors.append(exc)
+        else:
+            responses.append(response)
+
+    threads = [threading.Thread(target=post, args=job) for job in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    # Every send, and every answer that lost the race, shows the confirmation; an answer that won
+    # it went on to the next step (and its next page now shows the confirmation too).
+    allowed = {"/rs/confirmation", "/rs/check"}
+    outcomes = [(r.status, r.location, r.title) for r in responses]
+    assert all(o[1] in allowed or o[2] == "Your answers have been saved" for o in outcomes), (
+        outcomes
+    )
+    with engine.connect() as connection:
+        (reference,) = connection.execute(
+            sa.select(support_requests.c.reference).where(
+                support_requests.c.draft_id == browser.draft_id
+            )
+        ).one()
+        state = connection.execute(
+            sa.select(drafts.c.state).where(drafts.c.id == browser.draft_id)
+        ).scalar_one()
+    assert state == {"reference": reference}
+    confirmation = browser.get("confirmation")
+    assert f"<strong>{reference}</strong>" in confirmation.html
+    assert browser.post("working_well", {"answer": "Late"}).location == "/rs/confirmation"

@@ -337,7 +337,7 @@ def main(data_dir: Path) -> IntegrationRun:
 
     # The identity index is built from the warehouse's person view (nightly, in production).
     people = lcs.all_people()
-    resolver = DeterministicResolver(people)
+    resolver = DeterministicResolver(people, key=b"m" * 32)
     sam = Viewer(id="u-17", name="Sam Patel", role="family_support", organisation="Family hub")
     policy = AccessPolicy(
         AccessRules.from_yaml(ACCESS_RULES),

@@ -159,3 +159,15 @@ def test_views_check_reports_missing_columns_and_indexes(
     assert "definitions[0] (x)" in err
     assert "[view_invalid]" in err
     assert "Traceback" not in err
+
+
+def test_views_ddl_on_a_file_nested_50000_deep_prints_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("definitions: " + "[" * 50_000 + "]" * 50_000)
+    assert main(["views", "ddl", "--dialect", "postgresql", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"familyhubs: error: {path}: nested more than 64 deep (line 1, column 77) [view_invalid]\n"
+    )

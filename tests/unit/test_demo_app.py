@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import html5lib
 import jinja2
 import pytest
 from tests.helpers.hostile import structure
@@ -27,7 +28,7 @@ from tests.helpers.journeys import (
 from familyhubs_sdk._config import Settings
 from familyhubs_sdk.demo._app import SECURITY_HEADERS, DemoApp
 from familyhubs_sdk.demo._services import FILE_DROP_FOLDER, WAREHOUSE_FILE
-from familyhubs_sdk.demo._sessions import COOKIE
+from familyhubs_sdk.demo._sessions import COOKIE, SessionStore
 from familyhubs_sdk.demo._users import DEMO_USERS, RECEIVING_TEAM
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine, head_revision, upgrade
@@ -126,14 +127,26 @@ def _child(tmp_path: Path) -> KnownChild:
     return known_child(f"sqlite:///{tmp_path / WAREHOUSE_FILE}")
 
 
+def _summary_rows(html: str) -> dict[str, str]:
+    """Every GOV.UK summary list row on the page: key text to value text."""
+    tree = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    rows = [row for row in tree.iter("div") if "govuk-summary-list__row" in row.get("class", "")]
+    return {
+        " ".join("".join(dt.itertext()).split()): " ".join("".join(dd.itertext()).split())
+        for row in rows
+        for dt, dd in [(row.find("dt"), row.find("dd"))]
+    }
+
+
 # -- the portal ---------------------------------------------------------------------------------
 
 
 def test_home_page_shows_the_installation_users_and_children(app: DemoApp) -> None:
-    answer = Client(app).get("/")
+    client = Client(app)
+    answer = client.get("/")
     assert answer.status == "200 OK"
     body = answer.text
-    assert f'<dd class="govuk-summary-list__value">{head_revision()}</dd>' in body
+    assert _summary_rows(body)["Schema revision"] == head_revision()
     assert "Exampleshire &lt;County&gt; Council" in body
     assert "<title>Home – Family Hubs SDK demo</title>" in body
     for name, value in SECURITY_HEADERS:
@@ -147,7 +160,10 @@ def test_home_page_shows_the_installation_users_and_children(app: DemoApp) -> No
     for child in app.services.sample_children:
         assert child.nhs_number in body
     assert "600 children" in body
-    assert "HttpOnly" in (answer.header("Set-Cookie") or "")
+    assert answer.header("Set-Cookie") is None  # nothing to remember yet
+    cookie = client.get("/sign-in").header("Set-Cookie") or ""
+    assert cookie.startswith(f"{COOKIE}=")
+    assert cookie.endswith("; Path=/; HttpOnly; SameSite=Lax")
 
 
 def test_pages_carry_no_inline_script_or_style(app: DemoApp) -> None:
@@ -237,6 +253,36 @@ def test_sign_in_remembers_the_viewer_and_sign_out_forgets_them(app: DemoApp) ->
     assert client.get("/find-a-child/").code == 401
 
 
+def test_sessions_are_created_only_when_needed(app: DemoApp) -> None:
+    client = Client(app)
+    for path in ("/", "/missing", "/find-a-child/", "/static/demo.css"):
+        assert client.get(path).header("Set-Cookie") is None, path
+    assert len(app.sessions) == 0
+    assert client.get("/sign-in").header("Set-Cookie")  # its form carries the CSRF token
+    assert len(app.sessions) == 1
+    client.get("/sign-in")  # the same browser, the same session
+    assert len(app.sessions) == 1
+
+
+def test_cookieless_requests_cannot_sign_anyone_out(app: DemoApp) -> None:
+    app.sessions = SessionStore(limit=5)
+    people = [Client(app) for _ in range(3)]
+    for person, user in zip(people, ("demo-sw", "demo-fs", "demo-hv"), strict=True):
+        person.sign_in(user)
+    for _ in range(200):  # no cookie: pages, and the sign-in page whose form needs a session
+        Client(app).get("/")
+        Client(app).get("/sign-in")
+    assert len(app.sessions) == 5
+    for person in people:
+        assert "Signed in as" in person.get("/find-a-child/").text
+    # At the limit the least recently used goes first, someone signed in only when it must.
+    newcomers = [Client(app) for _ in range(3)]
+    for newcomer in newcomers:
+        newcomer.sign_in("demo-sw")
+    assert person.get("/find-a-child/").code == 200  # used most recently of the first three
+    assert people[0].get("/find-a-child/").code == 401
+
+
 def test_sign_in_goes_nowhere_but_this_site(app: DemoApp) -> None:
     client = Client(app)
     for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", "/../x"):
@@ -261,6 +307,15 @@ def test_each_user_sees_only_their_part(app: DemoApp) -> None:
 # -- connecting professionals -------------------------------------------------------------------
 
 
+_RECORD_ID = re.compile(r'href="/find-a-child/record/([A-Za-z0-9_-]+)/contacts"')
+
+
+def _record_id(timeline: str) -> str:
+    match = _RECORD_ID.search(timeline)
+    assert match, "no link to the record's contacts"
+    return match.group(1)
+
+
 def test_find_a_child_then_who_has_viewed_the_record_and_the_audit(
     app: DemoApp, tmp_path: Path
 ) -> None:
@@ -268,10 +323,16 @@ def test_find_a_child_then_who_has_viewed_the_record_and_the_audit(
     client.sign_in("demo-fs")
     child = _child(tmp_path)
     timeline = find_a_child(client.browser(), child)
+    subject = _record_id(timeline)
+    # A family support worker may open the record, but is not information governance and has
+    # no relationship with the child: no who has viewed, no audit.
+    assert "/audit/record/" not in timeline
+    assert client.get(f"/audit/record/{subject}").code == 403
+    assert client.get("/audit/").code == 403
+    assert client.get("/audit/events.csv").code == 403
 
-    match = re.search(r'href="(/audit/record/[A-Za-z0-9_-]+)"', timeline)
-    assert match, "no link to who has viewed the record"
-    viewed = client.get(match.group(1))
+    client.sign_in(RECEIVING_TEAM.id)  # the demo's stand-in for information governance
+    viewed = client.get(f"/audit/record/{subject}")
     assert viewed.code == 200
     assert "Who has viewed this record" in viewed.text
     assert "family_support, Northgate Family Hub (demo-fs)" in viewed.text
@@ -288,10 +349,55 @@ def test_find_a_child_then_who_has_viewed_the_record_and_the_audit(
     assert (csv.header("Content-Disposition") or "").startswith("attachment;")
     assert "timeline_view" in csv.text
     assert "contacts_view" in csv.text
+    assert "viewed_by" in csv.text
     for shown in (audit.text, csv.text, viewed.text):
         assert child.nhs_number not in shown
         assert child.name not in shown
     assert "export" in client.get("/audit/events.csv").text  # the first download was recorded
+
+
+def test_who_has_viewed_is_refused_to_a_professional_whose_reason_was_refused(
+    app: DemoApp, tmp_path: Path
+) -> None:
+    # Finding: the demo showed who had viewed a child to a professional whose reason was refused.
+    client = Client(app)
+    client.sign_in("demo-hv")  # no caseload in the demo: a reason alone is refused
+    child = _child(tmp_path)
+    search = client.get("/find-a-child/")
+    found = client.post(
+        "/find-a-child/",
+        {"by": "nhs_number", "nhs_number": child.nhs_number, "csrf_token": _token(search.text)},
+    )
+    match = re.search(r'href="/find-a-child/record/([A-Za-z0-9_-]+)/reason"', found.text)
+    assert match, found.text[:800]
+    subject = match.group(1)
+    record = f"/find-a-child/record/{subject}"
+    token = _token(client.get(f"{record}/reason").text)
+    given = client.post(f"{record}/reason", {"reason": "health_care", "csrf_token": token})
+    assert given.code == 303
+    refused = client.get(record)
+    assert refused.code == 403
+    assert "/audit/record/" not in refused.text
+
+    before = len(app.services.audit.query(subject_id=subject))
+    viewed_by = client.get(f"/audit/record/{subject}")
+    assert viewed_by.code == 403
+    assert "demo-hv" not in viewed_by.text
+    [denial] = app.services.audit.query(subject_id=subject, limit=1)
+    assert len(app.services.audit.query(subject_id=subject)) == before + 1
+    assert (denial.action.value, denial.outcome.value, denial.actor_id) == (
+        "viewed_by",
+        "denied",
+        "demo-hv",
+    )
+    # Emergency access opens the record, but still not who has viewed it.
+    token = _token(client.get(f"{record}/reason").text)
+    client.post(
+        f"{record}/reason",
+        {"reason": "health_care", "justification": "Child in A&E now", "csrf_token": token},
+    )
+    assert client.get(record).code == 200
+    assert client.get(f"/audit/record/{subject}").code == 403
 
 
 def test_who_has_viewed_a_record_needs_a_reason_first(app: DemoApp) -> None:
@@ -307,11 +413,9 @@ def test_who_has_viewed_a_record_needs_a_reason_first(app: DemoApp) -> None:
 def test_another_viewer_is_asked_for_their_own_reason(app: DemoApp, tmp_path: Path) -> None:
     client = Client(app)
     client.sign_in("demo-fs")
-    timeline = find_a_child(client.browser(), _child(tmp_path))
-    match = re.search(r'href="(/audit/record/([A-Za-z0-9_-]+))"', timeline)
-    assert match
+    subject = _record_id(find_a_child(client.browser(), _child(tmp_path)))
     client.sign_in("demo-sw")  # reasons belong to whoever gave them
-    record = f"/find-a-child/record/{match.group(2)}"
+    record = f"/find-a-child/record/{subject}"
     assert client.get(record).header("Location") == f"{record}/reason"
 
 
@@ -385,13 +489,16 @@ def test_save_and_come_back_later_in_another_browser(app: DemoApp) -> None:
     )
     assert saved.code == 200
     assert "Your answers have been saved" in saved.text
-    match = re.search(r'href="(/request-support/resume/[^"]+)"', saved.text)
+    # The token travels after "#", which browsers never send: it reaches no access log.
+    match = re.search(r'href="/request-support/resume#(fhr1_[^"]+)"', saved.text)
     assert match
 
     second = Client(app)
-    page = second.get(match.group(1))
+    page = second.get("/request-support/resume")
     assert page.code == 200
-    used = second.post(match.group(1), {"csrf_token": _token(page.text)})
+    used = second.post(
+        "/request-support/resume", {"resume_code": match.group(1), "csrf_token": _token(page.text)}
+    )
     assert (used.code, used.header("Location")) == (303, "/request-support/")
     assert second.get("/request-support/").header("Location") == "/request-support/consent"
 

@@ -92,3 +92,26 @@ def test_pages_link_govuk_frontend_which_the_portal_serves(tmp_path: Path) -> No
             response = client.get(f"/static/familyhubs/{path}")
             assert response.status_code == 200, path
             response.close()
+
+
+def test_responses_carry_the_security_headers_and_cookie_flags(tmp_path: Path) -> None:
+    from django.conf import settings
+
+    from familyhubs_sdk.web import security_headers
+
+    with portal(tmp_path) as (client, _browser):
+        for path in ("/", "/request-support/", "/find-a-child/", "/sign-in"):
+            response = client.get(path)
+            for name, value in security_headers().items():
+                assert response[name] == value, (path, name)
+        static = client.get("/static/familyhubs/familyhubs.css")
+        static.close()
+        assert static.status_code == 200
+        assert "Cache-Control" not in static  # static files may be cached
+        assert static["X-Content-Type-Options"] == "nosniff"
+        https = client.get("/", secure=True)
+        assert https["Strict-Transport-Security"] == "max-age=31536000"
+    # The cookie flags the portal's settings give Django's session and CSRF cookies.
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+    assert settings.SESSION_COOKIE_SAMESITE == settings.CSRF_COOKIE_SAMESITE == "Lax"
+    assert settings.SESSION_COOKIE_SECURE is False  # True with PORTAL_HTTPS=1, in production

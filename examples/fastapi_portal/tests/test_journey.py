@@ -76,3 +76,33 @@ def test_pages_link_govuk_frontend_which_the_portal_serves(tmp_path: Path) -> No
         assert '<script type="module" src="/static/familyhubs/familyhubs-init.js"></script>' in page
         for path in ("govuk/govuk-frontend.min.css", "familyhubs.css", "familyhubs-init.js"):
             assert client.get(f"/static/familyhubs/{path}").status_code == 200, path
+
+
+def test_responses_carry_the_security_headers_and_cookie_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from examples.fastapi_portal.app import create_app
+    from fastapi.testclient import TestClient
+
+    from familyhubs_sdk.web import security_headers
+
+    with TestClient(create_app(tmp_path)) as client:
+        for path in ("/", "/request-support/", "/find-a-child/", "/sign-in"):
+            response = client.get(path, follow_redirects=False)
+            for name, value in security_headers().items():
+                assert response.headers[name] == value, (path, name)
+        static = client.get("/static/familyhubs/familyhubs.css")
+        assert static.status_code == 200
+        assert static.headers.get("Cache-Control") != "no-store"  # static files may be cached
+        assert static.headers["X-Content-Type-Options"] == "nosniff"
+    with TestClient(create_app(tmp_path)) as client:
+        cookie = client.get("/sign-in").headers["set-cookie"]
+        assert "httponly" in cookie.lower()
+        assert "samesite=lax" in cookie.lower()
+        assert "secure" not in cookie.lower()  # the example runs on http://localhost
+
+    monkeypatch.setenv("PORTAL_HTTPS", "1")
+    with TestClient(create_app(tmp_path), base_url="https://testserver") as client:
+        response = client.get("/sign-in")
+        assert "secure" in response.headers["set-cookie"].lower()
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -83,3 +83,32 @@ def test_pages_link_govuk_frontend_which_the_portal_serves(tmp_path: Path) -> No
         assert response.status_code == 200, path
         response.close()
     assert client.get("/static/familyhubs/../../config.py").status_code == 404
+
+
+def test_responses_carry_the_security_headers_and_cookie_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from examples.flask_portal.app import create_app
+
+    from familyhubs_sdk.web import security_headers
+
+    client = create_app(tmp_path).test_client()
+    for path in ("/", "/request-support/", "/find-a-child/", "/sign-in"):
+        response = client.get(path)
+        for name, value in security_headers().items():
+            assert response.headers[name] == value, (path, name)
+    static = client.get("/static/familyhubs/familyhubs.css")
+    static.close()
+    assert static.status_code == 200
+    assert static.headers.get("Cache-Control") != "no-store"  # static files may be cached
+    assert static.headers["X-Content-Type-Options"] == "nosniff"
+    cookie = create_app(tmp_path).test_client().get("/sign-in").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # the example runs on http://localhost
+    https = client.get("/", base_url="https://localhost")
+    assert https.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+    monkeypatch.setenv("PORTAL_HTTPS", "1")
+    secure = create_app(tmp_path).test_client()
+    assert "Secure" in secure.get("/sign-in", base_url="https://localhost").headers["Set-Cookie"]

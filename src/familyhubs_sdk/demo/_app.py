@@ -37,6 +37,7 @@ from familyhubs_sdk.demo._sessions import SessionStore
 from familyhubs_sdk.demo._users import DEMO_USERS, demo_user
 from familyhubs_sdk.rendering import Renderer, static_path
 from familyhubs_sdk.store import current_revision
+from familyhubs_sdk.web import WebRequest, security_headers, unsafe_field
 
 __all__ = ["MAX_FORM_BYTES", "SECURITY_HEADERS", "SUPPORT_PREFIX", "TIMELINE_PREFIX", "DemoApp"]
 
@@ -46,18 +47,9 @@ MAX_FORM_BYTES = 64 * 1024
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Handler = Callable[[DemoRequest, str], Reply]
 
-#: Sent with every demo response: no inline or third-party script, no framing, no referrer leaks.
-SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
-    (
-        "Content-Security-Policy",
-        "default-src 'self'; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'none'; form-action 'self'",
-    ),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Frame-Options", "DENY"),
-    ("Cache-Control", "no-store"),
-)
+#: Sent with every demo page (static files may be cached): no inline or third-party script,
+#: no framing, no referrer leaks, nothing kept in a cache. The helper every portal can use.
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = tuple(security_headers().items())
 
 _CONTENT_TYPES = {
     ".css": "text/css",
@@ -127,7 +119,7 @@ class DemoApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
-        session_id, session, new = self.sessions.get(environ.get("HTTP_COOKIE", ""))
+        session_id, session = self.sessions.get(environ.get("HTTP_COOKIE", ""))
         request = DemoRequest(
             method="GET" if method == "HEAD" else method,
             path=path,
@@ -138,15 +130,16 @@ class DemoApp:
         )
         reply = self._answer(request, environ, method)
         headers = list(reply.headers)
-        if new and not any(name == "Set-Cookie" for name, _ in headers):
-            headers.append(self.sessions.set_cookie(session_id))
+        if self.sessions.keep(request.session_id, session):
+            headers.append(self.sessions.set_cookie(request.session_id))
         body = b"" if method == "HEAD" else reply.body
+        page = path not in self._static
         start_response(
             reply.status_line,
             [
                 ("Content-Type", reply.content_type),
                 ("Content-Length", str(len(reply.body))),
-                *SECURITY_HEADERS,
+                *security_headers(page=page).items(),
                 *headers,
             ],
         )
@@ -171,6 +164,14 @@ class DemoApp:
             refused = self._read_form(request, environ)
             if refused is not None:
                 return refused
+        # The SDK's one rule for what a request may carry, for the demo's own pages too.
+        if unsafe_field(WebRequest(method, form=request.form, query=request.query)) is not None:
+            return self.pages.message(
+                request,
+                "There is a problem with what you sent",
+                "It contains characters that cannot be used. Go back and try again.",
+                400,
+            )
         return handler(request, below)
 
     def _route(self, path: str) -> tuple[Handler, str, frozenset[str]] | None:
@@ -262,7 +263,8 @@ class DemoApp:
         journey key belong to whoever was signed in."""
         request.session.values.clear()
         request.session.user_id = None
-        return self.sessions.renew(request.session_id)
+        request.session_id = self.sessions.renew(request.session_id, request.session)
+        return request.session_id
 
     def _support(self, request: DemoRequest, path: str) -> Reply:
         """The request-for-support journey, with the demo's own session; whoever is signed in

@@ -2,7 +2,8 @@
 
 The adapter work a portal does (:meth:`~familyhubs_sdk.demo._http.Pages.serve`): pass the screens
 the signed-in viewer and the SDK's session values, keep what the response changes, and put the
-page in the layout — here with a link to who has viewed the record.
+page in the layout — here with a link to who has viewed the record, for those the access policy
+shows it to.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ class FindAChildPages:
         if isinstance(user, Reply):
             return user
         record = _RECORD_PAGE.fullmatch(path.rstrip("/"))
+        # Offered only to whom the policy would show it: a reason for access is not enough.
         viewed_by = (
             (f"{AUDIT_PREFIX}/record/{record.group(1)}", "Who has viewed this record")
             if record is not None
+            and self.services.timeline.viewed_by_decision(user.viewer, record.group(1)).allowed
             else None
         )
         return self.pages.serve(

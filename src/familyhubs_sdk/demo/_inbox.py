@@ -87,7 +87,7 @@ class InboxPages:
         record = self.services.inbox.open(reference, by=user.viewer.id)
         if record is None:
             return self._not_found(request)
-        html = _back(f"{INBOX_PREFIX}/", "Back to the inbox") + render_request_detail(
+        html = self._back(f"{INBOX_PREFIX}/", "Back to the inbox") + render_request_detail(
             record,
             section_titles=self.section_titles,
             status_href=f"{INBOX_PREFIX}/{reference}/status",
@@ -117,7 +117,7 @@ class InboxPages:
                     return Reply.redirect(detail)
                 except StatusChangeError as exc:  # a colleague got there first
                     record, choice = inbox.get(reference) or record, choice.refused(exc)
-        html = _back(detail, f"Back to request {reference}") + render_status_form(
+        html = self._back(detail, f"Back to request {reference}") + render_status_form(
             record,
             action=f"{detail}/status",
             csrf_token=request.session.csrf_token,
@@ -140,6 +140,7 @@ class InboxPages:
     def _not_allowed(self, request: DemoRequest) -> Reply:
         return self.pages.not_allowed(request, "GET, HEAD")
 
-
-def _back(href: str, text: str) -> Markup:
-    return Markup('<a href="{}" class="govuk-back-link">{}</a>').format(href, text)
+    def _back(self, href: str, text: str) -> Markup:
+        return self.pages.renderer.render(
+            "familyhubs/components/back_link.html", params={"href": href, "text": text}
+        )

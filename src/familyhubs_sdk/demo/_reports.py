@@ -1,8 +1,10 @@
 """Oversight in the demo: how the form is used, what requests are about, and the access audit.
 
 Form analytics and request insights are counts only: no answers, no personal data. The audit
-never holds what was shown, and records subjects as opaque references; "who has viewed this
-record" is for a professional who has just looked at that record themselves.
+never holds what was shown, and records subjects as opaque references. The audit and "who has
+viewed this record" are for roles the access rules give ``audit: true`` (and who has viewed a
+record also for a professional the relationship hook says works with the child); anyone else is
+refused, and a refused "who has viewed" is itself audited.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 
 from familyhubs_sdk.demo._http import TIMELINE_PREFIX, DemoRequest, Pages, Reply
 from familyhubs_sdk.demo._services import DemoServices
+from familyhubs_sdk.demo._users import DEMO_USERS, DemoUser
 from familyhubs_sdk.support import (
     build_report,
     load_events,
@@ -20,8 +23,8 @@ from familyhubs_sdk.support import (
     render_report,
     request_insights,
 )
-from familyhubs_sdk.timeline import AuditAction, render_viewed_by
-from familyhubs_sdk.web import Viewer, WebRequest, read_session
+from familyhubs_sdk.timeline import AccessReason, AuditAction, render_viewed_by
+from familyhubs_sdk.web import WebRequest, read_session
 
 __all__ = ["RECENT_AUDIT_EVENTS", "AnalyticsPages", "AuditPages"]
 
@@ -65,11 +68,18 @@ class AuditPages:
         self.services = services
 
     def handle(self, request: DemoRequest, path: str) -> Reply:
-        user = self.pages.signed_in(request, "see the access audit")
+        parts = [part for part in path.split("/") if part]
+        if len(parts) == 2 and parts[0] == "record" and _SUBJECT.fullmatch(parts[1]):
+            someone = self.pages.signed_in(request, "see who has viewed a record")
+            if isinstance(someone, Reply):
+                return someone
+            return self._viewed_by(request, someone, parts[1])
+        user = self.pages.signed_in(
+            request, "see the access audit", allowed=self._audits, who=self._auditors()
+        )
         if isinstance(user, Reply):
             return user
         audit = self.services.audit
-        parts = [part for part in path.split("/") if part]
         if not parts:
             return self.pages.render(
                 request,
@@ -90,24 +100,43 @@ class AuditPages:
                 [("Content-Disposition", f'attachment; filename="audit-{stamp}.csv"')],
                 content_type="text/csv; charset=utf-8",
             )
-        if len(parts) == 2 and parts[0] == "record" and _SUBJECT.fullmatch(parts[1]):
-            return self._viewed_by(request, user.viewer, parts[1])
         return self.pages.message(request, "Page not found", "Check the address.", 404)
 
-    def _viewed_by(self, request: DemoRequest, viewer: Viewer, subject_id: str) -> Reply:
-        # Only for someone who has given a reason to see this record in this session.
-        given = self.services.screens.reasons_given(
-            WebRequest("GET", session=read_session(request.session.values), viewer=viewer)
-        )
-        if subject_id not in given:
-            return Reply.redirect(f"{TIMELINE_PREFIX}/record/{subject_id}/reason")
+    def _audits(self, user: DemoUser) -> bool:
+        """Whether the access rules give ``user``'s role the ``audit`` permission."""
+        rule = self.services.timeline.policy.rules.roles.get(user.viewer.role)
+        return rule is not None and rule.audit
+
+    def _auditors(self) -> str:
+        return " or ".join(f"the {u.role_name.lower()}" for u in DEMO_USERS if self._audits(u))
+
+    def _viewed_by(self, request: DemoRequest, user: DemoUser, subject_id: str) -> Reply:
+        viewer = user.viewer
+        if self._audits(user):
+            reason = AccessReason(reason="audit_review")
+        else:
+            # A professional says why first; the policy then decides, whatever the reason.
+            given = self.services.screens.reasons_given(
+                WebRequest("GET", session=read_session(request.session.values), viewer=viewer)
+            )
+            if subject_id not in given:
+                return Reply.redirect(f"{TIMELINE_PREFIX}/record/{subject_id}/reason")
+            reason = given[subject_id]
+        result = self.services.timeline.viewed_by(viewer, subject_id, reason)
+        if not result.allowed:
+            if result.decision.reason == "unknown_subject":
+                return self.pages.message(request, "Page not found", "Check the address.", 404)
+            return self.pages.message(
+                request,
+                "You cannot see who has viewed this record",
+                "Only information governance, or a professional working with the child, can "
+                "see who has viewed a record.",
+                403,
+            )
         return self.pages.render(
             request,
             "familyhubs/demo/record_access.html",
             "Who has viewed this record",
             record=f"{TIMELINE_PREFIX}/record/{subject_id}",
-            viewed_by=render_viewed_by(
-                self.services.audit.query(subject_id=subject_id, limit=200),
-                renderer=self.pages.renderer,
-            ),
+            viewed_by=render_viewed_by(result.events, renderer=self.pages.renderer),
         )

@@ -3,6 +3,7 @@ requests it receives with an outbox worker in the background."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import re
@@ -10,7 +11,7 @@ import signal
 import socket
 import sys
 import threading
-from socketserver import ThreadingMixIn
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TextIO
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -23,9 +24,22 @@ from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine, upgrade
 
-__all__ = ["DEFAULT_PORT", "pick_port", "run_demo"]
+__all__ = [
+    "DEFAULT_PORT",
+    "HEADER_TIMEOUT_S",
+    "MAX_WORKERS",
+    "READ_TIMEOUT_S",
+    "pick_port",
+    "run_demo",
+]
 
 DEFAULT_PORT = 8000
+#: How many connections are served at once; more wait to be accepted.
+MAX_WORKERS = 16
+#: How long one read or write on a connection may wait.
+READ_TIMEOUT_S = 10.0
+#: How long a client has to send the request line and all its headers.
+HEADER_TIMEOUT_S = 10.0
 #: How long the outbox worker waits, when nothing is due, before looking again.
 OUTBOX_IDLE_S = 1.0
 
@@ -36,17 +50,75 @@ _RESUME_TOKEN = re.compile(r"/resume/[^/]+")
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Logs method, path and status only: a query string may carry personal data."""
+    """Logs method, path and status only: a query string may carry personal data.
+
+    Every read and write on the connection times out after :data:`READ_TIMEOUT_S`, and the
+    request line and headers must all arrive within :data:`HEADER_TIMEOUT_S`: a client that
+    sends half a request and waits, or trickles it a byte at a time, is cut off.
+    """
+
+    timeout = READ_TIMEOUT_S  # StreamRequestHandler sets it on the socket
+    _header_deadline: threading.Timer | None = None
+
+    def handle(self) -> None:
+        self._header_deadline = threading.Timer(HEADER_TIMEOUT_S, self._too_slow)
+        self._header_deadline.daemon = True
+        self._header_deadline.start()
+        try:
+            super().handle()
+        except OSError:  # the connection timed out or was cut off: nothing to answer
+            self.close_connection = True
+        finally:
+            self._header_deadline.cancel()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the headers
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+        return parsed
+
+    def _too_slow(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = _RESUME_TOKEN.sub("/resume/…", self.path.split("?", 1)[0])
         sys.stderr.write(f"{self.command} {path} {code}\n")
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    """One thread per request: a browser's idle pre-opened connection cannot hold up the rest."""
+class _PooledServer(WSGIServer):
+    """At most :data:`MAX_WORKERS` connections served at once, each by a worker from a fixed
+    pool: a browser's idle pre-opened connection cannot hold up the rest, and a crowd of slow
+    clients waits its turn (and times out) rather than starting a thread each. While every
+    worker is busy no more connections are accepted; the system's backlog holds them."""
 
-    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._free = threading.BoundedSemaphore(MAX_WORKERS)
+        self._workers = ThreadPoolExecutor(MAX_WORKERS, thread_name_prefix="demo-request")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._free.acquire()
+        try:
+            self._workers.submit(self._serve, request, client_address)
+        except RuntimeError:  # shutting down
+            self._free.release()
+            self.shutdown_request(request)
+
+    def _serve(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self._free.release()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._workers.shutdown(wait=False, cancel_futures=True)
 
 
 def pick_port(host: str, preferred: int) -> int:
@@ -103,7 +175,7 @@ def run_demo(
         host,
         pick_port(host, port),
         app,
-        server_class=_ThreadingServer,
+        server_class=_PooledServer,
         handler_class=_QuietHandler,
     )
     bound: Any = server.server_address

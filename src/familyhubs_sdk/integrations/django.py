@@ -15,6 +15,13 @@ draft, the reasons for access given) live in ``request.session`` (enable ``Sessi
 CSRF is Django's own: keep ``CsrfViewMiddleware`` on; forms carry ``csrfmiddlewaretoken`` from
 ``get_token(request)``, so build the flow and screens with
 ``csrf=CsrfRule(field="csrfmiddlewaretoken")`` (the URL builders check).
+
+Bodies are read within the page's :class:`~familyhubs_sdk.web.BodyLimits` (files only on the
+evidence page): a body whose ``Content-Length`` is over them is refused with 413 before the
+CSRF check or anything else reads it (the views are ``csrf_exempt`` outside and
+``csrf_protect`` inside, Django's pattern for views that choose how uploads are read), and
+Django under WSGI never reads past ``Content-Length``. Under ASGI, Django spools the whole body
+before any view runs: cap it in the server or proxy (docs/security.md).
 """
 
 from __future__ import annotations
@@ -24,18 +31,27 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.urls import URLPattern, path, re_path
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from familyhubs_sdk.errors import ConfigurationError
+from familyhubs_sdk.integrations._body import (
+    BodyTooLarge,
+    body_limits,
+    declared_too_large,
+    too_large,
+)
 from familyhubs_sdk.web import (
     Handler,
     Layout,
     UploadedFile,
     Viewer,
     WebRequest,
+    WebResponse,
     apply_session,
     default_layout,
     read_session,
 )
+from familyhubs_sdk.web._http import BodyLimits
 
 __all__ = ["DJANGO_CSRF_FIELD", "support_urls", "timeline_urls"]
 
@@ -50,27 +66,52 @@ class _SeeOther(HttpResponseRedirect):  # type: ignore[misc]
     status_code = 303
 
 
+def _files(request: HttpRequest, limits: BodyLimits) -> dict[str, list[UploadedFile]]:
+    """The posted files, at most ``max_file_bytes`` plus one byte of each in memory."""
+    uploads = [(name, f) for name in request.FILES for f in request.FILES.getlist(name)]
+    if len(uploads) > limits.max_files:
+        raise BodyTooLarge
+    files: dict[str, list[UploadedFile]] = {}
+    for name, upload in uploads:
+        with upload:  # a temporary file for anything over FILE_UPLOAD_MAX_MEMORY_SIZE
+            data = upload.read(limits.max_file_bytes + 1)
+        files.setdefault(name, []).append(UploadedFile(upload.name or "", data))
+    return files
+
+
 def _serve(
-    handler: Handler, request: HttpRequest, step: str, viewer: _ViewerOf | None, layout: Layout
+    handler: Handler,
+    request: HttpRequest,
+    step: str,
+    viewer: _ViewerOf | None,
+    layout: Layout,
+    limits: BodyLimits,
 ) -> HttpResponse:
     """Answer a Django request with ``handler``: the one code path for every mount."""
     full = str(request.path)
-    web_request = WebRequest(
-        method=request.method or "GET",
-        path=step,
-        base_path=(full[: len(full) - len(step)] if step else full).rstrip("/"),
-        form={key: request.POST.getlist(key) for key in request.POST},
-        query={key: request.GET.getlist(key) for key in request.GET},
-        files={
-            name: [UploadedFile(f.name or "", f.read()) for f in request.FILES.getlist(name)]
-            for name in request.FILES
-        },
-        session=read_session(request.session),
-        viewer=viewer(request) if viewer else None,
-        csrf_token=get_token(request),
-        client=request.META.get("REMOTE_ADDR"),
-    )
-    answer = handler.handle(web_request)
+    try:
+        files = _files(request, limits)
+    except BodyTooLarge:
+        answer: WebResponse = too_large(handler, limits)
+    else:
+        answer = handler.handle(
+            WebRequest(
+                method=request.method or "GET",
+                path=step,
+                base_path=(full[: len(full) - len(step)] if step else full).rstrip("/"),
+                form={key: request.POST.getlist(key) for key in request.POST},
+                query={key: request.GET.getlist(key) for key in request.GET},
+                files=files,
+                session=read_session(request.session),
+                viewer=viewer(request) if viewer else None,
+                csrf_token=get_token(request),
+                client=request.META.get("REMOTE_ADDR"),
+            )
+        )
+    return _response(request, answer, layout)
+
+
+def _response(request: HttpRequest, answer: WebResponse, layout: Layout) -> HttpResponse:
     apply_session(request.session, answer.session)
     if answer.location is not None:
         return _SeeOther(answer.location)
@@ -88,11 +129,22 @@ def _urls(
         )
     page = layout or default_layout(handler.renderer, service_name=handler.service_name)
 
-    def view(request: HttpRequest, step: str = "") -> HttpResponse:
-        return _serve(handler, request, step, viewer, page)
+    def serve(request: HttpRequest, step: str, limits: BodyLimits) -> HttpResponse:
+        return _serve(handler, request, step, viewer, page, limits)
 
+    checked = csrf_protect(serve)
+
+    def view(request: HttpRequest, step: str = "") -> HttpResponse:
+        limits = body_limits(handler, request.method or "GET", step)
+        if declared_too_large(request.META.get("CONTENT_LENGTH"), limits):
+            return _response(request, too_large(handler, limits), page)
+        response: HttpResponse = checked(request, step, limits)
+        return response
+
+    # The CSRF check reads the body, so it runs in ``checked``, once the size is known.
+    exempt = csrf_exempt(view)
     index, below = names
-    return [path("", view, name=index), re_path(r"^(?P<step>.+)$", view, name=below)]
+    return [path("", exempt, name=index), re_path(r"^(?P<step>.+)$", exempt, name=below)]
 
 
 def support_urls(

@@ -11,6 +11,11 @@ session values (the draft, the reasons for access given) live in Flask's signed 
 ``app.secret_key``). CSRF belongs to the host: pass ``csrf_token`` (e.g. Flask-WTF's
 ``generate_csrf``) and protect POSTs the way the rest of the app does; forms refuse to render
 without a token unless the handler's :class:`~familyhubs_sdk.web.CsrfRule` is ``exempt``.
+
+Bodies are read within the page's :class:`~familyhubs_sdk.web.BodyLimits` (files only on the
+evidence page) and refused with 413 beyond them. A hook of the host's that reads
+``request.form`` before the view (Flask-WTF's ``CSRFProtect``) parses within
+``MAX_CONTENT_LENGTH`` instead: set it (docs/security.md).
 """
 
 from __future__ import annotations
@@ -18,20 +23,57 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, redirect, request, session
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
+from werkzeug.wsgi import LimitedStream
 
+from familyhubs_sdk.integrations._body import (
+    BodyTooLarge,
+    body_limits,
+    declared_too_large,
+    too_large,
+)
 from familyhubs_sdk.web import (
     Handler,
     Layout,
     UploadedFile,
     Viewer,
     WebRequest,
+    WebResponse,
     apply_session,
     default_layout,
     read_session,
 )
+from familyhubs_sdk.web._http import BodyLimits
 
 __all__ = ["FamilyHubsSupport", "FamilyHubsTimeline"]
+
+
+def _hold_body_to(limits: BodyLimits) -> None:
+    """Refuse a body declared over ``limits``, and make reading past them fail: Werkzeug raises
+    413 from the stream as soon as it passes the limit, whatever ``Content-Length`` said."""
+    if declared_too_large(request.content_length, limits):
+        raise BodyTooLarge
+    environ = request.environ
+    environ["wsgi.input"] = LimitedStream(environ["wsgi.input"], limits.max_body_bytes, is_max=True)
+
+
+def _posted(limits: BodyLimits) -> tuple[dict[str, list[str]], dict[str, list[UploadedFile]]]:
+    """The posted fields and files, read within ``limits``."""
+    _hold_body_to(limits)
+    try:
+        form = request.form.to_dict(flat=False)
+        uploads = [(name, f) for name in request.files for f in request.files.getlist(name)]
+    except RequestEntityTooLarge:
+        raise BodyTooLarge from None
+    if len(uploads) > limits.max_files:
+        raise BodyTooLarge
+    files: dict[str, list[UploadedFile]] = {}
+    for name, upload in uploads:
+        with upload.stream:  # Werkzeug's spooled temporary file, closed at once
+            data = upload.stream.read(limits.max_file_bytes + 1)
+        files.setdefault(name, []).append(UploadedFile(upload.filename or "", data))
+    return form, files
 
 
 def _serve(
@@ -44,22 +86,26 @@ def _serve(
     layout: Layout,
 ) -> BaseResponse:
     """Answer Flask's current request with ``handler``: the one code path for every mount."""
-    web_request = WebRequest(
-        method=request.method,
-        path=path,
-        base_path=base_path,
-        form=request.form.to_dict(flat=False),
-        query=request.args.to_dict(flat=False),
-        files={
-            name: [UploadedFile(f.filename or "", f.read()) for f in request.files.getlist(name)]
-            for name in request.files
-        },
-        session=read_session(session),
-        viewer=viewer() if viewer else None,
-        csrf_token=csrf_token() if csrf_token else None,
-        client=request.remote_addr,
-    )
-    answer = handler.handle(web_request)
+    limits = body_limits(handler, request.method, path)
+    try:
+        form, files = _posted(limits)
+    except BodyTooLarge:
+        answer: WebResponse = too_large(handler, limits)
+    else:
+        answer = handler.handle(
+            WebRequest(
+                method=request.method,
+                path=path,
+                base_path=base_path,
+                form=form,
+                query=request.args.to_dict(flat=False),
+                files=files,
+                session=read_session(session),
+                viewer=viewer() if viewer else None,
+                csrf_token=csrf_token() if csrf_token else None,
+                client=request.remote_addr,
+            )
+        )
     apply_session(session, answer.session)
     if answer.location is not None:
         return redirect(answer.location, code=303)

@@ -26,6 +26,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
+from familyhubs_sdk._documents import DocumentError, parse_document, read_document
 from familyhubs_sdk.errors import TreeDefinitionError
 from familyhubs_sdk.questiontree._conditions import Condition, parse_condition
 from familyhubs_sdk.questiontree._model import END, EXIT_PREFIX, Group, Question, QuestionTree
@@ -41,11 +42,15 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 
 def load_tree(text: str, format: Literal["yaml", "json"] = "yaml") -> QuestionTree:
-    """Parse and validate a tree: its shape, then every reference in it."""
+    """Parse and validate a tree: its shape, then every reference in it.
+
+    A document larger than 5 MB, nested more than 64 deep, or holding more than 500,000 values
+    once YAML aliases are expanded is refused before it is built, with a one-line error.
+    """
     try:
-        data = json.loads(text) if format == "json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise TreeDefinitionError(f"not valid {format.upper()}: {exc}") from None
+        data = parse_document(text, format)
+    except DocumentError as exc:
+        raise TreeDefinitionError(str(exc)) from None
     try:
         tree = QuestionTree.model_validate(data)
     except ValidationError as exc:
@@ -61,9 +66,16 @@ def load_tree(text: str, format: Literal["yaml", "json"] = "yaml") -> QuestionTr
 
 
 def load_tree_file(path: str | Path) -> QuestionTree:
-    """Load a ``.yaml``, ``.yml`` or ``.json`` file."""
-    file = Path(path)
-    return load_tree(file.read_text(encoding="utf-8"), "json" if file.suffix == ".json" else "yaml")
+    """Load a ``.yaml``, ``.yml`` or ``.json`` file; a file that cannot be read is a
+    :class:`~familyhubs_sdk.errors.TreeDefinitionError` naming it."""
+    try:
+        text, format = read_document(path)
+    except DocumentError as exc:
+        raise TreeDefinitionError(f"{path}: {exc}") from None
+    try:
+        return load_tree(text, format)
+    except TreeDefinitionError as exc:
+        raise TreeDefinitionError(f"{path}: {exc}") from None
 
 
 def dump_tree(tree: QuestionTree, format: Literal["yaml", "json"] = "yaml") -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from familyhubs_sdk._text import unsafe_character
 from familyhubs_sdk.questiontree._conditions import Answer
 from familyhubs_sdk.questiontree._model import Question
 
@@ -50,7 +51,12 @@ def _error(question: Question, code: str, default: str, parts: tuple[str, ...] =
 
 
 def coerce(question: Question, raw: RawValue, today: date) -> Answer | FieldError:
-    """The answer to store for ``raw`` (``None``: an optional question left empty), or an error."""
+    """The answer to store for ``raw`` (``None``: an optional question left empty), or an error.
+
+    Control characters are refused in every answer (NUL in any); tab, line breaks, bidi controls
+    and zero-width characters in every answer but ``long_text`` (names, email addresses, phone
+    numbers are one line, and must look like what they are).
+    """
     kind = question.kind
     if kind == "multiple_choice":
         return _multiple(question, raw)
@@ -60,6 +66,13 @@ def coerce(question: Question, raw: RawValue, today: date) -> Answer | FieldErro
         raw if isinstance(raw, str) else (raw[0] if isinstance(raw, list | tuple) and raw else "")
     )
     text = str(text).strip()
+    if unsafe_character(text, single_line=kind != "long_text") is not None:
+        return _error(
+            question,
+            "invalid_characters",
+            f"{question.label.rstrip('?')} must only include letters, numbers, spaces "
+            "and punctuation you can see",
+        )
     if not text:
         if not question.required:
             return None

@@ -3,6 +3,7 @@
 // can forbid inline script in their Content-Security-Policy. Browsers run module scripts only
 // when they support them (GOV.UK Frontend's own test), after the document is parsed.
 import { initAll } from "./govuk/govuk-frontend.min.js";
+import "./familyhubs-resume.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();

@@ -4,6 +4,8 @@ professionals who sign in as them."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import UTC, datetime
 from importlib.resources import files
 
@@ -55,19 +57,26 @@ def demo_timeline_service(
     store: Engine,
     *,
     audit_key: bytes,
+    master_id_key: bytes | None = None,
     clock: Clock = _warehouse_clock,
 ) -> TimelineService:
     """A service reading the synthetic warehouse in ``warehouse`` (see
-    :func:`~familyhubs_sdk.synthetic.build_warehouse`) and auditing to the SDK store in
-    ``store`` (migrated). Health visitors have no caseload here, so they need emergency access.
+        :func:`~familyhubs_sdk.synthetic.build_warehouse`) and auditing to the SDK store in
+        ``store`` (migrated). Health visitors have no caseload here: they find a child only by NHS
+    number, and need emergency access to open the record.
 
-    ``clock`` drives ages, periods and age limits; by default it stands still at the day the
-    synthetic records end. The audit log keeps the real time."""
+        ``master_id_key`` keys the master ids (``settings.derived_key("master_id")``); by default it
+        is derived from ``audit_key``, so the demo needs one secret only.
+
+        ``clock`` drives ages, periods and age limits; by default it stands still at the day the
+        synthetic records end. The audit log keeps the real time."""
+    if master_id_key is None:
+        master_id_key = hmac.new(audit_key, b"familyhubs:master_id", hashlib.sha256).digest()
     sources = connectors(warehouse)
     people = sources[0].all_people()
     return TimelineService(
         sources,
-        resolver=DeterministicResolver(people),
+        resolver=DeterministicResolver(people, key=master_id_key),
         policy=AccessPolicy(demo_access_rules(), clock=clock),
         audit=AuditLog(store, key=audit_key),
         source_labels=SOURCE_LABELS,

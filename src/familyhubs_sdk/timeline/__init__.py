@@ -42,6 +42,7 @@ from familyhubs_sdk.timeline._service import AccessReason as AccessReason
 from familyhubs_sdk.timeline._service import SearchQuery as SearchQuery
 from familyhubs_sdk.timeline._service import Timeline as Timeline
 from familyhubs_sdk.timeline._service import TimelineService as TimelineService
+from familyhubs_sdk.timeline._service import ViewedBy as ViewedBy
 from familyhubs_sdk.web._viewer import Viewer as Viewer
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "TimelinePage",
     "TimelineScreens",
     "TimelineService",
+    "ViewedBy",
     "Viewer",
     "accept_proposals",
     "keys_by_source",

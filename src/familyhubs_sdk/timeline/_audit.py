@@ -25,7 +25,7 @@ import csv
 import hashlib
 import hmac
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import IO
@@ -51,6 +51,8 @@ class AuditAction(StrEnum):
     CONTACTS_VIEW = "contacts_view"
     FAMILY_VIEW = "family_view"
     EXPORT = "export"
+    #: Who has viewed a record: reading the audit about one subject is itself audited.
+    VIEWED_BY = "viewed_by"
 
 
 class AuditOutcome(StrEnum):
@@ -145,6 +147,32 @@ class AuditLog:
             with self._engine.begin() as own:
                 own.execute(statement)
         return event
+
+    def record_each(
+        self,
+        viewer: Viewer,
+        action: AuditAction,
+        subject_ids: Sequence[str],
+        *,
+        outcome: AuditOutcome = AuditOutcome.ALLOWED,
+        request_id: str | None = None,
+    ) -> list[AuditEvent]:
+        """One event per subject (a search's results), in one transaction and under one request
+        id; with no subjects, one event naming none, so the action itself is still recorded."""
+        request_id = request_id or uuid.uuid4().hex
+        subjects: Sequence[str | None] = subject_ids or [None]
+        with self._engine.begin() as connection:
+            return [
+                self.record(
+                    viewer,
+                    action,
+                    subject_id=subject_id,
+                    outcome=outcome,
+                    request_id=request_id,
+                    connection=connection,
+                )
+                for subject_id in subjects
+            ]
 
     def query(
         self,

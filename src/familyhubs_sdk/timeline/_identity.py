@@ -15,10 +15,12 @@ numbers, and the result depends on the records only, never on their order.
 Each :class:`~familyhubs_sdk.views.PersonLink` records the strongest identifier that
 joined its record to the others. A record linked to nothing gets the method of its own strongest
 identifier (the identifier a later record would be linked by), or ``manual`` when it has none:
-only a person can link it. Master ids carry no personal data: ``"m_"`` and 16 hex digits of a
-SHA-256 over the person's smallest ``(source_system, person_key)``. They are stable however the
-records are ordered, not when a record with a smaller key joins; store the crosswalk if you need
-them to persist.
+only a person can link it. Master ids carry no personal data: ``"m_"`` and 32 hex digits of an
+HMAC-SHA256, keyed with the host's secret, over the person's smallest ``(source_system,
+person_key)``. Without the key nobody can compute a master id from a source key (or, where a
+source keys people by NHS number, from an NHS number). They are stable however the records are
+ordered and for as long as the key stays the same, not when a record with a smaller key joins or
+the key is rotated; store the crosswalk if you need them to persist.
 
 Probabilistic linkage (on names and dates of birth) is not built in. An adapter, for example over
 Splink, implements :class:`ProbabilisticLinker`; :func:`accept_proposals` turns its proposals at or
@@ -29,12 +31,14 @@ above a threshold into ``probabilistic`` links, with the same refusal to join di
 ...     Person(source_system="ehm", person_key="E7", nhs_number="9434765919", upn="V801200199003"),
 ...     Person(source_system="school", person_key="S3", upn="v801 2001 9900 3"),
 ... ]
->>> [(link.source_system, link.person_key, link.method.value) for link in link_people(people)]
+>>> key = b"k" * 32  # in a portal: settings.derived_key("master_id")
+>>> links = link_people(people, key=key)
+>>> [(link.source_system, link.person_key, link.method.value) for link in links]
 [('ehm', 'E7', 'nhs_number'), ('lcs', 'C1', 'nhs_number'), ('school', 'S3', 'upn')]
->>> resolver = DeterministicResolver(people)
+>>> resolver = DeterministicResolver(people, key=key)
 >>> subject = resolver.resolve("nhs_number", "943-476-5919")
 >>> subject.master_id
-'m_ec5f296e49e3b44b'
+'m_960caf055a8e2e10dbec377e0a397204'
 >>> subject.keys_for("school", IdentifierType.SOURCE_ID)
 ('S3',)
 >>> subject.keys_for("health", IdentifierType.UPN)
@@ -46,6 +50,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -54,7 +59,7 @@ from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from familyhubs_sdk.connectors._base import SourceConnector
-from familyhubs_sdk.errors import IdentifierError
+from familyhubs_sdk.errors import ConfigurationError, IdentifierError
 from familyhubs_sdk.views._canonical import Person, PersonLink
 from familyhubs_sdk.views._identifiers import (
     is_valid_nhs_number,
@@ -191,12 +196,27 @@ def _distinct_records(people: Iterable[Person]) -> list[_Record]:
     return [by_ref[ref] for ref in sorted(by_ref)]
 
 
-def _master_id(refs: Iterable[_Ref]) -> str:
-    digest = hashlib.sha256(json.dumps(list(min(refs)), ensure_ascii=False).encode()).hexdigest()
-    return f"m_{digest[:16]}"
+#: Shortest key accepted for master ids, in bytes (as for the audit's subject references).
+_MIN_KEY_BYTES = 32
 
 
-def _link(people: Iterable[Person]) -> tuple[list[_Record], list[PersonLink]]:
+def _checked_key(key: bytes) -> bytes:
+    if not isinstance(key, bytes) or len(key) < _MIN_KEY_BYTES:
+        raise ConfigurationError(
+            f"the master id key must be at least {_MIN_KEY_BYTES} bytes; pass "
+            'settings.derived_key("master_id") (it needs FAMILYHUBS_SECRET_KEY)'
+        )
+    return key
+
+
+def _master_id(refs: Iterable[_Ref], key: bytes) -> str:
+    # Keyed, so a master id cannot be computed from a (possibly sequential, or NHS number)
+    # source key by anyone without the secret; 128 bits keeps collisions out of reach.
+    message = json.dumps(list(min(refs)), ensure_ascii=False).encode()
+    return f"m_{hmac.new(key, message, hashlib.sha256).hexdigest()[:32]}"
+
+
+def _link(people: Iterable[Person], key: bytes) -> tuple[list[_Record], list[PersonLink]]:
     records = _distinct_records(people)
     clusters = _Clusters(records)
     methods: dict[int, LinkMethod] = {}
@@ -210,7 +230,7 @@ def _link(people: Iterable[Person]) -> tuple[list[_Record], list[PersonLink]]:
                 methods.setdefault(i, method)
     links: list[PersonLink] = []
     for rows in clusters.members().values():
-        master_id = _master_id(records[i].ref for i in rows)
+        master_id = _master_id((records[i].ref for i in rows), key)
         for i in rows:
             record = records[i]
             method = methods.get(i) or next(
@@ -228,14 +248,15 @@ def _link(people: Iterable[Person]) -> tuple[list[_Record], list[PersonLink]]:
     return records, links
 
 
-def link_people(people: Iterable[Person]) -> list[PersonLink]:
+def link_people(people: Iterable[Person], *, key: bytes) -> list[PersonLink]:
     """Link the people of every source: one :class:`PersonLink` per distinct source record.
 
     Ordered by ``(source_system, person_key)``; the same records in any order give the same links.
     A ``(source_system, person_key)`` given twice is one record, and raises ``ValueError`` if its
-    identifiers differ.
+    identifiers differ. ``key`` (at least 32 bytes, e.g. ``settings.derived_key("master_id")``)
+    keys the master ids; a shorter one raises :class:`~familyhubs_sdk.errors.ConfigurationError`.
     """
-    return _link(people)[1]
+    return _link(people, _checked_key(key))[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,10 +321,14 @@ class IdentityResolver(Protocol):
 
 
 class DeterministicResolver:
-    """An :class:`IdentityResolver` over records linked by :func:`link_people`."""
+    """An :class:`IdentityResolver` over records linked by :func:`link_people`.
 
-    def __init__(self, people: Iterable[Person]) -> None:
-        records, links = _link(people)
+    :param key: keys the master ids (at least 32 bytes): ``settings.derived_key("master_id")``.
+        The same key gives the same ids; a new key gives new ones (see ``docs/security.md``).
+    """
+
+    def __init__(self, people: Iterable[Person], *, key: bytes) -> None:
+        records, links = _link(people, _checked_key(key))
         #: The crosswalk, as :func:`link_people` returns it.
         self.links: tuple[PersonLink, ...] = tuple(links)
         by_ref = {record.ref: record for record in records}
@@ -431,8 +456,12 @@ class ProbabilisticLinker(Protocol):
         ...
 
 
-def accept_proposals(proposals: Iterable[LinkProposal], threshold: float) -> list[PersonLink]:
+def accept_proposals(
+    proposals: Iterable[LinkProposal], threshold: float, *, key: bytes
+) -> list[PersonLink]:
     """``probabilistic`` links for the records of proposals scoring at or above ``threshold``.
+
+    ``key`` keys the master ids, as for :func:`link_people`.
 
     Proposals below the threshold join nothing. Accepted ones never join records with different
     NHS numbers, UPNs or LA person ids. Each linked record's confidence is the best score among
@@ -440,6 +469,7 @@ def accept_proposals(proposals: Iterable[LinkProposal], threshold: float) -> lis
     """
     if math.isnan(threshold) or not 0.0 <= threshold <= 1.0:
         raise ValueError("the threshold must be between 0 and 1")
+    _checked_key(key)
     accepted = [proposal for proposal in proposals if proposal.score >= threshold]
     records = _distinct_records(
         person for proposal in accepted for person in (proposal.left, proposal.right)
@@ -464,7 +494,7 @@ def accept_proposals(proposals: Iterable[LinkProposal], threshold: float) -> lis
     for rows in clusters.members().values():
         if len(rows) < 2:
             continue
-        master_id = _master_id(records[i].ref for i in rows)
+        master_id = _master_id((records[i].ref for i in rows), key)
         links.extend(
             PersonLink(
                 source_system=records[i].ref[0],

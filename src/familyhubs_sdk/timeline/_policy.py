@@ -49,10 +49,14 @@ __all__ = [
     "ConsentCheck",
     "RelationshipCheck",
     "RoleRule",
+    "SearchScope",
     "View",
 ]
 
 View = Literal["search", "timeline", "contacts", "family", "export"]
+#: Whom a role's searches may find: only the children it works with (``caseload``, the default),
+#: or anyone (``all``).
+SearchScope = Literal["caseload", "all"]
 
 
 class RoleRule(BaseModel):
@@ -70,6 +74,12 @@ class RoleRule(BaseModel):
     may_break_glass: bool = False
     #: Only for subjects younger than this many years (e.g. 19 for children's services).
     max_subject_age: int | None = Field(default=None, ge=0, le=130)
+    #: ``caseload``: searches find only subjects the relationship hook says the viewer works
+    #: with, plus an exact NHS number match (whose record still needs a reason, and a
+    #: relationship or break-glass). ``all``: searches find anyone this role could open.
+    search: SearchScope = "caseload"
+    #: May see who has viewed any record and read the access audit (information governance).
+    audit: bool = False
 
 
 class AccessRules(BaseModel):
@@ -119,7 +129,8 @@ class AccessDecision(BaseModel):
     allowed: bool
     #: A short code: ``allowed``, ``break_glass``, ``no_rule_for_role``,
     #: ``view_not_permitted``, ``no_relationship``, ``break_glass_not_permitted``,
-    #: ``justification_required`` or ``age_limit``.
+    #: ``justification_required`` or ``age_limit``; for who has viewed a record also
+    #: ``audit_permission`` and ``relationship`` (allowed).
     reason: str
     rule: RoleRule | None = None
     break_glass: bool = False
@@ -193,10 +204,7 @@ class AccessPolicy:
             return AccessDecision(allowed=False, reason="no_rule_for_role")
         if view not in rule.views:
             return AccessDecision(allowed=False, reason="view_not_permitted")
-        if rule.max_subject_age is not None and (
-            subject_birth_date is None
-            or age_on(subject_birth_date, self._clock().date()) >= rule.max_subject_age
-        ):
+        if not self._within_age(rule, subject_birth_date):
             return AccessDecision(allowed=False, reason="age_limit")
         break_glass = False
         if rule.requires_relationship and not self._has_relationship(viewer, subject_id):
@@ -218,6 +226,55 @@ class AccessPolicy:
             rule=rule,
             break_glass=break_glass,
             consent=consented,
+        )
+
+    def may_find(
+        self,
+        viewer: Viewer,
+        subject_id: str,
+        *,
+        exact_nhs_number: bool,
+        subject_birth_date: date | None = None,
+    ) -> bool:
+        """Whether a search by ``viewer`` may return ``subject_id``: the role lists ``search``,
+        the subject is within its age limit, and the role searches ``all`` or this is a subject
+        on the viewer's caseload (the relationship hook) or an exact NHS number match."""
+        rule = self.rules.roles.get(viewer.role)
+        if rule is None or "search" not in rule.views:
+            return False
+        if not self._within_age(rule, subject_birth_date):
+            return False
+        if rule.search == "all" or exact_nhs_number:
+            return True
+        return self._has_relationship(viewer, subject_id)
+
+    def decide_viewed_by(
+        self, viewer: Viewer, subject_id: str, *, subject_birth_date: date | None = None
+    ) -> AccessDecision:
+        """Whether ``viewer`` may see who has viewed ``subject_id``'s record.
+
+        Only a role with ``audit: true``, or a viewer with a legitimate relationship to the
+        subject who may also open the record's timeline without break-glass. A reason for
+        access alone, emergency access, or a refused reason never shows it.
+        """
+        rule = self.rules.roles.get(viewer.role)
+        if rule is None:
+            return AccessDecision(allowed=False, reason="no_rule_for_role")
+        if rule.audit:
+            return AccessDecision(allowed=True, reason="audit_permission", rule=rule)
+        if not self._has_relationship(viewer, subject_id):
+            return AccessDecision(allowed=False, reason="no_relationship")
+        timeline = self.decide(
+            viewer, subject_id, view="timeline", subject_birth_date=subject_birth_date
+        )
+        if not timeline.allowed or timeline.break_glass:
+            return AccessDecision(allowed=False, reason=timeline.reason)
+        return AccessDecision(allowed=True, reason="relationship", rule=rule)
+
+    def _within_age(self, rule: RoleRule, subject_birth_date: date | None) -> bool:
+        return rule.max_subject_age is None or (
+            subject_birth_date is not None
+            and age_on(subject_birth_date, self._clock().date()) < rule.max_subject_age
         )
 
     def _has_relationship(self, viewer: Viewer, subject_id: str) -> bool:

@@ -232,6 +232,7 @@ _ACTION_TEXT = {
     "contacts_view": "Contacts",
     "family_view": "Family",
     "export": "Export",
+    "viewed_by": "Who has viewed",
 }
 
 
@@ -306,7 +307,12 @@ def render_search_results(
     limit: int = 10,
     renderer: Renderer | None = None,
 ) -> Markup:
-    """At most ``limit`` results, each linking to the record (via the reason question)."""
+    """At most ``limit`` results, each linking to the record (via the reason question).
+
+    :meth:`~familyhubs_sdk.timeline.TimelineService.search` returns at most
+    :data:`~familyhubs_sdk.timeline._service.SEARCH_LIMIT`; when ``limit`` results arrive, the
+    page says a narrower search may find others.
+    """
     shown = [(result, record_href(result)) for result in results[:limit]]
     return _renderer(renderer).render(
         "familyhubs/timeline/search_results.html",
@@ -314,6 +320,7 @@ def render_search_results(
         total=len(results),
         limit=limit,
         truncated=len(results) > limit,
+        at_limit=len(results) == limit,
     )
 
 

@@ -16,7 +16,8 @@ Routes, below where the screens are mounted:
 ``record/<id>/family``         GET: the family.
 =============================  ====================================================================
 
-``<id>`` is the subject's master id: a hash of source keys, never a name or identifier.
+``<id>`` is the subject's master id: an HMAC of a source key under the host's secret, never a name
+or identifier, and not computable without the key.
 """
 
 from __future__ import annotations
@@ -42,10 +43,24 @@ from familyhubs_sdk.timeline._render import (
     render_search_results,
     render_timeline_page,
 )
-from familyhubs_sdk.timeline._service import AccessReason, SearchQuery, Timeline, TimelineService
+from familyhubs_sdk.timeline._service import (
+    SEARCH_LIMIT,
+    AccessReason,
+    SearchQuery,
+    Timeline,
+    TimelineService,
+)
 from familyhubs_sdk.views._identifiers import is_valid_nhs_number, is_valid_upn
 from familyhubs_sdk.views._vocab import EVENT_KINDS
-from familyhubs_sdk.web import CsrfRule, Router, Viewer, WebRequest, WebResponse, message_page
+from familyhubs_sdk.web import (
+    CsrfRule,
+    Router,
+    Viewer,
+    WebRequest,
+    WebResponse,
+    message_page,
+    refuse_control_characters,
+)
 
 __all__ = [
     "DEFAULT_REASONS",
@@ -187,6 +202,7 @@ class TimelineScreens:
                 f"record/<subject_id>{suffix}", partial(self._record, view=view), methods=("GET",)
             )
 
+    @refuse_control_characters
     def handle(self, request: WebRequest) -> WebResponse:
         """Answer one HTTP request for the timeline screens."""
         viewer = request.viewer
@@ -234,7 +250,7 @@ class TimelineScreens:
         given = self.reasons_given(request)
         html += render_search_results(
             results, record_href=lambda r: _record_href(request, r, given),
-            renderer=self.renderer,
+            limit=SEARCH_LIMIT, renderer=self.renderer,
         )  # fmt: skip
         return WebResponse.page(html, "Find a child – results")
 

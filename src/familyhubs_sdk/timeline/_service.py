@@ -15,7 +15,7 @@ only what the policy permits, and write one audit event — allowed, denied or b
 ...     given_name="Ada", family_name="Example", birth_date=date(2019, 5, 1))],
 ...     events=[TimelineEvent(source_system="lcs", source_ref="c1", person_key="P1",
 ...     kind="early_help.episode", period_start=datetime(2026, 2, 3))])
->>> resolver = DeterministicResolver(lcs.people)
+>>> resolver = DeterministicResolver(lcs.people, key=b"m" * 32)
 >>> rules = AccessRules.from_yaml('''
 ... roles: {family_support: {views: [timeline], event_kinds: ["early_help.*"],
 ...                          sensitivities: [standard], requires_relationship: false}}''')
@@ -66,10 +66,22 @@ from familyhubs_sdk.views._canonical import Involvement, Person, Professional, T
 from familyhubs_sdk.views._vocab import EVENT_KINDS, INVOLVEMENT_ROLES, RELATIONSHIPS
 from familyhubs_sdk.web._viewer import Viewer
 
-__all__ = ["AccessReason", "SearchQuery", "Timeline", "TimelineService"]
+__all__ = [
+    "SEARCH_LIMIT",
+    "VIEWED_BY_LIMIT",
+    "AccessReason",
+    "SearchQuery",
+    "Timeline",
+    "TimelineService",
+    "ViewedBy",
+]
 
 #: Most events one timeline read asks each source for.
 EVENT_LIMIT = 2_000
+#: Most subjects one search returns (and audits); narrower searches find the rest.
+SEARCH_LIMIT = 10
+#: Most audit events "who has viewed this record" lists, newest first.
+VIEWED_BY_LIMIT = 200
 _PERIODS = {"6m": 182, "1y": 365, "5y": 5 * 365 + 1}
 _POINT_LABELS = {
     ("phone", "work"): "Work phone",
@@ -111,6 +123,21 @@ class Timeline(BaseModel):
     decision: AccessDecision
     page: TimelinePage | None = None
     outcomes: tuple[SourceOutcome, ...] = ()
+    audit_event: AuditEvent
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision.allowed
+
+
+class ViewedBy(BaseModel):
+    """The outcome of asking who has viewed a record: the decision, the audit events about the
+    subject (empty when refused), and the audit row this question wrote."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    decision: AccessDecision
+    events: tuple[AuditEvent, ...] = ()
     audit_event: AuditEvent
 
     @property
@@ -212,8 +239,16 @@ class TimelineService:
     def search(
         self, viewer: Viewer, query: SearchQuery, *, request_id: str | None = None
     ) -> list[SearchResult]:
-        """Children matching ``query``; every search is audited (the query itself is not)."""
-        # Searching comes before any relationship can be known: only the role's rule counts.
+        """Children matching ``query`` that this viewer's role may find, at most
+        :data:`SEARCH_LIMIT`, sorted by name.
+
+        A role searching its ``caseload`` (the default) finds only subjects the relationship
+        hook says it works with, or an exact NHS number match; no role finds a subject outside
+        its age limit. Each subject returned is audited (one ``search`` row each, one request
+        id); a search that returns nobody writes one row naming nobody. The query itself, names
+        and identifiers are never audited.
+        """
+        # Searching comes before any reason is given: only the role's rule and its hooks count.
         rule = self.policy.rules.roles.get(viewer.role)
         if rule is None or "search" not in rule.views:
             self.audit.record(
@@ -221,9 +256,19 @@ class TimelineService:
             )
             return []
         today = self._clock().date()
-        results = []
+        by_nhs_number = bool(query.nhs_number)
+        results: list[SearchResult] = []
         for subject in self._matches(query):
+            if len(results) == SEARCH_LIMIT:
+                break
             header = self._header(subject, self._read_people(subject).items, today)
+            if not self.policy.may_find(
+                viewer,
+                subject.master_id,
+                exact_nhs_number=by_nhs_number,
+                subject_birth_date=header.birth_date,
+            ):
+                continue
             results.append(
                 SearchResult(
                     subject_id=header.subject_id,
@@ -232,11 +277,14 @@ class TimelineService:
                     identifiers=header.identifiers,
                 )
             )
-        self.audit.record(viewer, AuditAction.SEARCH, request_id=request_id)
+        self.audit.record_each(
+            viewer, AuditAction.SEARCH, [r.subject_id for r in results], request_id=request_id
+        )
         return sorted(results, key=lambda r: (r.name, r.subject_id))
 
     def _matches(self, query: SearchQuery) -> list[ResolvedSubject]:
-        """The people ``query`` finds: by NHS number, else UPN, else family name and birth date."""
+        """The people ``query`` finds: by NHS number, else UPN, else family name and birth date
+        (in a stable order: by the matching record's name, then master id)."""
         for kind, value in (("nhs_number", query.nhs_number), ("upn", query.upn)):
             if value:
                 found = self.resolver.resolve(kind, value)
@@ -245,7 +293,7 @@ class TimelineService:
             return []
         family = normalise_name(query.family_name)
         given = normalise_name(query.given_name or "")
-        subjects: dict[str, ResolvedSubject] = {}
+        subjects: dict[str, tuple[str, ResolvedSubject]] = {}
         for person in self._people:
             if (
                 person.birth_date == query.birth_date
@@ -256,8 +304,50 @@ class TimelineService:
                     "source_id", f"{person.source_system}:{person.person_key}"
                 )
                 if found is not None:
-                    subjects[found.master_id] = found
-        return list(subjects.values())
+                    name = normalise_name(person.given_name or "")
+                    subjects.setdefault(found.master_id, (name, found))
+        ordered = sorted(subjects.values(), key=lambda pair: (pair[0], pair[1].master_id))
+        return [found for _, found in ordered]
+
+    # -- who has viewed -----------------------------------------------------------------------
+
+    def viewed_by_decision(self, viewer: Viewer, subject_id: str) -> AccessDecision:
+        """Whether ``viewer`` may see who has viewed ``subject_id`` (see
+        :meth:`AccessPolicy.decide_viewed_by`), without reading the audit or recording this
+        question: for deciding whether to offer the link."""
+        subject = self._resolve_master_id(subject_id)
+        if subject is None:
+            return AccessDecision(allowed=False, reason="unknown_subject")
+        return self.policy.decide_viewed_by(
+            viewer, subject_id, subject_birth_date=subject.birth_date
+        )
+
+    def viewed_by(
+        self,
+        viewer: Viewer,
+        subject_id: str,
+        reason: AccessReason,
+        *,
+        request_id: str | None = None,
+        limit: int = VIEWED_BY_LIMIT,
+    ) -> ViewedBy:
+        """Who has viewed ``subject_id``'s record (the newest ``limit`` audit events about it),
+        for a role with ``audit: true`` or a viewer with a legitimate relationship to the
+        subject; audited as ``viewed_by``, refusals included."""
+        decision = self.viewed_by_decision(viewer, subject_id)
+        events = (
+            tuple(self.audit.query(subject_id=subject_id, limit=limit)) if decision.allowed else ()
+        )
+        event = self.audit.record(
+            viewer,
+            AuditAction.VIEWED_BY,
+            subject_id=subject_id,
+            reason=reason.reason,
+            basis=reason.basis,
+            outcome=AuditOutcome.ALLOWED if decision.allowed else AuditOutcome.DENIED,
+            request_id=request_id,
+        )
+        return ViewedBy(decision=decision, events=events, audit_event=event)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -365,7 +455,10 @@ class TimelineService:
 
     def _resolve(self, read: _Read) -> _Subject | None:
         """The subject behind the master id with their person records, or ``None`` if unknown."""
-        resolved = self.resolver.subject(read.subject_id)
+        return self._resolve_master_id(read.subject_id)
+
+    def _resolve_master_id(self, subject_id: str) -> _Subject | None:
+        resolved = self.resolver.subject(subject_id)
         if resolved is None:
             return None
         return _Subject(resolved, self._read_people(resolved))

@@ -47,7 +47,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -58,6 +57,7 @@ from pydantic import (
     model_validator,
 )
 
+from familyhubs_sdk._documents import DocumentError, parse_document, read_document
 from familyhubs_sdk.errors import ViewDefinitionError
 from familyhubs_sdk.views._canonical import CANONICAL_VIEWS, CanonicalRecord
 from familyhubs_sdk.views._vocab import IdentifierType
@@ -221,11 +221,13 @@ class ViewCatalog(_Strict):
 
     @classmethod
     def from_yaml(cls, text: str, *, origin: str = "view definitions") -> ViewCatalog:
-        """Parse a catalog from YAML; errors name the definition and field at fault."""
+        """Parse a catalog from YAML; errors name the definition and field at fault. A document
+        larger than 5 MB, nested more than 64 deep, or holding more than 500,000 values once
+        aliases are expanded is refused with a one-line error before it is built."""
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ViewDefinitionError(f"{origin}: not valid YAML: {exc}") from None
+            data = parse_document(text, "yaml")
+        except DocumentError as exc:
+            raise ViewDefinitionError(f"{origin}: {exc}") from None
         return cls.from_data(data, origin=origin)
 
     @classmethod
@@ -238,12 +240,11 @@ class ViewCatalog(_Strict):
 
     @classmethod
     def load(cls, path: str | Path) -> ViewCatalog:
-        """Read a catalog from a YAML file."""
-        path = Path(path)
+        """Read a catalog from a YAML file (or JSON, which is YAML too)."""
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ViewDefinitionError(f"{path}: cannot be read ({exc.strerror})") from None
+            text, _format = read_document(path)
+        except DocumentError as exc:
+            raise ViewDefinitionError(f"{path}: {exc}") from None
         return cls.from_yaml(text, origin=str(path))
 
 

@@ -1,12 +1,18 @@
 """The web layer both solutions share: one request and response, a router, the CSRF rule, the
-host's session, the page layout. Framework adapters (``familyhubs_sdk.integrations``) translate
-their framework's request into a :class:`WebRequest` and a :class:`WebResponse` back, the same way
-for every handler."""
+host's session, the page layout, the rule for control characters in what is posted, and the
+security headers a host sends with the pages. Framework adapters
+(``familyhubs_sdk.integrations``) translate their framework's request into a :class:`WebRequest`
+and a :class:`WebResponse` back, the same way for every handler."""
 
 from familyhubs_sdk.web._csrf import CsrfRule as CsrfRule
+from familyhubs_sdk.web._headers import security_headers as security_headers
+from familyhubs_sdk.web._http import BodyLimits as BodyLimits
+from familyhubs_sdk.web._http import TakesUploads as TakesUploads
 from familyhubs_sdk.web._http import UploadedFile as UploadedFile
 from familyhubs_sdk.web._http import WebRequest as WebRequest
 from familyhubs_sdk.web._http import WebResponse as WebResponse
+from familyhubs_sdk.web._input import refuse_control_characters as refuse_control_characters
+from familyhubs_sdk.web._input import unsafe_field as unsafe_field
 from familyhubs_sdk.web._pages import Handler as Handler
 from familyhubs_sdk.web._pages import Layout as Layout
 from familyhubs_sdk.web._pages import Page as Page
@@ -22,6 +28,7 @@ from familyhubs_sdk.web._viewer import Viewer as Viewer
 
 __all__ = [
     "SESSION_PREFIX",
+    "BodyLimits",
     "CsrfRule",
     "Handler",
     "Layout",
@@ -29,6 +36,7 @@ __all__ = [
     "Route",
     "RouteMatch",
     "Router",
+    "TakesUploads",
     "UploadedFile",
     "Viewer",
     "WebRequest",
@@ -37,4 +45,7 @@ __all__ = [
     "default_layout",
     "message_page",
     "read_session",
+    "refuse_control_characters",
+    "security_headers",
+    "unsafe_field",
 ]

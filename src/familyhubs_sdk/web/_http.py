@@ -10,19 +10,69 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from markupsafe import Markup
 
 from familyhubs_sdk.web._viewer import Viewer
 
-__all__ = ["UploadedFile", "WebRequest", "WebResponse"]
+__all__ = [
+    "MAX_FORM_BYTES",
+    "BodyLimits",
+    "TakesUploads",
+    "UploadedFile",
+    "WebRequest",
+    "WebResponse",
+]
+
+#: The most a POST may carry besides its files: answers are short text.
+MAX_FORM_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BodyLimits:
+    """How much of a POST an adapter may read: anything bigger is refused with 413 before it is
+    read, or as soon as reading it passes the limit. The default takes no files at all.
+
+    :param max_files: files in one request (``0``: the page takes none).
+    :param max_file_bytes: the size of each file; an adapter keeps at most one byte more of a
+        file in memory, enough for the page to say it is too large.
+    :param max_files_bytes: all the request's files together.
+    :param max_form_bytes: everything else: the fields and the multipart framing.
+
+    >>> BodyLimits().max_body_bytes == MAX_FORM_BYTES
+    True
+    >>> limits = BodyLimits(max_files=2, max_file_bytes=10, max_files_bytes=15, max_form_bytes=5)
+    >>> limits.max_body_bytes
+    20
+    """
+
+    max_files: int = 0
+    max_file_bytes: int = 0
+    max_files_bytes: int = 0
+    max_form_bytes: int = MAX_FORM_BYTES
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The most the whole request body may hold."""
+        return self.max_files_bytes + self.max_form_bytes
+
+
+@runtime_checkable
+class TakesUploads(Protocol):
+    """A handler with pages that take files says which, and how much: adapters read the body
+    of a POST to ``path`` within ``body_limits(path)``. A handler without this method takes no
+    files, and its POSTs are held to :class:`BodyLimits`' defaults."""
+
+    def body_limits(self, path: str) -> BodyLimits: ...
 
 
 @dataclass(frozen=True, slots=True)
 class UploadedFile:
     """One file from a multipart form: the name the browser sent (display only, never trusted)
-    and its bytes. The content type the browser claims is not kept: the SDK reads the bytes."""
+    and its bytes. The content type the browser claims is not kept: the SDK reads the bytes.
+    Adapters read at most :attr:`BodyLimits.max_file_bytes` plus one byte of a file, so a file
+    too large arrives cut short, one byte over the limit."""
 
     filename: str
     data: bytes = field(repr=False)

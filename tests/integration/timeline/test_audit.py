@@ -115,7 +115,7 @@ def test_csv_export_is_formula_safe(audit: AuditLog) -> None:
 
 def test_the_sdk_offers_no_way_to_change_history(audit: AuditLog) -> None:
     public = {name for name in dir(audit) if not name.startswith("_")}
-    assert public == {"export_csv", "query", "record", "subject_ref"}
+    assert public == {"export_csv", "query", "record", "record_each", "subject_ref"}
 
 
 def test_subject_refs_are_keyed_and_stable(engine: sa.Engine) -> None:

@@ -17,6 +17,7 @@ from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
 from familyhubs_sdk.timeline import TimelineScreens
 from familyhubs_sdk.web import CsrfRule, Viewer, WebRequest, WebResponse
+from familyhubs_sdk.web._http import BodyLimits
 
 DRAFT = "familyhubs_draft_id"
 SW, FS, _HV = DEMO_VIEWERS
@@ -31,6 +32,14 @@ class RecordingHandler:
         self.renderer = Renderer()
         self.csrf = csrf or CsrfRule()
         self.requests: list[WebRequest] = []
+
+    def body_limits(self, path: str) -> BodyLimits:
+        """``"page"`` takes files, as the journey's evidence page does."""
+        return (
+            BodyLimits(max_files=1, max_file_bytes=1000, max_files_bytes=1000)
+            if path == "page"
+            else BodyLimits()
+        )
 
     def handle(self, request: WebRequest) -> WebResponse:
         self.requests.append(request)

@@ -57,3 +57,37 @@ def test_paths_and_graph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert out.splitlines() == ["a → c → end", "2 routes in all; first 1 shown"]
     assert main(["tree", "graph", path]) == 0
     assert capsys.readouterr().out.startswith("flowchart TD")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("deep.yaml", "a: " + "[" * 50_000 + "]" * 50_000, "nested more than 64 deep"),
+        ("deep.json", '{"a": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested more than 64 deep"),
+        ("bad.yaml", "a: [b: {c: d}", "not valid YAML: "),
+        ("bad.json", '{"a": [}', "not valid JSON: "),
+    ],
+)
+def test_deeply_nested_and_broken_files_get_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    for command in ("check", "paths", "graph"):
+        assert main(["tree", command, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert err.startswith(f"familyhubs: error: {path}: {expected}")
+        assert err.endswith("[tree_invalid]\n")
+        assert "Traceback" not in err
+
+
+def test_missing_and_non_utf8_files_get_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["tree", "check", str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml: cannot be read (No such file or directory)" in capsys.readouterr().err
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"title: Caf\xe9\n")
+    assert main(["tree", "check", str(latin)]) == 2
+    assert "latin.yaml: is not UTF-8 text [tree_invalid]" in capsys.readouterr().err

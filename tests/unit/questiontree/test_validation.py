@@ -120,3 +120,59 @@ def test_odd_input_shapes_are_refused_not_crashed() -> None:
 )
 def test_nhs_number_modulus_11(digits: str, valid: bool) -> None:
     assert nhs_number_is_valid(digits) is valid
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        # Shows as "jo@attacker.examplenhs.net": a right-to-left override reverses the end.
+        ("email", "jo@attacker.example\u202eten.shn"),
+        ("email", "jo@nhs\u200b.net"),
+        ("email", "\u2067jo@nhs.net"),
+        ("short_text", "Sam\u202ePatel"),
+        ("short_text", "Sam\u200dPatel"),
+        ("short_text", "Sam\u200fPatel"),
+        ("short_text", "Sam\u2060Patel"),
+        ("short_text", "\ufeffSam Patel"),
+        ("uk_phone", "07700\u202e900982"),
+        ("postcode", "SW1A\u200b1AA"),
+        ("nhs_number", "943\u2066 476 5919"),
+    ],
+)
+def test_bidi_and_zero_width_characters_are_refused_in_emails_names_and_phones(
+    kind: str, raw: str
+) -> None:
+    result = ask(kind, raw)
+    assert code(result) == "invalid_characters"
+    assert isinstance(result, FieldError)
+    assert "punctuation you can see" in result.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        ("short_text", "Sam\x00"),
+        ("long_text", "notes\x00"),
+        ("long_text", "bell\x07"),
+        ("long_text", "lone \ud800 surrogate"),
+        ("email", "sam@example.org\x00"),
+        ("number", "12\x00"),
+        ("short_text", "two\nlines"),
+        ("short_text", "tab\tinside"),
+        ("single_choice", "a\x00"),
+    ],
+)
+def test_nul_and_control_characters_are_refused_in_every_answer(kind: str, raw: str) -> None:
+    extra = {"options": [{"value": "a", "label": "A"}]} if kind == "single_choice" else {}
+    assert code(ask(kind, raw, **extra)) == "invalid_characters"
+
+
+def test_long_text_keeps_line_breaks_tabs_and_right_to_left_text() -> None:
+    text = "First line\r\nsecond\tline: \u0633\u0627\u0645 \u200fok"
+    assert ask("long_text", text) == text
+
+
+def test_a_custom_message_replaces_the_invalid_characters_message() -> None:
+    result = ask("short_text", "x\x00", messages={"invalid_characters": "Retype the name"})
+    assert isinstance(result, FieldError)
+    assert result.message == "Retype the name"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
+import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from tests.helpers.evidence_corpus import EICAR, jpeg, pdf, png
 
 from familyhubs_sdk.errors import ConfigurationError, EvidenceError, StoreError
-from familyhubs_sdk.support.evidence._rules import EvidenceRules
+from familyhubs_sdk.support.evidence._rules import EvidenceRules, validate_upload
 from familyhubs_sdk.support.evidence._scanners import (
     EvidenceScanner,
     NoScanner,
@@ -45,7 +48,7 @@ class BrokenStorage(InMemoryEvidenceStorage):
 
 
 class BrokenIndex(InMemoryEvidenceIndex):
-    def add(self, record: EvidenceRecord) -> None:
+    def add(self, record: EvidenceRecord, rules: EvidenceRules | None = None) -> None:
         raise StoreError("database unavailable")
 
 
@@ -91,6 +94,10 @@ def test_without_a_scanner_argument_the_message_says_what_to_do() -> None:
 
 
 def test_accept_records_everything_the_table_holds() -> None:
+    # What is stored, sized and hashed is the disarmed file validate_upload returns (a rebuilt
+    # PDF here), never the upload's own bytes.
+    disarmed = validate_upload("Letter.pdf", pdf(), EvidenceRules()).data
+    assert disarmed != pdf()
     uploads = _uploads(token_source=lambda: "cd" * 16)
     record = uploads.accept("draft-1", "../Letter.pdf", pdf())
     assert record.model_dump() == {
@@ -100,12 +107,12 @@ def test_accept_records_everything_the_table_holds() -> None:
         "storage_name": "cd" * 16 + ".pdf",
         "display_name": "Letter.pdf",
         "content_type": "application/pdf",
-        "size_bytes": len(pdf()),
-        "sha256": record.sha256,
+        "size_bytes": len(disarmed),
+        "sha256": hashlib.sha256(disarmed).hexdigest(),
         "scan_status": ScanOutcome.CLEAN,
         "created_at": START,
     }
-    assert _blobs(uploads) == {"cd" * 16 + ".pdf": pdf()}
+    assert _blobs(uploads) == {"cd" * 16 + ".pdf": disarmed}
 
 
 def test_no_scanner_records_not_scanned() -> None:
@@ -223,3 +230,62 @@ def test_in_memory_index_refuses_duplicate_ids() -> None:
     record = uploads.accept("d", "a.pdf", pdf())
     with pytest.raises(StoreError, match="already exists"):
         index.add(record)
+
+
+class TogetherScanner(EvidenceScanner):
+    """Holds each upload until all have passed the first check, then lets them go at once."""
+
+    def __init__(self, parties: int) -> None:
+        self.barrier = threading.Barrier(parties, timeout=30)
+
+    def scan(self, data: bytes) -> ScanResult:
+        self.barrier.wait()
+        return ScanResult.clean()
+
+
+@pytest.mark.parametrize(
+    ("limit", "stored", "refused"), [("count", 5, "too_many"), ("total", 10, "total_too_large")]
+)
+def test_parallel_uploads_never_exceed_the_drafts_limits_in_memory(
+    limit: str, stored: int, refused: str
+) -> None:
+    # SQL indexes race the same way on SQLite, PostgreSQL and MariaDB in
+    # tests/integration/test_evidence_limits_db.py.
+    size = validate_upload("a.pdf", pdf(padding=500), EvidenceRules()).size_bytes  # disarmed
+    rules = (
+        EvidenceRules(max_files=5)
+        if limit == "count"
+        else EvidenceRules(max_files=30, max_total_bytes=10 * size)
+    )
+    uploads = _uploads(TogetherScanner(30), rules=rules)
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def upload(number: int) -> None:
+        try:
+            uploads.accept("d", f"{number}.pdf", pdf(padding=500))
+            outcome = "stored"
+        except EvidenceError as exc:
+            outcome = exc.reason
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=upload, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == Counter({"stored": stored, refused: 30 - stored})
+    assert len(uploads.for_draft("d")) == stored
+    assert len(_blobs(uploads)) == stored  # refused uploads' bytes were deleted again
+
+
+def test_the_index_checks_the_limits_as_it_keeps_a_record() -> None:
+    uploads = _uploads(rules=EvidenceRules(max_files=1))
+    kept = uploads.accept("d", "a.pdf", pdf())
+    late = kept.model_copy(update={"id": "ev-late", "storage_name": "ab" * 16 + ".pdf"})
+    with pytest.raises(EvidenceError) as refused:
+        uploads.index.add(late, uploads.rules)
+    assert refused.value.reason == "too_many"
+    uploads.index.add(late)  # without rules: kept as given (placeholders, imports)
+    assert len(uploads.for_draft("d")) == 2

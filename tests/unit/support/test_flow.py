@@ -66,15 +66,17 @@ def test_the_flow_is_a_web_handler_with_the_hosts_settings() -> None:
     assert FormFlow(default_tree(), InMemoryDraftStore(), MemorySubmitter()).csrf == CsrfRule()
 
 
-def test_going_back_after_sending_starts_again() -> None:
+def test_going_back_after_sending_shows_the_confirmation_and_the_start_begins_again() -> None:
     flow = _flow()
     browser = FlowBrowser(flow)
     browser.get("")
-    flow.drafts.mark_submitted(browser.draft_id or "", "ACDE3467")
+    sent = browser.draft_id
+    flow.drafts.mark_submitted(sent or "", "ACDE3467")
     answer = browser.get("consent")
-    assert answer.is_redirect
-    assert (answer.location, answer.session[DRAFT_KEY]) == ("/rs/", None)
-    assert browser.draft_id is None  # the session forgets the sent draft
+    assert (answer.location, answer.session[DRAFT_KEY]) == ("/rs/confirmation", sent)
+    restart = browser.get("")  # the start page begins a new request
+    assert restart.location == "/rs/immediate_danger"
+    assert browser.draft_id not in (None, sent)
 
 
 def test_a_draft_from_an_older_tree_version_is_migrated() -> None:

@@ -6,6 +6,7 @@ The same race on PostgreSQL and MariaDB is in ``tests/integration/test_resume_to
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -27,6 +28,7 @@ from familyhubs_sdk.support.journey._resume import (
     TOKEN_PREFIX,
     ResumeTokens,
     SlidingWindowRateLimit,
+    attempt_key,
     purge_expired_drafts,
 )
 
@@ -410,9 +412,8 @@ def test_a_rate_limited_client_is_refused_without_touching_tokens(
     limit = SlidingWindowRateLimit(3, per=timedelta(minutes=15), clock=clock)
     tokens = ResumeTokens(engine, clock=clock, rate_limit=limit)
     token = tokens.issue(draft_id)
-    for _ in range(3):
-        with pytest.raises(TokenError):
-            tokens.redeem("guess", client_key="203.0.113.7")
+    for _ in range(3):  # this client has already tried this link three times
+        assert limit(attempt_key("203.0.113.7", token))
     before = _rows(engine)
 
     with pytest.raises(TokenError):
@@ -424,6 +425,51 @@ def test_a_rate_limited_client_is_refused_without_touching_tokens(
     assert before[0].used_at is None
     clock.advance(minutes=15)
     assert tokens.redeem(token, client_key="203.0.113.7") == draft_id
+
+
+def test_junk_tries_never_use_up_a_valid_tokens_allowance(
+    engine: sa.Engine, draft_id: str, clock: Clock
+) -> None:
+    # Finding: keyed on the client alone, 20 junk tries from a shared address (a council proxy,
+    # a hospital NAT) locked every family behind it out of their own links for 15 minutes.
+    limit = SlidingWindowRateLimit(3, per=timedelta(minutes=15), clock=clock)
+    tokens = ResumeTokens(engine, clock=clock, rate_limit=limit)
+    token = tokens.issue(draft_id)
+    junk = [TOKEN_PREFIX + f"{n:042d}" + "A" for n in range(20)]
+    for guess in [*junk, junk[0], junk[0], junk[0], "fhr1_short", "nonsense"]:
+        with pytest.raises(TokenError):
+            tokens.redeem(guess, client_key="203.0.113.7")
+
+    assert tokens.redeem(token, client_key="203.0.113.7") == draft_id
+
+
+def test_the_limit_counts_each_client_and_token_apart(
+    engine: sa.Engine, draft_id: str, clock: Clock
+) -> None:
+    seen: list[str] = []
+
+    def record(key: str) -> bool:
+        seen.append(key)
+        return True
+
+    tokens = ResumeTokens(engine, clock=clock, rate_limit=record)
+    token, other = tokens.issue(draft_id), tokens.issue(draft_id, purpose="share")
+    for client, tried in [("a", token), ("a", token), ("a", other), ("b", token)]:
+        with contextlib.suppress(TokenError):  # the first use works; later ones are refused
+            tokens.redeem(tried, "share" if tried is other else "resume", client_key=client)
+    with pytest.raises(TokenError):
+        tokens.redeem("not even well formed", client_key="a")  # refused before the limit
+
+    first, again, other_token, other_client = seen
+    assert first == again
+    assert len({first, other_token, other_client}) == 3
+    assert first.startswith("a ")
+    assert other_client.startswith("b ")
+    stored = hashlib.sha256(f"resume:{token}".encode()).hexdigest()
+    for key in seen:  # the fingerprint opens nothing and never matches the stored hash
+        assert token[5:25] not in key
+        assert other[5:25] not in key
+        assert stored[:16] not in key
 
 
 def test_a_rate_limit_is_per_client(engine: sa.Engine, draft_id: str, clock: Clock) -> None:
@@ -456,9 +502,11 @@ def test_a_host_rate_limit_sees_the_client_key(
         return False
 
     tokens = ResumeTokens(engine, clock=clock, rate_limit=refuse_all)
+    token = tokens.issue(draft_id)
     with pytest.raises(TokenError):
-        tokens.redeem(tokens.issue(draft_id), client_key="session-1")
-    assert seen == ["session-1"]
+        tokens.redeem(token, client_key="session-1")
+    assert seen == [attempt_key("session-1", token)]
+    assert seen[0].startswith("session-1 ")
 
 
 def test_the_sliding_window_slides(clock: Clock) -> None:
@@ -481,6 +529,20 @@ def test_the_sliding_window_forgets_quiet_clients(clock: Clock) -> None:
     assert set(limit._attempts) == {"new"}
 
 
+def test_the_sliding_window_forgets_the_longest_quiet_keys_beyond_its_bound(
+    clock: Clock,
+) -> None:
+    limit = SlidingWindowRateLimit(1, per=timedelta(minutes=10), clock=clock, max_keys=3)
+    for key in ("a", "b", "c"):
+        assert limit(key)
+        clock.advance(seconds=1)
+    assert not limit("a")  # refused tries do not make a key recent
+    assert limit("d")  # a fourth key: "a", the longest quiet, is forgotten
+    assert list(limit._attempts) == ["b", "c", "d"]
+    assert limit("a")
+    assert not limit("d")
+
+
 def test_the_sliding_window_is_thread_safe(clock: Clock) -> None:
     limit = SlidingWindowRateLimit(50, per=timedelta(minutes=10), clock=clock)
     barrier = threading.Barrier(16)
@@ -500,11 +562,19 @@ def test_the_sliding_window_is_thread_safe(clock: Clock) -> None:
 
 
 @pytest.mark.parametrize(
-    ("max_attempts", "per"), [(0, timedelta(minutes=1)), (1, timedelta(0)), (1, timedelta(-1))]
+    ("max_attempts", "per", "max_keys"),
+    [
+        (0, timedelta(minutes=1), 10),
+        (1, timedelta(0), 10),
+        (1, timedelta(-1), 10),
+        (1, timedelta(minutes=1), 0),
+    ],
 )
-def test_a_sliding_window_needs_sensible_settings(max_attempts: int, per: timedelta) -> None:
+def test_a_sliding_window_needs_sensible_settings(
+    max_attempts: int, per: timedelta, max_keys: int
+) -> None:
     with pytest.raises(ConfigurationError, match="SlidingWindowRateLimit"):
-        SlidingWindowRateLimit(max_attempts, per)
+        SlidingWindowRateLimit(max_attempts, per, max_keys=max_keys)
 
 
 def test_resume_tokens_need_a_positive_lifetime(engine: sa.Engine) -> None:

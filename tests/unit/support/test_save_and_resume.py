@@ -1,9 +1,14 @@
-"""Save and come back later: a single-use link, shown once, that brings the draft back."""
+"""Save and come back later: a single-use link, shown once, that brings the draft back.
+
+The link carries its token after "#" (``/rs/resume#fhr1_…``): browsers never send the fragment, so
+in these tests, as on the wire, the server only ever sees ``/rs/resume`` and a POSTed form."""
 
 from __future__ import annotations
 
 import logging
 import re
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from tests.helpers.journeys import DRAFT_KEY
 
+from familyhubs_sdk.rendering import static_path
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
     FormFlow,
@@ -80,9 +86,16 @@ def _save(flow: FormFlow, draft_id: str, **form: str) -> str:
     assert saved.title == "Your answers have been saved"
     assert _draft(saved) == draft_id  # carrying on in this browser still works
     assert "29 June 2026" in saved.html  # 28 days after 1 June
-    match = re.search(rf'href="{BASE}/resume/(fhr1_[A-Za-z0-9_-]+)"', saved.html)
+    match = re.search(rf'href="{BASE}/resume#(fhr1_[A-Za-z0-9_-]+)"', saved.html)
     assert match, saved.html
     return match.group(1)
+
+
+def _use(flow: FormFlow, code: str, *, client: str = "198.51.100.7") -> WebResponse:
+    """What a browser sends when the person continues: the token in the form, never the URL."""
+    return flow.handle(
+        WebRequest("POST", "resume", BASE, form={"resume_code": [code]}, client=client)
+    )
 
 
 def test_question_pages_offer_saving_only_when_the_flow_can() -> None:
@@ -92,6 +105,7 @@ def test_question_pages_offer_saving_only_when_the_flow_can() -> None:
     draft_id = _draft(plain.handle(_req("GET", "", None)))
     assert 'name="save"' not in plain.handle(_req("GET", "immediate_danger", draft_id)).html
     # Without resume tokens there are no resume links either.
+    assert plain.handle(_req("GET", "resume", None)).location == f"{BASE}/"  # not a page
     assert plain.handle(_req("GET", "resume/fhr1_anything", None)).status == 404
 
 
@@ -104,16 +118,16 @@ def test_save_then_resume_in_a_new_session_carries_on_where_it_stopped(engine: s
 
     # A new browser, no session: GET only asks (a link scanner cannot use the link up)...
     for _ in range(2):
-        ask = flow.handle(_req("GET", f"resume/{token}", None))
+        ask = flow.handle(_req("GET", "resume", None))
         assert (ask.status, ask.title) == (200, "Continue your request")
     # ...POST uses it and brings the draft back, with the answer given on the saving page.
-    used = flow.handle(_req("POST", f"resume/{token}", None))
+    used = _use(flow, token)
     assert used.is_redirect
     assert (used.location, _draft(used)) == (f"{BASE}/", draft_id)
     assert flow.handle(_req("GET", "", draft_id)).location == f"{BASE}/referrer_name"
 
     # The link works once.
-    again = flow.handle(_req("POST", f"resume/{token}", None))
+    again = _use(flow, token)
     assert (again.status, again.title) == (400, "This link cannot be used")
     assert _draft(again) is None
 
@@ -122,7 +136,7 @@ def test_saving_with_an_invalid_answer_keeps_only_what_was_valid(engine: sa.Engi
     flow = _flow(engine)
     draft_id = _start(flow)
     token = _save(flow, draft_id, answer="not-an-option")
-    assert _draft(flow.handle(_req("POST", f"resume/{token}", None))) == draft_id
+    assert _draft(_use(flow, token)) == draft_id
     assert flow.handle(_req("GET", "", draft_id)).location == f"{BASE}/consent"
 
 
@@ -132,7 +146,7 @@ def test_a_new_link_replaces_the_old_one_and_altered_links_fail_alike(engine: sa
     first = _save(flow, draft_id)
     second = _save(flow, draft_id)
     refused = {
-        name: flow.handle(_req("POST", f"resume/{token}", None)).html
+        name: _use(flow, token).html
         for name, token in [
             ("replaced", first),
             ("altered", second[:-2] + ("AA" if not second.endswith("AA") else "BA")),
@@ -142,23 +156,125 @@ def test_a_new_link_replaces_the_old_one_and_altered_links_fail_alike(engine: sa
     }
     assert len(set(refused.values())) == 1  # one message: nobody learns which check failed
     assert "This link cannot be used" in refused["replaced"]
-    assert _draft(flow.handle(_req("POST", f"resume/{second}", None))) == draft_id
+    assert _draft(_use(flow, second)) == draft_id
 
 
-def test_resume_links_are_rate_limited_per_client(engine: sa.Engine) -> None:
+# Finding: full resume tokens appeared in access logs (the token was in the URL path).
+
+
+def test_resume_links_carry_the_token_in_the_fragment_never_the_path(engine: sa.Engine) -> None:
+    flow = _flow(engine)
+    draft_id = _start(flow)
+    saved = flow.handle(_req("POST", "consent", draft_id, save="1"))
+    token = _save(flow, draft_id)  # the newest link; the first one is revoked
+
+    assert f"{BASE}/resume/" not in saved.html
+    # What the server sees of the link is the bare path: the page asks for the token in a form.
+    ask = flow.handle(_req("GET", "resume", None))
+    assert f'action="{BASE}/resume"' in ask.html
+    assert 'name="resume_code"' in ask.html
+    assert 'data-familyhubs-module="resume-code"' in ask.html  # the shipped script fills it
+    assert "<script" not in ask.html  # no inline script: the page works under a strict CSP
+    used = _use(flow, token)
+    assert (used.location, _draft(used)) == (f"{BASE}/", draft_id)
+    for response in (saved, ask, used):
+        assert token not in (response.location or "")
+
+
+def test_a_pasted_link_or_code_opens_the_draft_and_an_empty_form_says_what_to_enter(
+    engine: sa.Engine,
+) -> None:
+    flow = _flow(engine)
+    draft_id = _start(flow)
+    empty = _use(flow, "  ")
+    assert (empty.status, empty.title) == (400, "Error: Continue your request")
+    assert "Enter the link or code you saved" in empty.html
+    assert 'href="#resume-code"' in empty.html  # the error summary links to the box
+
+    pasted_link = _use(flow, f"https://portal.example.gov.uk{BASE}/resume#{_save(flow, draft_id)}")
+    assert _draft(pasted_link) == draft_id
+    pasted_code = _use(flow, f"  {_save(flow, draft_id)}\n")
+    assert _draft(pasted_code) == draft_id
+
+
+def test_path_style_links_from_earlier_releases_still_work_once(engine: sa.Engine) -> None:
+    flow = _flow(engine)
+    draft_id = _start(flow)
+    token = _save(flow, draft_id)
+
+    # The old link's page posts the token to the bare path, in a hidden field.
+    ask = flow.handle(_req("GET", f"resume/{token}", None))
+    assert (ask.status, ask.title) == (200, "Continue your request")
+    assert f'action="{BASE}/resume"' in ask.html
+    assert f'<input type="hidden" name="resume_code" value="{token}">' in ask.html
+    assert _draft(_use(flow, token)) == draft_id
+    assert _use(flow, token).status == 400  # once
+    # A page opened before the upgrade posts to the old address: that works too, once.
+    older = _save(flow, draft_id)
+    assert _draft(flow.handle(_req("POST", f"resume/{older}", None))) == draft_id
+    assert flow.handle(_req("POST", f"resume/{older}", None)).status == 400
+
+
+def test_the_shipped_script_copies_the_fragment_into_the_form_and_out_of_the_address_bar() -> None:
+    script = static_path() / "familyhubs-resume.js"
+    assert script.is_file()
+    node = shutil.which("node")
+    if node is None:  # pragma: no cover - the project's machines have Node for the asset build
+        pytest.skip("node is not installed")
+    token = "fhr1_" + "A" * 42 + "E"
+    harness = f"""
+    const input = {{ value: "" }};
+    const group = {{ classList: {{ added: [], add(c) {{ this.added.push(c); }} }},
+                     querySelector: () => input }};
+    const replaced = [];
+    globalThis.document = {{ querySelector: (s) =>
+        s === '[data-familyhubs-module="resume-code"]' ? group : null }};
+    globalThis.window = {{
+      location: {{ hash: "#{token}", pathname: "/rs/resume", search: "" }},
+      history: {{ replaceState: (state, title, url) => replaced.push(url) }},
+    }};
+    await import({str(script.as_uri())!r});
+    console.log(JSON.stringify([input.value, group.classList.added, replaced]));
+    """
+    ran = subprocess.run(
+        [node, "--input-type=module", "-e", harness],
+        capture_output=True, text=True, check=True, timeout=30,
+    )  # fmt: skip
+    assert ran.stdout.strip() == f'["{token}",["govuk-!-display-none"],["/rs/resume"]]'
+
+
+# Finding: 20 junk tries from one address locked a family's valid link for 15 minutes.
+
+
+def test_junk_tries_from_a_shared_address_never_lock_a_familys_link(engine: sa.Engine) -> None:
     flow = _flow(engine, tries=3)
     draft_id = _start(flow)
     token = _save(flow, draft_id)
+    junk = [f"fhr1_{n:043d}"[:47] + "A" for n in range(10)]  # well formed, unknown
+    for guess in [*junk, junk[0], junk[0], junk[0], "fhr1_guess", "nonsense"]:
+        assert _use(flow, guess, client="203.0.113.1").status == 400  # the same NAT address
+    used = _use(flow, token, client="203.0.113.1")
+    assert (used.location, _draft(used)) == (f"{BASE}/", draft_id)
+
+
+def test_one_link_tried_too_often_from_one_client_is_rate_limited(
+    engine: sa.Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="familyhubs_sdk.support.journey._resume")
+    flow = _flow(engine, tries=3)
+    guess = "fhr1_" + "B" * 42 + "A"
     for _ in range(3):
-        assert flow.handle(_req("POST", "resume/fhr1_guess", None)).status == 400
-    assert flow.handle(_req("POST", f"resume/{token}", None)).status == 400
+        assert _use(flow, guess).status == 400
+    assert "rate limited" not in caplog.text
+    assert _use(flow, guess).status == 400
+    assert caplog.text.count("resume token refused: rate limited") == 1
 
 
 def test_resuming_on_a_newer_tree_keeps_the_answers_that_still_fit(engine: sa.Engine) -> None:
     draft_id = _start(_flow(engine))
     token = _save(_flow(engine), draft_id, answer="yes")
     newer = _flow(engine, tree_version="99.0.0")
-    assert _draft(newer.handle(_req("POST", f"resume/{token}", None))) == draft_id
+    assert _draft(_use(newer, token)) == draft_id
     assert newer.handle(_req("GET", "", draft_id)).location == f"{BASE}/referrer_name"
     state = SQLDraftStore(engine, clock=_clock).load(draft_id)
     assert state is not None
@@ -172,7 +288,7 @@ def test_the_link_never_reaches_the_logs(
     flow = _flow(engine)
     draft_id = _start(flow)
     token = _save(flow, draft_id)
-    flow.handle(_req("POST", f"resume/{token}", None))
-    flow.handle(_req("POST", f"resume/{token}", None))
+    _use(flow, token)
+    _use(flow, token)
     assert token not in caplog.text
     assert token[5:20] not in caplog.text

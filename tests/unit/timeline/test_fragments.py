@@ -228,5 +228,37 @@ def test_search_results_are_minimal_and_capped() -> None:
     assert text_of(tree.find(".//h2")) == "12 children found"
     assert "Only the first 10 are shown" in html
     assert [a.attrib["href"] for a in tree.iter("a")] == [f"/record/p{n}" for n in range(10)]
+    # The service returns at most its cap: a full page says a narrower search may find others.
+    at_cap = render_search_results(results[:10], record_href=lambda r: "/r", limit=10)
+    assert "Searches show at most 10 children" in at_cap
+    assert "Only the first" not in at_cap
     assert "1 child found" in render_search_results(results[:1], record_href=lambda r: "/r")
     assert "Check the spelling" in render_search_results([], record_href=lambda r: "/r")
+
+
+def test_emergency_access_details_open_when_they_hold_an_answer_or_an_error() -> None:
+    def details(**given: object) -> dict[str, str]:
+        html = render_reason_form(
+            action="/t/p1/reason",
+            csrf_token="tok",
+            subject_label="Alex",
+            reasons=[("assessment", "Early help assessment")],
+            allow_break_glass=True,
+            renderer=STRICT,
+            **given,  # type: ignore[arg-type]
+        )
+        return dict(parse(html).find(".//details").attrib)
+
+    assert "open" not in details()
+    assert "open" in details(justification="A child is at risk now")
+    assert "open" in details(errors=[{"text": "Say why", "href": "#justification"}])
+
+
+def test_record_links_are_moj_sub_navigation_marking_the_current_page() -> None:
+    nav = [("/t/p1", "Timeline", True), ("/t/p1/family", "Family", False)]
+    html = render_family(PersonHeader(subject_id="p1", name="Alex"), [], nav=nav, renderer=STRICT)
+    links = parse(html).findall(".//nav[@class='moj-sub-navigation']//a")
+    assert [(a.attrib["href"], a.attrib.get("aria-current"), text_of(a)) for a in links] == [
+        ("/t/p1", "page", "Timeline"),
+        ("/t/p1/family", None, "Family"),
+    ]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import json
 import re
 
 import pytest
+from pydantic import SecretStr
 
-from familyhubs_sdk.errors import IdentifierError
+from familyhubs_sdk._config import Settings
+from familyhubs_sdk.errors import ConfigurationError, IdentifierError
 from familyhubs_sdk.testing import InMemoryConnector
 from familyhubs_sdk.timeline._identity import (
     MASTER_ID,
@@ -28,6 +31,8 @@ from familyhubs_sdk.views._vocab import IdentifierType, LinkMethod
 # Valid NHS numbers (modulus 11) and UPNs (modulus 23 check letter); none is a real person's.
 NHS_1, NHS_2, NHS_3 = "9434765919", "9434765927", "9434765935"
 UPN_1, UPN_2, UPN_3 = "V801200199003", "J801200199004", "Y801200199005"
+#: Keys the master ids, as settings.derived_key("master_id") does in a portal.
+KEY = b"k" * 32
 
 
 def person(source: str, key: str, **identifiers: str) -> Person:
@@ -53,7 +58,8 @@ def test_records_sharing_an_nhs_number_are_one_person() -> None:
             person("ehm", "E1", nhs_number="943-476-5919"),
             person("health", "H1", nhs_number=NHS_1, upn=UPN_1),
             person("health", "H2", nhs_number=NHS_2),
-        ]
+        ],
+        key=KEY,
     )
     found = by_ref(links)
 
@@ -74,7 +80,8 @@ def test_records_sharing_a_upn_join_the_nhs_number_cluster() -> None:
             person("lcs", "C1", nhs_number=NHS_1),
             person("health", "H1", nhs_number=NHS_1, upn=UPN_1),
             person("school", "S1", upn=UPN_1.lower()),
-        ]
+        ],
+        key=KEY,
     )
     found = by_ref(links)
 
@@ -86,7 +93,9 @@ def test_records_sharing_a_upn_join_the_nhs_number_cluster() -> None:
 
 
 def test_records_sharing_only_a_upn_are_linked_by_upn() -> None:
-    links = link_people([person("school", "S1", upn=UPN_1), person("ehm", "E1", upn=UPN_1)])
+    links = link_people(
+        [person("school", "S1", upn=UPN_1), person("ehm", "E1", upn=UPN_1)], key=KEY
+    )
 
     assert together(links, ("school", "S1"), ("ehm", "E1"))
     assert {link.method for link in links} == {LinkMethod.UPN}
@@ -98,7 +107,8 @@ def test_a_upn_held_with_two_nhs_numbers_links_nothing() -> None:
             person("health", "H1", nhs_number=NHS_1, upn=UPN_1),
             person("health", "H2", nhs_number=NHS_2, upn=UPN_1),
             person("school", "S1", upn=UPN_1),
-        ]
+        ],
+        key=KEY,
     )
 
     assert len({link.master_id for link in links}) == 3
@@ -117,7 +127,8 @@ def test_an_unambiguous_upn_still_links_beside_a_conflicting_one() -> None:
             person("health", "H2", nhs_number=NHS_1, upn=UPN_2),
             person("health", "H3", nhs_number=NHS_2, upn=UPN_2),
             person("school", "S1", upn=UPN_1),
-        ]
+        ],
+        key=KEY,
     )
     found = by_ref(links)
 
@@ -134,7 +145,8 @@ def test_records_sharing_an_la_person_id_are_linked() -> None:
             person("lcs", "C1", nhs_number=NHS_1, la_person_id="LA-1"),
             person("ehm", "E1", la_person_id="LA-1"),
             person("ehm", "E2", la_person_id="LA-2"),
-        ]
+        ],
+        key=KEY,
     )
     found = by_ref(links)
 
@@ -160,7 +172,8 @@ def test_an_la_person_id_never_joins_different_identifiers(
         [
             person("lcs", "C1", la_person_id="LA-1", **first),
             person("ehm", "E1", la_person_id="LA-1", **second),
-        ]
+        ],
+        key=KEY,
     )
 
     assert len({link.master_id for link in links}) == 2
@@ -175,7 +188,8 @@ def test_an_la_person_id_joins_upns_already_held_together() -> None:
             person("health", "H2", nhs_number=NHS_1, upn=UPN_2, la_person_id="LA-1"),
             person("health", "H3", nhs_number=NHS_2, upn=UPN_2),
             person("ehm", "E1", upn=UPN_2, la_person_id="LA-1"),
-        ]
+        ],
+        key=KEY,
     )
     found = by_ref(links)
 
@@ -194,11 +208,11 @@ def test_links_that_together_would_join_two_children_are_not_made() -> None:
         person("ehm", "E1", upn=UPN_1, la_person_id="LA-1"),
         person("ehm", "E2", upn=UPN_2, la_person_id="LA-2"),
     ]
-    links = link_people(people)
+    links = link_people(people, key=KEY)
 
     assert len({link.master_id for link in links}) == 3
     assert together(links, ("lcs", "C1"), ("lcs", "C2"))
-    assert link_people(people[::-1]) == links
+    assert link_people(people[::-1], key=KEY) == links
 
 
 # --- records alone, records given twice ---------------------------------------------------------
@@ -216,7 +230,7 @@ def test_links_that_together_would_join_two_children_are_not_made() -> None:
 def test_a_record_alone_gets_its_strongest_identifier_or_manual(
     identifiers: dict[str, str], method: LinkMethod
 ) -> None:
-    [link] = link_people([person("lcs", "C1", **identifiers)])
+    [link] = link_people([person("lcs", "C1", **identifiers)], key=KEY)
 
     assert link.method is method
     assert link.confidence == 1.0
@@ -225,18 +239,20 @@ def test_a_record_alone_gets_its_strongest_identifier_or_manual(
 def test_a_record_given_twice_is_linked_once() -> None:
     record = person("lcs", "C1", nhs_number=NHS_1)
 
-    assert len(link_people([record, record, person("ehm", "E1", nhs_number=NHS_1)])) == 2
+    assert len(link_people([record, record, person("ehm", "E1", nhs_number=NHS_1)], key=KEY)) == 2
 
 
 def test_a_key_given_twice_with_different_identifiers_is_refused() -> None:
     with pytest.raises(ValueError, match="'lcs'") as caught:
-        link_people([person("lcs", "C1", nhs_number=NHS_1), person("lcs", "C1", nhs_number=NHS_2)])
+        link_people(
+            [person("lcs", "C1", nhs_number=NHS_1), person("lcs", "C1", nhs_number=NHS_2)], key=KEY
+        )
 
     assert NHS_1 not in str(caught.value)
 
 
 def test_no_people_no_links() -> None:
-    assert link_people([]) == []
+    assert link_people([], key=KEY) == []
 
 
 # --- master ids and order -----------------------------------------------------------------------
@@ -252,27 +268,73 @@ PEOPLE = [
 ]
 
 
-def test_master_id_is_a_hash_of_the_smallest_source_key() -> None:
-    links = link_people(PEOPLE)
+def test_master_id_is_a_keyed_hash_of_the_smallest_source_key() -> None:
+    links = link_people(PEOPLE, key=KEY)
     master = by_ref(links)["lcs", "C1"].master_id
-    digest = hashlib.sha256(json.dumps(["ehm", "E1"]).encode()).hexdigest()
+    digest = hmac.new(KEY, json.dumps(["ehm", "E1"]).encode(), hashlib.sha256).hexdigest()
 
-    assert master == f"m_{digest[:16]}"
-    assert all(re.fullmatch(r"m_[0-9a-f]{16}", link.master_id) for link in links)
+    assert master == f"m_{digest[:32]}"
+    assert all(re.fullmatch(r"m_[0-9a-f]{32}", link.master_id) for link in links)
     assert not any(
         secret in link.master_id for link in links for secret in (NHS_1, UPN_1, "C1", "LA-1")
     )
 
 
+def test_record_ids_cannot_be_computed_from_source_keys_without_the_secret() -> None:
+    # Finding: record URL ids were unkeyed SHA-256 of (often sequential) source keys, and a
+    # source keyed by NHS number made them a reversible hash of the NHS number.
+    keyed_by_nhs = [person("gp", NHS_1, nhs_number=NHS_1), person("gp", NHS_2, nhs_number=NHS_2)]
+    sequential = [person("lcs", str(n)) for n in range(1, 50)]
+    ids = {link.master_id for link in link_people([*keyed_by_nhs, *sequential], key=KEY)}
+
+    def unkeyed(ref: list[str], length: int) -> str:
+        return f"m_{hashlib.sha256(json.dumps(ref).encode()).hexdigest()[:length]}"
+
+    guesses = {
+        unkeyed([source, key], length)
+        for source, key in [("gp", NHS_1), ("gp", NHS_2), *(("lcs", str(n)) for n in range(50))]
+        for length in (16, 32)
+    }
+    assert not ids & guesses
+    # Deterministic for one key; another key (a rotated secret) gives other ids.
+    assert ids == {link.master_id for link in link_people([*sequential, *keyed_by_nhs], key=KEY)}
+    rotated = {link.master_id for link in link_people([*keyed_by_nhs, *sequential], key=b"r" * 32)}
+    assert not ids & rotated
+    resolver = DeterministicResolver(keyed_by_nhs, key=KEY)
+    found = resolver.resolve("nhs_number", NHS_1)
+    assert found is not None
+    assert found.master_id in ids
+    assert NHS_1 not in found.master_id
+
+
+@pytest.mark.parametrize("key", [b"", b"short", b"k" * 31])
+def test_master_ids_need_a_key_of_at_least_32_bytes(key: bytes) -> None:
+    with pytest.raises(ConfigurationError, match="FAMILYHUBS_SECRET_KEY"):
+        DeterministicResolver(PEOPLE, key=key)
+    with pytest.raises(ConfigurationError):
+        link_people(PEOPLE, key=key)
+    with pytest.raises(ConfigurationError):
+        accept_proposals([], 0.5, key=key)
+
+
+def test_the_key_comes_from_the_settings_secret() -> None:
+    with pytest.raises(ConfigurationError, match="FAMILYHUBS_SECRET_KEY"):
+        Settings(secret_key=None).derived_key("master_id")
+    settings = Settings(secret_key=SecretStr("s" * 48))
+    key = settings.derived_key("master_id")
+    assert key != settings.derived_key("audit")
+    assert DeterministicResolver(PEOPLE, key=key).links == tuple(link_people(PEOPLE, key=key))
+
+
 def test_links_do_not_depend_on_the_order_of_the_records() -> None:
-    expected = link_people(PEOPLE)
+    expected = link_people(PEOPLE, key=KEY)
 
     for order in itertools.islice(itertools.permutations(PEOPLE), 0, None, 97):
-        assert link_people(order) == expected
+        assert link_people(order, key=KEY) == expected
 
 
 def test_links_are_ordered_by_source_and_key() -> None:
-    links = link_people(PEOPLE)
+    links = link_people(PEOPLE, key=KEY)
 
     assert [(link.source_system, link.person_key) for link in links] == sorted(
         (p.source_system, p.person_key) for p in PEOPLE
@@ -284,12 +346,12 @@ def test_links_are_ordered_by_source_and_key() -> None:
 
 @pytest.fixture
 def resolver() -> DeterministicResolver:
-    return DeterministicResolver(PEOPLE)
+    return DeterministicResolver(PEOPLE, key=KEY)
 
 
 def test_resolver_is_an_identity_resolver(resolver: DeterministicResolver) -> None:
     assert isinstance(resolver, IdentityResolver)
-    assert resolver.links == tuple(link_people(PEOPLE))
+    assert resolver.links == tuple(link_people(PEOPLE, key=KEY))
 
 
 def test_resolved_subject_holds_every_identifier_and_key(resolver: DeterministicResolver) -> None:
@@ -384,7 +446,8 @@ def test_resolve_an_identifier_held_by_two_unlinked_people_raises() -> None:
         [
             person("health", "H1", nhs_number=NHS_1, upn=UPN_1),
             person("health", "H2", nhs_number=NHS_2, upn=UPN_1),
-        ]
+        ],
+        key=KEY,
     )
 
     with pytest.raises(IdentifierError, match="more than one person"):
@@ -454,7 +517,7 @@ C = person("school", "S1")
 
 
 def test_proposals_at_or_above_the_threshold_become_probabilistic_links() -> None:
-    links = accept_proposals([proposal(A, B, 0.9), proposal(B, C, 0.95)], threshold=0.9)
+    links = accept_proposals([proposal(A, B, 0.9), proposal(B, C, 0.95)], threshold=0.9, key=KEY)
     found = by_ref(links)
 
     assert together(links, ("lcs", "C1"), ("ehm", "E1"), ("school", "S1"))
@@ -465,9 +528,9 @@ def test_proposals_at_or_above_the_threshold_become_probabilistic_links() -> Non
 
 
 def test_proposals_below_the_threshold_never_merge() -> None:
-    assert accept_proposals([proposal(A, B, 0.89)], threshold=0.9) == []
+    assert accept_proposals([proposal(A, B, 0.89)], threshold=0.9, key=KEY) == []
 
-    links = accept_proposals([proposal(A, B, 0.95), proposal(B, C, 0.5)], threshold=0.9)
+    links = accept_proposals([proposal(A, B, 0.95), proposal(B, C, 0.5)], threshold=0.9, key=KEY)
     assert {(link.source_system, link.person_key) for link in links} == {
         ("lcs", "C1"),
         ("ehm", "E1"),
@@ -479,10 +542,13 @@ def test_proposals_never_join_different_identifiers() -> None:
     second = person("health", "H2", nhs_number=NHS_2)
     bridge = person("ehm", "E9")
 
-    assert accept_proposals([proposal(first, second, 0.99)], threshold=0.5) == []
+    assert accept_proposals([proposal(first, second, 0.99)], threshold=0.5, key=KEY) == []
     # Through a third record, too.
     assert (
-        accept_proposals([proposal(first, bridge, 0.99), proposal(bridge, second, 0.99)], 0.5) == []
+        accept_proposals(
+            [proposal(first, bridge, 0.99), proposal(bridge, second, 0.99)], 0.5, key=KEY
+        )
+        == []
     )
 
 
@@ -500,7 +566,7 @@ def test_a_proposal_links_two_different_records() -> None:
 @pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])
 def test_the_threshold_is_between_0_and_1(threshold: float) -> None:
     with pytest.raises(ValueError, match="between 0 and 1"):
-        accept_proposals([], threshold)
+        accept_proposals([], threshold, key=KEY)
 
 
 def test_a_linker_adapter_satisfies_the_protocol() -> None:
@@ -519,4 +585,4 @@ def test_a_linker_adapter_satisfies_the_protocol() -> None:
     ]
 
     assert isinstance(linker, ProbabilisticLinker)
-    assert len(accept_proposals(linker.propose(people), threshold=0.8)) == 2
+    assert len(accept_proposals(linker.propose(people), threshold=0.8, key=KEY)) == 2

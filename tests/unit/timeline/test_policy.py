@@ -143,3 +143,66 @@ def test_field_level_redaction() -> None:
 def test_invalid_rules_name_the_place(text: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         AccessRules.from_yaml(text)
+
+
+def test_who_has_viewed_is_refused_to_a_professional_whose_reason_was_refused() -> None:
+    # Finding: the demo showed who had viewed a child to a professional whose reason was
+    # refused. Giving a reason opens nothing: only the audit permission, or a relationship with
+    # a record the viewer may open without break-glass, does.
+    rules = AccessRules.from_yaml(
+        """
+roles:
+  health_visitor: {views: [timeline], event_kinds: ["*"], sensitivities: [standard],
+                   requires_relationship: true, may_break_glass: true, max_subject_age: 19}
+  social_worker: {views: [timeline], event_kinds: ["*"], sensitivities: [standard],
+                  requires_relationship: false}
+  information_governance: {audit: true}
+"""
+    )
+    hv, sw, ig = viewer("health_visitor"), viewer("social_worker"), viewer("information_governance")
+    no_one = AccessPolicy(rules, clock=lambda: NOW)
+    assert no_one.decide(hv, "s1", view="timeline", subject_birth_date=CHILD_DOB).reason == (
+        "no_relationship"
+    )
+    assert no_one.decide_viewed_by(hv, "s1", subject_birth_date=CHILD_DOB).reason == (
+        "no_relationship"
+    )
+    # Opening any record needs no relationship for a social worker; who has viewed it does.
+    assert no_one.decide(sw, "s1", view="timeline").allowed
+    assert not no_one.decide_viewed_by(sw, "s1").allowed
+    assert not no_one.decide_viewed_by(viewer("volunteer"), "s1").allowed
+    # Working with the child, but refused the record (too old for the role): still refused.
+    related = AccessPolicy(rules, relationship=lambda v, s: True, clock=lambda: NOW)
+    adult = date(1990, 1, 1)
+    assert related.decide(hv, "s1", view="timeline", subject_birth_date=adult).reason == "age_limit"
+    refused = related.decide_viewed_by(hv, "s1", subject_birth_date=adult)
+    assert (refused.allowed, refused.reason) == (False, "age_limit")
+    allowed = related.decide_viewed_by(hv, "s1", subject_birth_date=CHILD_DOB)
+    assert (allowed.allowed, allowed.reason) == (True, "relationship")
+    audit = no_one.decide_viewed_by(ig, "s1")
+    assert (audit.allowed, audit.reason) == (True, "audit_permission")
+    # The audit permission opens no record.
+    assert not no_one.decide(ig, "s1", view="timeline").allowed
+
+
+def test_audit_and_search_scope_are_denied_by_default() -> None:
+    rule = AccessRules.from_yaml("roles: {r: {views: [search]}}").roles["r"]
+    assert (rule.audit, rule.search) == (False, "caseload")
+    with pytest.raises(ConfigurationError, match="search"):
+        AccessRules.from_yaml("roles: {r: {views: [search], search: everyone}}")
+    caseload = AccessPolicy(
+        AccessRules.from_yaml("roles: {r: {views: [search]}}"),
+        relationship=lambda v, s: s == "mine",
+        clock=lambda: NOW,
+    )
+    r = viewer("r")
+    assert caseload.may_find(r, "mine", exact_nhs_number=False)
+    assert not caseload.may_find(r, "theirs", exact_nhs_number=False)
+    assert caseload.may_find(r, "theirs", exact_nhs_number=True)
+    assert not caseload.may_find(viewer("volunteer"), "mine", exact_nhs_number=True)
+    # An age limit keeps adults out of a search as it keeps them out of the record.
+    hv = viewer("health_visitor")
+    assert not policy({hv.id}).may_find(
+        hv, "s1", exact_nhs_number=True, subject_birth_date=date(1990, 1, 1)
+    )
+    assert policy({hv.id}).may_find(hv, "s1", exact_nhs_number=False, subject_birth_date=CHILD_DOB)

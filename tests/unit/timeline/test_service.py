@@ -43,6 +43,9 @@ roles:
     sensitivities: [standard]
     contact_fields: [duty_phone]
     requires_relationship: false
+    search: all
+  information_governance:
+    audit: true
 """
 )
 NOW = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
@@ -56,7 +59,7 @@ class World:
         upgrade(self.store)
         self.sources: list[SQLViewConnector] = connectors(self.warehouse)
         self.people = self.sources[0].all_people()
-        self.resolver = DeterministicResolver(self.people)
+        self.resolver = DeterministicResolver(self.people, key=b"m" * 32)
         self.audit = AuditLog(self.store, key=b"k" * 32)
         self.allocated: set[tuple[str, str]] = set()
 
@@ -174,9 +177,11 @@ def test_every_read_path_writes_exactly_one_audit_row_with_no_record_data(
     }
     for name, call in paths.items():
         before = len(world.audit_rows())
-        call()
+        found = call()
         rows = world.audit_rows()[before:]
-        assert len(rows) == 1, name
+        # A search writes one row per child it returns (one request id), every other read one.
+        assert len(rows) == (len(found) if isinstance(found, list) else 1), name
+        assert len({r["request_id"] for r in rows}) == 1, name
         row = rows[0]
         assert (row["action"], row["outcome"], row["break_glass"]) == expected[name], name
         for field in ("occurred_at", "request_id", "actor_id", "actor_role", "actor_organisation"):
@@ -324,3 +329,134 @@ def test_timeline_csv_cells_never_start_a_formula() -> None:
     assert '\'=HYPERLINK("http://x")' in cells
     assert "'+1" in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+
+IG = Viewer(id="ig1", name="Ida Gov", role="information_governance", organisation="The LA")
+
+
+def test_search_by_a_caseload_role_finds_only_its_caseload_or_an_exact_nhs_number(
+    world: World,
+) -> None:
+    # Finding: search returned the names and dates of birth of every match (children and adults)
+    # to a caseload-only role, and audited the search without naming who it returned.
+    service = world.service()
+    subject = world.subject(21)
+    person = world.person(subject)
+    assert person.family_name
+    assert person.birth_date
+    assert person.nhs_number
+    resolved = world.resolver.subject(subject)
+    assert resolved is not None
+    upns = sorted(resolved.upns)
+    by_name = SearchQuery(family_name=person.family_name, birth_date=person.birth_date)
+    world.allocated.discard(("sw1", subject))
+    before = len(world.audit_rows())
+    assert subject not in {r.subject_id for r in service.search(SW, by_name)}
+    for upn in upns:
+        assert service.search(SW, SearchQuery(upn=upn)) == []
+    rows = world.audit_rows()[before:]
+    assert [(r["action"], r["outcome"], r["subject_ref"]) for r in rows] == [
+        ("search", "allowed", None)
+    ] * (1 + len(upns))
+    # An exact NHS number finds the child; opening the record still needs a relationship.
+    [found] = service.search(SW, SearchQuery(nhs_number=person.nhs_number))
+    assert found.subject_id == subject
+    assert not service.timeline(SW, subject, REASON).allowed
+    # On the caseload: found by name, and the audit names the subject, by reference only.
+    world.allocated.add(("sw1", subject))
+    before = len(world.audit_rows())
+    assert subject in {r.subject_id for r in service.search(SW, by_name)}
+    rows = world.audit_rows()[before:]
+    assert world.audit.subject_ref(subject) in {r["subject_ref"] for r in rows}
+    for row in rows:
+        text = repr(row)
+        for canary in (person.given_name, person.family_name, person.nhs_number, *upns):
+            assert str(canary) not in text
+    # Adults are never found by a role limited to children.
+    adult = next(p for p in world.people if p.birth_date and p.birth_date.year < 1995)
+    hv_rules = AccessRules.from_yaml(
+        "roles: {hv: {views: [search], search: all, max_subject_age: 19}}"
+    )
+    hv_service = TimelineService(
+        world.sources,
+        resolver=world.resolver,
+        policy=AccessPolicy(hv_rules, clock=lambda: NOW),
+        audit=world.audit,
+        people=world.people,
+        clock=lambda: NOW,
+    )
+    hv = Viewer(id="hv1", name="H", role="hv", organisation="NHS")
+    assert adult.family_name
+    assert (
+        hv_service.search(
+            hv, SearchQuery(family_name=adult.family_name, birth_date=adult.birth_date)
+        )
+        == []
+    )
+
+
+def test_search_returns_at_most_the_cap_and_audits_each_subject_returned(tmp_path: Path) -> None:
+    from datetime import date
+
+    from familyhubs_sdk.testing import InMemoryConnector
+    from familyhubs_sdk.timeline._service import SEARCH_LIMIT
+
+    born = date(2020, 2, 2)
+    people = [
+        Person(source_system="lcs", person_key=f"P{n:03}", given_name=f"Child{n:03}",
+               family_name="Green", birth_date=born)
+        for n in range(60)
+    ]  # fmt: skip
+    lcs = InMemoryConnector("lcs", people=people)
+    store = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(store)
+    audit = AuditLog(store, key=b"k" * 32)
+    service = TimelineService(
+        [lcs],
+        resolver=DeterministicResolver(people, key=b"m" * 32),
+        policy=AccessPolicy(RULES, clock=lambda: NOW),
+        audit=audit,
+        people=people,
+        clock=lambda: NOW,
+    )
+    results = service.search(FS, SearchQuery(family_name="green", birth_date=born))
+    assert len(results) == SEARCH_LIMIT < len(people)
+    with store.connect() as conn:
+        rows = list(conn.execute(sa.select(audit_events)).mappings())
+    assert len(rows) == SEARCH_LIMIT
+    assert {r["subject_ref"] for r in rows} == {audit.subject_ref(r.subject_id) for r in results}
+    assert {(r["action"], r["outcome"]) for r in rows} == {("search", "allowed")}
+    assert len({r["request_id"] for r in rows}) == 1
+    assert not any("Green" in repr(dict(r)) or "Child" in repr(dict(r)) for r in rows)
+    # A caseload role with nobody on its caseload finds none of them.
+    assert service.search(SW, SearchQuery(family_name="green", birth_date=born)) == []
+
+
+def test_who_has_viewed_is_only_for_the_audit_permission_or_a_relationship(world: World) -> None:
+    service = world.service()
+    subject = world.subject(17)
+    service.timeline(FS, subject, REASON)
+    world.allocated.discard(("sw1", subject))
+    before = len(world.audit_rows())
+    # Family support opened the record with a reason; that does not show who else looked.
+    refused = service.viewed_by(FS, subject, REASON)
+    assert (refused.allowed, refused.events) == (False, ())
+    # Nor does emergency access.
+    glass = AccessReason(reason="r", break_glass_justification="urgent")
+    assert service.timeline(SW, subject, glass).allowed
+    assert not service.viewed_by(SW, subject, glass).allowed
+    rows = world.audit_rows()[before:]
+    assert [(r["action"], r["outcome"]) for r in rows] == [
+        ("viewed_by", "denied"),
+        ("timeline_view", "allowed"),
+        ("viewed_by", "denied"),
+    ]
+    assert rows[0]["subject_ref"] == world.audit.subject_ref(subject)
+    world.allocated.add(("sw1", subject))
+    mine = service.viewed_by(SW, subject, REASON)
+    assert (mine.allowed, mine.decision.reason) == (True, "relationship")
+    assert {e.actor_id for e in mine.events} >= {"fs1", "sw1"}
+    audit = service.viewed_by(IG, subject, AccessReason(reason="audit_review"))
+    assert (audit.allowed, audit.decision.reason) == (True, "audit_permission")
+    assert audit.audit_event.action.value == "viewed_by"
+    assert service.viewed_by_decision(IG, "m_unknown").reason == "unknown_subject"

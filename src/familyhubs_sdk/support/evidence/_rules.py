@@ -4,13 +4,20 @@
 ``reason`` says why, a file that is empty, too big, one too many, over the draft's total, of a
 type not on the allowlist, or whose bytes are not what its name claims or carry something unsafe
 (see :mod:`familyhubs_sdk.support.evidence._types` for how types are judged). A file that passes
-comes back as a :class:`CheckedFile`: a cleaned display name, a generated storage name, and the
-content type from the SDK's own table, never the client's.
+comes back as a :class:`CheckedFile`: its disarmed bytes (what is stored and delivered, see
+:mod:`familyhubs_sdk.support.evidence._types`) with their size and SHA-256, a cleaned display
+name, a generated storage name, and the content type from the SDK's own table, never the
+client's.
 
->>> pdf = b"%PDF-1.7 (the pages of a letter) %%EOF"
+>>> import pikepdf, io
+>>> letter = io.BytesIO()
+>>> pikepdf.new().save(letter)
+>>> pdf = letter.getvalue()
 >>> checked = validate_upload("Letter from school.pdf", pdf, EvidenceRules())
 >>> checked.display_name, checked.content_type, checked.storage_name.endswith(".pdf")
 ('Letter from school.pdf', 'application/pdf', True)
+>>> checked.data.startswith(b"%PDF-"), checked.size_bytes == len(checked.data)
+(True, True)
 >>> validate_upload("script.pdf.exe", pdf, EvidenceRules())
 Traceback (most recent call last):
 ...
@@ -33,6 +40,8 @@ from familyhubs_sdk.support.evidence._archives import ArchiveLimits
 from familyhubs_sdk.support.evidence._types import (
     DEFAULT_TYPES,
     EVIDENCE_TYPES,
+    ContentLimits,
+    require_libraries,
     type_for_extension,
     validate_content,
 )
@@ -51,10 +60,14 @@ _MIB = 1024 * 1024
 #: The longest display name kept, extension included.
 MAX_DISPLAY_NAME = 100
 
-# Bidirectional overrides and isolates make "invoice<RLO>fdp.exe" read as "invoiceexe.pdf".
-_BIDI = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
-# Controls, lone surrogates and line/paragraph separators never belong in a name.
-_DROPPED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Controls, format characters (zero-width spaces and joiners, soft hyphens, and the bidirectional
+# overrides that make "invoice<RLO>fdp.exe" read as "invoiceexe.pdf"), lone surrogates, private
+# and unassigned code points, and line/paragraph separators never belong in a name.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern): invisible all the same.
+_INVISIBLE = frozenset({0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800})
+# Names Windows gives to devices, whatever follows the first dot: "nul.docx" opens the null device.
+_WINDOWS_DEVICE = re.compile(r"(?i)(CON|PRN|AUX|NUL|CLOCK\$|CONIN\$|CONOUT\$|COM[0-9]|LPT[0-9])\s*")
 # Characters Windows refuses in file names; the display name is offered back as a download name.
 _WINDOWS_RESERVED = str.maketrans(dict.fromkeys('<>:"|?*', "_"))
 _EDGES = re.compile(r"^[\s.]+|[\s.]+$")
@@ -83,6 +96,13 @@ class EvidenceRules(BaseModel):
     max_unpacked_bytes: int = Field(default=100 * _MIB, gt=0)
     max_compression_ratio: int = Field(default=100, gt=1)
     max_archive_entries: int = Field(default=1000, gt=0)
+    #: Pictures larger than this are refused before they are decoded (50 megapixels by default:
+    #: more than any phone camera's usual photo, about 150MB once decoded).
+    max_image_pixels: int = Field(default=50_000_000, gt=0)
+
+    def __init__(self, **data: object) -> None:
+        super().__init__(**data)
+        require_libraries(self.allowed_types)
 
     @field_validator("allowed_types")
     @classmethod
@@ -104,6 +124,11 @@ class EvidenceRules(BaseModel):
         )
 
     @property
+    def content_limits(self) -> ContentLimits:
+        """The limits handed to the content checks and disarm."""
+        return ContentLimits(self.archive_limits, self.max_image_pixels)
+
+    @property
     def extensions(self) -> tuple[str, ...]:
         """The allowed extensions, in the table's order."""
         return tuple(
@@ -120,10 +145,17 @@ class EvidenceRules(BaseModel):
 
 
 class CheckedFile(BaseModel):
-    """An upload that passed :func:`validate_upload`, with what the store needs to keep it."""
+    """An upload that passed :func:`validate_upload`, with what the store needs to keep it.
+
+    ``data`` is the disarmed file: store and deliver these bytes, never the upload's own.
+    ``size_bytes`` and ``sha256`` describe ``data``. It is left out of :meth:`model_dump`, so a
+    record can be built from the rest.
+    """
 
     model_config = ConfigDict(frozen=True)
 
+    #: The bytes to store: the upload as disarmed (re-encoded, rebuilt, or checked whole).
+    data: bytes = Field(exclude=True, repr=False)
     #: The upload's name, cleaned, for people; never used to find the bytes.
     display_name: str
     #: Random, e.g. ``3f2a...9c.pdf``: the name under which the bytes are stored.
@@ -141,14 +173,27 @@ class SizedEvidence(Protocol):
     def size_bytes(self) -> int: ...
 
 
-def _clean(filename: str) -> str:
-    base = re.split(r"[/\\]", filename)[-1]
-    kept = "".join(
+def _visible(text: str) -> str:
+    return "".join(
         ch
-        for ch in base
-        if ord(ch) not in _BIDI and unicodedata.category(ch) not in _DROPPED_CATEGORIES
+        for ch in text
+        if ord(ch) not in _INVISIBLE and unicodedata.category(ch) not in _DROPPED_CATEGORIES
     )
-    return _EDGES.sub("", unicodedata.normalize("NFC", kept).translate(_WINDOWS_RESERVED))
+
+
+def _clean(filename: str) -> str:
+    # NFKC first, so a full-width solidus or a compatibility dot cannot slip past the split.
+    normal = _visible(unicodedata.normalize("NFKC", _visible(filename)))
+    base = re.split(r"[/\\]", normal)[-1]
+    return _EDGES.sub("", base.translate(_WINDOWS_RESERVED))
+
+
+def _not_a_device(name: str) -> str:
+    """``name`` with ``_`` after its first part when Windows would take it for a device."""
+    first, dot, rest = name.partition(".")
+    if _WINDOWS_DEVICE.fullmatch(first):
+        return f"{first.rstrip()}_{dot}{rest}"
+    return name
 
 
 def _extension(name: str) -> str:
@@ -159,14 +204,15 @@ def _extension(name: str) -> str:
 def sanitise_display_name(filename: str, extension: str) -> str:
     """A name fit to show and to offer as a download name, ending ``.<extension>``.
 
-    The last path segment (after ``/`` or ``\\``), without controls, NUL or bidirectional
-    overrides, with characters Windows refuses in names as ``_``, in Unicode NFC, at most
-    :data:`MAX_DISPLAY_NAME` characters with the extension kept, and never empty.
+    In Unicode NFKC, the last path segment (after ``/`` or ``\\``), without controls, NUL,
+    zero-width or bidirectional characters, with characters Windows refuses in names as ``_``
+    and a Windows device name (``CON``, ``nul``, ``COM1``... before the first dot) followed by
+    ``_``, at most :data:`MAX_DISPLAY_NAME` characters with the extension kept, and never empty.
 
     >>> sanitise_display_name("C:\\\\Users\\\\x\\\\Report\\u202e.PDF", "pdf")
     'Report.PDF'
-    >>> sanitise_display_name("../../", "pdf")
-    'evidence.pdf'
+    >>> sanitise_display_name("../../", "pdf"), sanitise_display_name("nul.docx", "docx")
+    ('evidence.pdf', 'nul_.docx')
     """
     if not re.fullmatch(r"[a-z0-9]{1,10}", extension):
         raise ValueError("extension: 1 to 10 lower-case letters or digits, without the dot")
@@ -175,7 +221,7 @@ def sanitise_display_name(filename: str, extension: str) -> str:
     if name.lower().endswith(suffix) and len(name) > len(suffix):
         name, suffix = name[: -len(suffix)], name[-len(suffix) :]
     stem = _EDGES.sub("", name[: MAX_DISPLAY_NAME - len(suffix)])
-    return f"{stem or 'evidence'}{suffix}"
+    return _not_a_device(f"{stem or 'evidence'}{suffix}")
 
 
 def validate_upload(
@@ -191,6 +237,8 @@ def validate_upload(
     Raises :class:`~familyhubs_sdk.errors.EvidenceError` with ``reason`` one of ``too_many``,
     ``empty``, ``too_large``, ``total_too_large``, ``type_not_allowed``, ``content_mismatch`` or
     ``unsafe_content``; messages never repeat the file's name, which may hold personal data.
+    Sizes are judged on the upload, and the draft's total again on the disarmed bytes, which are
+    what the returned file carries.
     ``token_source`` makes the random part of storage names (32 lower-case hex digits); the
     default is :func:`secrets.token_hex`, and tests pass their own.
     """
@@ -215,16 +263,22 @@ def validate_upload(
             f"the file's extension is not one of: {', '.join(rules.extensions)}",
             reason="type_not_allowed",
         )
-    validate_content(evidence_type, data, rules.archive_limits)
+    disarmed = validate_content(evidence_type, data, rules.content_limits)
+    if sum(sizes) + len(disarmed) > rules.max_total_bytes:  # a re-encoding may grow a little
+        raise EvidenceError(
+            f"the draft's files would exceed {rules.max_total_bytes} bytes",
+            reason="total_too_large",
+        )
     token = secrets.token_hex(16) if token_source is None else token_source()
     if not _TOKEN.fullmatch(token):
         raise ConfigurationError("token_source: must return 32 lower-case hex digits")
     return CheckedFile(
+        data=disarmed,
         display_name=sanitise_display_name(filename, extension),
         storage_name=f"{token}.{evidence_type.extension}",
         content_type=evidence_type.content_type,
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(disarmed),
+        sha256=hashlib.sha256(disarmed).hexdigest(),
     )
 
 

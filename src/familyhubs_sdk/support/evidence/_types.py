@@ -16,34 +16,49 @@ written here over libmagic (``python-magic``) because:
 
 The content type recorded for a file always comes from this table, never from the client.
 
+**Then disarmed.** A file that passes is not stored as uploaded but as what its type's
+``disarm`` returns: pictures re-encoded by Pillow (:mod:`~familyhubs_sdk.support.evidence._images`),
+PDFs rebuilt by pikepdf without active content (:mod:`~familyhubs_sdk.support.evidence._pdfs`).
+DOCX, XLSX and ODT are not rewritten: they pass whole, after every part was read, or are refused
+(:mod:`~familyhubs_sdk.support.evidence._archives`). The disarmed bytes meet the same screens as
+the upload (no archive riding along, no markup a browser would run), so nothing a rebuild lets
+through is stored either.
+
 **Reasons.** ``content_mismatch``: the bytes are not the type the name claims (HTML named
-``.pdf``, an executable named anything, a ZIP named ``.pdf``, a PDF with no end, text that is not
-UTF-8). ``unsafe_content``: they are, but something else rides along: markup a browser would run
-(``<script``, ``<html``, ``<svg``...), a ZIP directory after an image or PDF (a GIFAR-style
-polyglot), or what :mod:`familyhubs_sdk.support.evidence._archives` refuses inside documents.
+``.pdf``, an executable named anything, a ZIP named ``.pdf``, a PDF with no end or that cannot be
+rebuilt, a damaged picture, text that is not UTF-8). ``unsafe_content``: they are, but something
+else rides along: markup a browser would run (``<script``, ``<html``, ``<svg``...), an archive in
+or after an image, PDF or text (a GIFAR-style polyglot, even one whose directory claims no
+entries), a picture over the pixel limit, or what
+:mod:`familyhubs_sdk.support.evidence._archives` refuses inside documents.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from familyhubs_sdk.errors import EvidenceError
+from familyhubs_sdk.errors import ConfigurationError, EvidenceError
 from familyhubs_sdk.support.evidence._archives import (
     ArchiveLimits,
+    carries_archive,
     validate_odt,
     validate_ooxml,
-    zip_directory,
 )
+from familyhubs_sdk.support.evidence._images import disarm_jpeg, disarm_png
+from familyhubs_sdk.support.evidence._pdfs import disarm_pdf
 
 __all__ = [
     "DEFAULT_TYPES",
     "EVIDENCE_TYPES",
+    "ContentLimits",
     "EvidenceType",
     "describe",
     "is_storage_name",
+    "require_libraries",
     "type_for_extension",
     "validate_content",
 ]
@@ -83,6 +98,14 @@ _OTHERS = (
 
 
 @dataclass(frozen=True, slots=True)
+class ContentLimits:
+    """How much work one file may ask of the checks: its archive limits and picture size."""
+
+    archive: ArchiveLimits
+    max_image_pixels: int
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceType:
     """One kind of file a professional may attach.
 
@@ -90,7 +113,10 @@ class EvidenceType:
     :param signature: the bytes the file must start with (empty for plain text).
     :param whole_file_markup: look for markup in the whole file rather than only its head
         (images and text, where markup is never legitimate; a PDF may quote it in a later page).
-    :param check: the structural check of this type, raising :class:`EvidenceError`.
+    :param disarm: checks the bytes of this type and returns what is stored in their place (the
+        same bytes when nothing needs taking out), raising :class:`EvidenceError`.
+    :param library: the import name of the library ``disarm`` needs, from the ``evidence``
+        extra; empty when the standard library is enough.
     """
 
     name: str
@@ -98,7 +124,8 @@ class EvidenceType:
     content_type: str
     signature: bytes
     whole_file_markup: bool
-    check: Callable[[bytes, ArchiveLimits], None] = field(repr=False, compare=False)
+    disarm: Callable[[bytes, ContentLimits], bytes] = field(repr=False, compare=False)
+    library: str = ""
 
     @property
     def extension(self) -> str:
@@ -110,41 +137,48 @@ def _mismatch(why: str) -> EvidenceError:
     return EvidenceError(f"the file {why}", reason="content_mismatch")
 
 
-def _check_pdf(data: bytes, limits: ArchiveLimits) -> None:
+def _disarm_pdf(data: bytes, limits: ContentLimits) -> bytes:
     if b"%%EOF" not in data[-_PDF_TAIL_BYTES:]:
         raise _mismatch("does not end like a PDF (no %%EOF near its end)")
+    return disarm_pdf(data)
 
 
-def _check_png(data: bytes, limits: ArchiveLimits) -> None:
+def _disarm_png(data: bytes, limits: ContentLimits) -> bytes:
     if data[8:16] != b"\x00\x00\x00\x0dIHDR":
         raise _mismatch("does not start with a PNG header chunk")
+    return disarm_png(data, limits.max_image_pixels)
 
 
-def _check_jpeg(data: bytes, limits: ArchiveLimits) -> None:
-    """The signature, the ZIP-directory and markup checks are all a JPEG needs here."""
+def _disarm_jpeg(data: bytes, limits: ContentLimits) -> bytes:
+    return disarm_jpeg(data, limits.max_image_pixels)
 
 
-def _check_text(data: bytes, limits: ArchiveLimits) -> None:
+def _check_text(data: bytes, limits: ContentLimits) -> bytes:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _mismatch("is not UTF-8 text") from exc
     if b"\x00" in data:
         raise _mismatch("holds NUL bytes, so it is not plain text")
+    return data
 
 
-def _check_docx(data: bytes, limits: ArchiveLimits) -> None:
-    validate_ooxml(data, limits, main_folder="word/")
+def _check_docx(data: bytes, limits: ContentLimits) -> bytes:
+    return validate_ooxml(data, limits.archive, main_folder="word/")
 
 
-def _check_xlsx(data: bytes, limits: ArchiveLimits) -> None:
-    validate_ooxml(data, limits, main_folder="xl/")
+def _check_xlsx(data: bytes, limits: ContentLimits) -> bytes:
+    return validate_ooxml(data, limits.archive, main_folder="xl/")
+
+
+def _check_odt(data: bytes, limits: ContentLimits) -> bytes:
+    return validate_odt(data, limits.archive)
 
 
 _TABLE = (
-    EvidenceType("pdf", ("pdf",), "application/pdf", b"%PDF-", False, _check_pdf),
-    EvidenceType("png", ("png",), "image/png", b"\x89PNG\r\n\x1a\n", True, _check_png),
-    EvidenceType("jpeg", ("jpg", "jpeg"), "image/jpeg", b"\xff\xd8\xff", True, _check_jpeg),
+    EvidenceType("pdf", ("pdf",), "application/pdf", b"%PDF-", False, _disarm_pdf, "pikepdf"),
+    EvidenceType("png", ("png",), "image/png", b"\x89PNG\r\n\x1a\n", True, _disarm_png, "PIL"),
+    EvidenceType("jpeg", ("jpg", "jpeg"), "image/jpeg", b"\xff\xd8\xff", True, _disarm_jpeg, "PIL"),
     EvidenceType(
         "docx",
         ("docx",),
@@ -162,7 +196,7 @@ _TABLE = (
         _check_xlsx,
     ),
     EvidenceType(
-        "odt", ("odt",), "application/vnd.oasis.opendocument.text", _ZIP, False, validate_odt
+        "odt", ("odt",), "application/vnd.oasis.opendocument.text", _ZIP, False, _check_odt
     ),
     # The charset is part of the type: the text was checked as UTF-8, so browsers must read it so.
     EvidenceType("txt", ("txt",), "text/plain; charset=utf-8", b"", True, _check_text),
@@ -201,6 +235,28 @@ def is_storage_name(name: str) -> bool:
     return _STORAGE_NAME.fullmatch(name) is not None
 
 
+def require_libraries(type_names: Iterable[str]) -> None:
+    """Raise :class:`ConfigurationError` unless the libraries that disarm these types import.
+
+    Without them a file could only be stored as uploaded, so uploads of those types are never
+    turned on without them.
+    """
+    missing = sorted(
+        {
+            EVIDENCE_TYPES[name].library
+            for name in type_names
+            if EVIDENCE_TYPES[name].library
+            and importlib.util.find_spec(EVIDENCE_TYPES[name].library) is None
+        }
+    )
+    if missing:
+        raise ConfigurationError(
+            "EvidenceRules: disarming uploads needs "
+            + " and ".join("Pillow" if lib == "PIL" else lib for lib in missing)
+            + ' - pip install "familyhubs-sdk[evidence]"'
+        )
+
+
 def describe(data: bytes) -> str:
     """What the first bytes of ``data`` look like, for messages: ``"a Windows executable"``.
 
@@ -215,13 +271,11 @@ def describe(data: bytes) -> str:
     return "unrecognised content"
 
 
-def validate_content(evidence_type: EvidenceType, data: bytes, limits: ArchiveLimits) -> None:
-    """Refuse ``data`` unless it is a safe file of ``evidence_type``; raises EvidenceError."""
-    if not data.startswith(evidence_type.signature):
-        raise _mismatch(f"is {describe(data)}, not a {evidence_type.name} file")
-    if evidence_type.signature != _ZIP and zip_directory(data) is not None:
+def _screen(evidence_type: EvidenceType, data: bytes) -> None:
+    """What no stored file may carry, whatever its type: an archive riding along, or markup."""
+    if evidence_type.signature != _ZIP and carries_archive(data):
         raise EvidenceError(
-            f"the {evidence_type.name} file carries a ZIP archive (a polyglot)",
+            f"the {evidence_type.name} file carries an archive (a polyglot)",
             reason="unsafe_content",
         )
     window = data if evidence_type.whole_file_markup else data[:_HEAD_BYTES]
@@ -230,4 +284,16 @@ def validate_content(evidence_type: EvidenceType, data: bytes, limits: ArchiveLi
             f"the {evidence_type.name} file holds markup a browser would run",
             reason="unsafe_content",
         )
-    evidence_type.check(data, limits)
+
+
+def validate_content(evidence_type: EvidenceType, data: bytes, limits: ContentLimits) -> bytes:
+    """The disarmed bytes of ``data`` -- what is stored -- if it is a safe ``evidence_type``
+    file; raises :class:`EvidenceError` otherwise."""
+    require_libraries([evidence_type.name])
+    if not data.startswith(evidence_type.signature):
+        raise _mismatch(f"is {describe(data)}, not a {evidence_type.name} file")
+    _screen(evidence_type, data)
+    disarmed = evidence_type.disarm(data, limits)
+    if disarmed is not data:
+        _screen(evidence_type, disarmed)
+    return disarmed

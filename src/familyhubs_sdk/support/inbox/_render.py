@@ -90,6 +90,7 @@ def _href(action: str, query: InboxQuery) -> str:
 
 
 def _pagination(page: InboxPage, action: str) -> dict[str, Any] | None:
+    """``govukPagination`` params for the page links, or none when there is one page."""
     current, last = page.page_number, page.page_count
     if current == 1 and last == 1:
         return None
@@ -99,15 +100,17 @@ def _pagination(page: InboxPage, action: str) -> dict[str, Any] | None:
 
     # First, last and the neighbours of this page; a gap between any two becomes an ellipsis.
     shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
-    items: list[tuple[int, str, bool] | None] = []
+    items: list[dict[str, Any]] = []
     for before, number in zip([0, *shown], shown, strict=False):
         if number - before > 1:
-            items.append(None)
-        items.append((number, href(number), number == current))
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == current})
+    filtered = f"{page.status.label.lower()} " if page.status else ""
     return {
-        "previous": href(min(current - 1, last)) if current > 1 else None,
-        "next": href(current + 1) if current < last else None,
+        "previous": {"href": href(min(current - 1, last))} if current > 1 else None,
+        "next": {"href": href(current + 1)} if current < last else None,
         "items": items,
+        "landmarkLabel": f"Pages of {filtered}requests",
     }
 
 

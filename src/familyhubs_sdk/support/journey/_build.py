@@ -52,8 +52,9 @@ def build_flow(
     :param tree: the question tree; the shipped :func:`default_tree` by default.
     :param options: the pages' settings (:class:`JourneyOptions`); the front door phone comes
         from ``settings`` unless ``options`` gives one.
-    :param resume: ``"store"`` turns on "Save and come back later", with resume links limited
-        to 20 tries per client in 15 minutes (in this process: pass your own
+    :param resume: ``"store"`` turns on "Save and come back later", with each resume link
+        limited to 20 tries per client in 15 minutes, counted per link so that junk tries from
+        a shared address never lock anyone else's link (in this process: pass your own
         :class:`ResumeTokens` with a shared limit when running several); ``None`` turns it off.
     :param analytics: ``"store"`` writes form-use events to the store; ``None`` turns them off.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import timedelta
 from typing import Protocol
@@ -26,7 +27,11 @@ class DraftStore(Protocol):
 
     def load(self, draft_id: str) -> JourneyState | None: ...
 
-    def save(self, draft_id: str, state: JourneyState) -> None: ...
+    def save(self, draft_id: str, state: JourneyState) -> bool:
+        """Keep ``state`` for an open draft; ``False`` when the draft is already sent (or gone),
+        and nothing was written. Checking and writing must be one atomic step, so an answer
+        posted while the request is being sent can never overwrite the sent draft."""
+        ...
 
     def submitted(self, draft_id: str) -> str | None:
         """The reference of the request made from this draft, once it is submitted."""
@@ -41,25 +46,34 @@ class InMemoryDraftStore:
     def __init__(self) -> None:
         self._states: dict[str, JourneyState] = {}
         self._references: dict[str, str] = {}
+        self._lock = threading.Lock()  # a save and a send never interleave
 
     def create(self, state: JourneyState) -> str:
         draft_id = str(uuid.uuid4())
-        self._states[draft_id] = state
+        with self._lock:
+            self._states[draft_id] = state
         return draft_id
 
     def load(self, draft_id: str) -> JourneyState | None:
-        if draft_id in self._references:  # a sent request cannot be edited again
-            return None
-        return self._states.get(draft_id)
+        with self._lock:
+            if draft_id in self._references:  # a sent request cannot be edited again
+                return None
+            return self._states.get(draft_id)
 
-    def save(self, draft_id: str, state: JourneyState) -> None:
-        self._states[draft_id] = state
+    def save(self, draft_id: str, state: JourneyState) -> bool:
+        with self._lock:
+            if draft_id in self._references or draft_id not in self._states:
+                return False
+            self._states[draft_id] = state
+            return True
 
     def submitted(self, draft_id: str) -> str | None:
-        return self._references.get(draft_id)
+        with self._lock:
+            return self._references.get(draft_id)
 
     def mark_submitted(self, draft_id: str, reference: str) -> None:
-        self._references[draft_id] = reference
+        with self._lock:
+            self._references.setdefault(draft_id, reference)  # the first reference stands
 
 
 class SQLDraftStore:
@@ -98,27 +112,32 @@ class SQLDraftStore:
             ).first()
         return None if row is None else JourneyState.model_validate(row.state)
 
-    def save(self, draft_id: str, state: JourneyState) -> None:
+    def save(self, draft_id: str, state: JourneyState) -> bool:
         now = self._clock()
         with self._engine.begin() as connection:
-            connection.execute(
+            # The condition is the guard: the database applies this UPDATE or the send's to the
+            # row one after the other, and re-checks it on the row as it is then, so once the
+            # send has committed no answer can overwrite the sent draft (rowcount 0).
+            written = connection.execute(
                 drafts.update()
-                .where(drafts.c.id == draft_id)
+                .where(drafts.c.id == draft_id, drafts.c.submitted_at.is_(None))
                 .values(
                     state=state.model_dump(mode="json"),
                     updated_at=now,
                     expires_at=now + DRAFT_LIFETIME,
                 )
             )
+        return bool(written.rowcount == 1)
 
     def submitted(self, draft_id: str) -> str | None:
         with self._engine.connect() as connection:
             row = connection.execute(
                 sa.select(drafts.c.state, drafts.c.submitted_at).where(drafts.c.id == draft_id)
             ).first()
-        if row is None or row.submitted_at is None:
+        if row is None or row.submitted_at is None or not isinstance(row.state, dict):
             return None
-        return str(row.state.get("reference")) if isinstance(row.state, dict) else None
+        reference = row.state.get("reference")
+        return reference if isinstance(reference, str) and reference else None
 
     def mark_submitted(self, draft_id: str, reference: str) -> None:
         # StoreSubmitter has usually marked it already, in the request's own transaction.

@@ -1,10 +1,10 @@
 """The journey's "Upload supporting evidence" page, between the last question and check your
 answers: add files (checked, scanned and stored by :class:`EvidenceUploads`), remove them, go on.
 
-Files arrive as :class:`~familyhubs_sdk.web.UploadedFile` in ``WebRequest.files``; the
-host reads the multipart body and caps its size (Flask ``MAX_CONTENT_LENGTH``, Django
-``DATA_UPLOAD_MAX_MEMORY_SIZE``, a proxy's body limit) above :attr:`EvidenceRules.max_file_bytes`
-times the files one form may carry.
+Files arrive as :class:`~familyhubs_sdk.web.UploadedFile` in ``WebRequest.files``. This is
+the one page that takes files, and :attr:`EvidenceStep.body_limits` says how much: the adapters
+refuse a bigger POST with 413 before reading it, and read no more of a file than the rules allow
+(the host's web server should cap bodies too; docs/security.md says how).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from familyhubs_sdk.support.evidence._rules import upload_error_message
 from familyhubs_sdk.support.evidence._uploads import EvidenceUploads
 from familyhubs_sdk.support.requests._request import EvidenceSummary, size_text
 from familyhubs_sdk.web import WebRequest, WebResponse
+from familyhubs_sdk.web._http import BodyLimits
 
 __all__ = ["EVIDENCE_PATH", "EvidenceStep"]
 
@@ -31,6 +32,25 @@ class EvidenceStep:
     def __init__(self, uploads: EvidenceUploads, renderer: Renderer) -> None:
         self.uploads = uploads
         self.renderer = renderer
+
+    @property
+    def body_limits(self) -> BodyLimits:
+        """What one POST of the page may carry: the draft's whole allowance at most.
+
+        >>> from familyhubs_sdk.support.evidence import (
+        ...     EvidenceRules, InMemoryEvidenceIndex, InMemoryEvidenceStorage, NoScanner)
+        >>> uploads = EvidenceUploads(InMemoryEvidenceStorage(), InMemoryEvidenceIndex(),
+        ...                           scanner=NoScanner(), rules=EvidenceRules(max_files=2))
+        >>> limits = EvidenceStep(uploads, Renderer()).body_limits
+        >>> limits.max_files, limits.max_files_bytes == 2 * limits.max_file_bytes
+        (2, True)
+        """
+        rules = self.uploads.rules
+        return BodyLimits(
+            max_files=rules.max_files,
+            max_file_bytes=rules.max_file_bytes,
+            max_files_bytes=min(rules.max_total_bytes, rules.max_files * rules.max_file_bytes),
+        )
 
     def handle(
         self, request: WebRequest, draft_id: str, *, page: dict[str, Any], next_href: str

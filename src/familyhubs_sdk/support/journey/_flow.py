@@ -13,12 +13,19 @@ Paths below the mount point:
 ``tasks``                       the task list
 ``exit/<id>``                   an exit page
 ``confirmation``, ``copy``      the reference once the request is stored, and a copy to print
-``resume/<token>``              a "save and come back later" link (when the flow has ``resume=``)
+``resume``                      a "save and come back later" link (when the flow has ``resume=``):
+                                ``resume#<token>``, the token in the fragment, POSTed back
+``resume/<token>``              the path-style links of earlier releases, still accepted once
 ==============================  ==================================================================
 
 Append ``?change=1`` to a step to come back to check your answers after changing it. The draft
 id and the journey's analytics key live in the host's session (``familyhubs_draft_id``,
 ``familyhubs_journey_key``); every response says what they become.
+
+Once a draft is sent it is read-only, and sending is idempotent: a second "Accept and send", an
+answer, a save, a removal or an upload for it (a double click, the back button, a POST racing
+the send) redirects to the confirmation, with the same reference and copy. The draft store's
+conditional save makes this hold however the requests interleave.
 """
 
 from __future__ import annotations
@@ -60,8 +67,9 @@ from familyhubs_sdk.support.journey._pages import (
     question_page,
 )
 from familyhubs_sdk.support.journey._paths import path_to_address, step_href
-from familyhubs_sdk.support.journey._resume import ResumeTokens
+from familyhubs_sdk.support.journey._resume import ResumeTokens, token_in
 from familyhubs_sdk.support.journey._summary_pages import (
+    RESUME_CODE_FIELD,
     check_answers_page,
     check_answers_sections,
     confirmation_page,
@@ -75,7 +83,14 @@ from familyhubs_sdk.support.journey._summary_pages import (
 from familyhubs_sdk.support.journey._tasks import tasks
 from familyhubs_sdk.support.requests._request import render_request_html, snapshot
 from familyhubs_sdk.support.requests._submission import Submitter
-from familyhubs_sdk.web import Router, WebRequest, WebResponse, message_page
+from familyhubs_sdk.web import (
+    Router,
+    WebRequest,
+    WebResponse,
+    message_page,
+    refuse_control_characters,
+)
+from familyhubs_sdk.web._http import BodyLimits
 
 __all__ = ["DRAFT_SESSION_KEY", "JOURNEY_SESSION_KEY", "FormFlow"]
 
@@ -84,7 +99,7 @@ DRAFT_SESSION_KEY = "familyhubs_draft_id"
 #: The session key of the journey's analytics key: never stored beside the draft or the request.
 JOURNEY_SESSION_KEY = "familyhubs_journey_key"
 
-#: Hosts that do not say who is asking share one allowance of resume tries: fail closed.
+#: Hosts that do not say who is asking share one allowance of tries per link: fail closed.
 _UNIDENTIFIED_CLIENT = "unidentified-client"
 
 
@@ -198,6 +213,8 @@ class FormFlow:
         router.add("confirmation", self._confirmation, methods=get)
         router.add("copy", self._copy, methods=get)
         if self.resume is not None:
+            router.add("resume", self._resume)
+            # Links from releases before the token moved to the fragment: accepted, once each.
             router.add("resume/<token>", self._resume)
         router.add("check", self._drafted(self._check))
         router.add("tasks", self._drafted(self._tasks), methods=get)
@@ -210,6 +227,7 @@ class FormFlow:
 
     # -- entry point -------------------------------------------------------------------------
 
+    @refuse_control_characters
     def handle(self, request: WebRequest) -> WebResponse:
         """Answer one HTTP request of the journey."""
         visit = self._visit(request)
@@ -227,6 +245,13 @@ class FormFlow:
         # resumes or forgets one has said so itself.
         return replace(response, session={**visit.session(), **response.session})
 
+    def body_limits(self, path: str) -> BodyLimits:
+        """How much a POST to ``path`` may carry (:class:`~familyhubs_sdk.web.TakesUploads`):
+        files only on the evidence page, within its rules; every other page takes none."""
+        if self.evidence is not None and path.strip("/") == EVIDENCE_PATH:
+            return self.evidence.body_limits
+        return BodyLimits()
+
     def _visit(self, request: WebRequest) -> _Visit:
         return _Visit(
             request=request,
@@ -239,11 +264,12 @@ class FormFlow:
         )
 
     def _drafted(self, endpoint: _DraftEndpoint) -> _Endpoint:
-        """``endpoint`` on the session's draft; without one, back to the start."""
+        """``endpoint`` on the session's draft; once it is sent, its confirmation; without
+        one, back to the start."""
 
         def serve(visit: _Visit, params: Mapping[str, str]) -> WebResponse:
             draft = self._load(visit)
-            return self._forget(visit) if draft is None else endpoint(visit, draft, params)
+            return self._closed(visit) if draft is None else endpoint(visit, draft, params)
 
         return serve
 
@@ -256,8 +282,21 @@ class FormFlow:
             return None
         if state.tree_version != self.tree.version:
             state = migrate_state(self.tree, state, visit.today).state
-            self.drafts.save(visit.draft_id, state)
+            if not self._store(visit.draft_id, state):
+                return None  # sent meanwhile
         return _Draft(visit.draft_id, state)
+
+    def _store(self, draft_id: str, state: JourneyState) -> bool:
+        """Save an answer; ``False`` when the draft was sent meanwhile and nothing was written.
+        (A host's store written before ``save`` said so returns ``None``: taken as written.)"""
+        return self.drafts.save(draft_id, state) is not False
+
+    def _closed(self, visit: _Visit) -> WebResponse:
+        """Where a request for a draft that cannot be changed goes: its confirmation once it is
+        sent (the session keeps it, so the reference and copy stay in reach), else the start."""
+        if visit.draft_id is not None and self.drafts.submitted(visit.draft_id) is not None:
+            return WebResponse.redirect(visit.url("confirmation"))
+        return self._forget(visit)
 
     def _event(
         self,
@@ -336,7 +375,8 @@ class FormFlow:
                 return self._saved(visit, draft)
             self._event(visit, "validation_error", address, result.error.code)
             return self._question(visit, view, raw, result.error)
-        self.drafts.save(draft.id, result.state)
+        if not self._store(draft.id, result.state):
+            return self._closed(visit)
         self._event(visit, "question_answered", address)
         if saving:
             return self._saved(visit, draft)
@@ -363,7 +403,8 @@ class FormFlow:
         choice = _first(visit.request.form, "add")
         if choice in ("yes", "no"):
             state = add_another(self.tree, draft.state, group.id, choice == "yes", visit.today)
-            self.drafts.save(draft.id, state)
+            if not self._store(draft.id, state):
+                return self._closed(visit)
             self._event(visit, "question_answered", address)
             return WebResponse.redirect(self._next_location(visit, state, change=visit.change))
         error = add_another_error(group)
@@ -377,8 +418,7 @@ class FormFlow:
             state = remove_repeat(self.tree, draft.state, group.id, int(number) - 1)
         except (ValueError, StepNotOnPathError):
             return listing
-        self.drafts.save(draft.id, state)
-        return listing
+        return listing if self._store(draft.id, state) else self._closed(visit)
 
     def _add_another_page(
         self, visit: _Visit, view: StepView, error: FieldError | None
@@ -493,31 +533,51 @@ class FormFlow:
         simply carry on in this browser."""
         if self.resume is None:  # pragma: no cover - callers check
             raise ConfigurationError("saving needs FormFlow(resume=ResumeTokens(...))")
-        token = self.resume.issue(draft.id)
+        try:
+            token = self.resume.issue(draft.id)
+        except TokenError:  # sent meanwhile: there is nothing left to come back to
+            return self._closed(visit)
         self._event(visit, "saved")
-        page = saved_page(visit.url(f"resume/{token}"), expires=visit.today + self.resume.lifetime)
+        # The token goes after "#": browsers never send the fragment, so it stays out of access
+        # logs and Referer headers; the resume page posts it back.
+        link = f"{visit.url('resume')}#{token}"
+        page = saved_page(link, expires=visit.today + self.resume.lifetime)
         html = self.renderer.render("familyhubs/support/saved.html", page=page)
         return self._page(html, page["title"])
 
     def _resume(self, visit: _Visit, params: Mapping[str, str]) -> WebResponse:
-        """GET asks, POST uses the link: a mail scanner that fetches links cannot use it up."""
+        """GET asks, POST uses the link: a mail scanner that fetches links cannot use it up.
+
+        The token comes in the POSTed form (copied from the link's fragment by
+        ``familyhubs-resume.js``, or pasted), never in a URL the server sees. A path-style link
+        of an earlier release (``resume/<token>``) still works: its page posts the token to
+        ``resume`` in a hidden field.
+        """
         if self.resume is None:  # pragma: no cover - routed only with resume tokens
             return self._not_found()
-        token = params["token"]
-        form = self._form(visit, visit.url(f"resume/{token}"))
-        invalid = False
-        if visit.request.method == "POST":
-            try:
-                client = visit.request.client or _UNIDENTIFIED_CLIENT
-                draft_id = self.resume.redeem(token, client_key=client)
-            except TokenError:
-                invalid = True
-            else:
-                self._event(visit, "resumed")
-                return WebResponse.redirect(visit.url(), session={DRAFT_SESSION_KEY: draft_id})
-        page = resume_page(form, invalid=invalid, start_href=visit.url())
+        legacy = params.get("token", "")
+        form = self._form(visit, visit.url("resume"))
+        if visit.request.method != "POST":
+            page = resume_page(form, invalid=False, start_href=visit.url(), code=legacy)
+            return self._resume_page(page)
+        code = visit.request.form_value(RESUME_CODE_FIELD) or legacy
+        if not code:
+            page = resume_page(form, invalid=False, start_href=visit.url(), missing=True)
+            return self._resume_page(page, status=400, error=True)
+        try:
+            client = visit.request.client or _UNIDENTIFIED_CLIENT
+            draft_id = self.resume.redeem(token_in(code), client_key=client)
+        except TokenError:
+            page = resume_page(form, invalid=True, start_href=visit.url())
+            return self._resume_page(page, status=400)
+        self._event(visit, "resumed")
+        return WebResponse.redirect(visit.url(), session={DRAFT_SESSION_KEY: draft_id})
+
+    def _resume_page(
+        self, page: dict[str, Any], *, status: int = 200, error: bool = False
+    ) -> WebResponse:
         html = self.renderer.render("familyhubs/support/resume.html", page=page)
-        return WebResponse.page(html, page["title"], status=400 if invalid else 200)
+        return WebResponse.page(html, ("Error: " if error else "") + page["title"], status=status)
 
     # -- helpers ------------------------------------------------------------------------------
 

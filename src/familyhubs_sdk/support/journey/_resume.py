@@ -14,6 +14,11 @@ details of a child. So:
 * it never appears in a log line, an error message or a ``repr``; database errors are re-raised
   without their SQL parameters, which hold the hash. (SQLAlchemy's own SQL echo logs bound
   parameters: keep it off in production, or build the engine with ``hide_parameters=True``.)
+  :class:`~familyhubs_sdk.support.FormFlow` puts it in the link's fragment (``…/resume#fhr1_…``),
+  which browsers never send, and takes it back from a POSTed form, so it never reaches an
+  access log or a ``Referer`` header either;
+* tries are rate-limited per client *and* token, so junk from a shared address cannot lock a
+  family out of their own link.
 
 Every refusal raises :class:`~familyhubs_sdk.errors.TokenError` with the same message, so a person
 (or an attacker) cannot learn which check failed.
@@ -45,7 +50,7 @@ import logging
 import re
 import secrets
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,7 +71,9 @@ __all__ = [
     "ResumeTokens",
     "Resumed",
     "SlidingWindowRateLimit",
+    "attempt_key",
     "purge_expired_drafts",
+    "token_in",
 ]
 
 logger = logging.getLogger(__name__)
@@ -82,6 +89,8 @@ _TOKEN_BYTES = 32  # 256 bits: far past the 128 bits that make guessing hopeless
 # only 16 characters can end a token this SDK made. Anything else is refused before the database.
 _TOKEN_SHAPE = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]")
 _TOKEN_LENGTH = len(TOKEN_PREFIX) + 43
+# A token inside pasted text (a whole link, with or without its host): not part of a longer run.
+_TOKEN_IN_TEXT = re.compile(r"(?<![A-Za-z0-9_-])(" + _TOKEN_SHAPE.pattern + r")(?![A-Za-z0-9_-])")
 _PURPOSE_SHAPE = re.compile(r"[a-z][a-z0-9_]{0,29}")  # fits fh_resume_tokens.purpose
 # One message for every refusal: it must not tell a guesser which check failed.
 _REFUSED = (
@@ -92,32 +101,39 @@ _PURGE_BATCH = 500  # keeps IN (...) lists well inside every dialect's parameter
 
 
 class RateLimit(Protocol):
-    """Decides whether a client may try another token: ``True`` lets the attempt through.
+    """Decides whether a client may try a token again: ``True`` lets the attempt through.
 
-    It is called once per :meth:`ResumeTokens.redeem` (or ``redeem_and_reissue``) before the token
-    is looked at, with the host's ``client_key`` (an IP address, a session id...). Hosts running
+    It is called once per :meth:`ResumeTokens.redeem` (or ``redeem_and_reissue``) of a
+    well-formed token, before the database is asked, with a key made of the host's
+    ``client_key`` (an IP address, a session id...) and a fingerprint of the token tried: see
+    :func:`attempt_key`. So the limit counts tries of one link from one client: many people
+    behind one address (a council's proxy, a hospital's NAT) cannot use up each other's links,
+    and a stranger's junk tries never lock a family's valid link. The fingerprint is a keyed
+    hash that opens nothing and never matches the hash stored in the database. Hosts running
     several processes plug in a shared limiter; a plain function is enough::
 
-        def redis_limit(client_key: str) -> bool:
-            count = redis.incr(f"fh:resume:{client_key}")
+        def redis_limit(key: str) -> bool:
+            count = redis.incr(f"fh:resume:{key}")
             if count == 1:
-                redis.expire(f"fh:resume:{client_key}", 900)
+                redis.expire(f"fh:resume:{key}", 900)
             return count <= 10
 
         tokens = ResumeTokens(engine, rate_limit=redis_limit)
     """
 
-    def __call__(self, client_key: str) -> bool: ...
+    def __call__(self, key: str, /) -> bool: ...
 
 
 class SlidingWindowRateLimit:
-    """At most ``max_attempts`` allowed attempts per client in any window of length ``per``.
+    """At most ``max_attempts`` allowed attempts per key in any window of length ``per``.
 
     It keeps its counts in this process's memory, so it only protects a host that runs one
     process; with several workers or nodes, each would allow ``max_attempts`` of its own — give
     :class:`ResumeTokens` a shared :class:`RateLimit` (Redis, the web server's limiter) instead.
     Safe to call from many threads. Refused attempts are not counted, so a client that keeps
-    trying gets in again once its oldest allowed attempt leaves the window.
+    trying gets in again once its oldest allowed attempt leaves the window. It remembers at most
+    ``max_keys`` keys, forgetting the longest quiet first: a flood of new keys costs bounded
+    memory and can only reset the flooder's own counts.
 
     >>> from datetime import UTC
     >>> clock = lambda: datetime(2026, 6, 1, tzinfo=UTC)
@@ -131,42 +147,51 @@ class SlidingWindowRateLimit:
         max_attempts: int,
         per: timedelta,
         clock: Clock = utc_now,
+        *,
+        max_keys: int = 100_000,
     ) -> None:
         if max_attempts < 1:
             raise ConfigurationError("SlidingWindowRateLimit max_attempts must be at least 1")
         if per <= timedelta(0):
             raise ConfigurationError("SlidingWindowRateLimit per must be a positive duration")
+        if max_keys < 1:
+            raise ConfigurationError("SlidingWindowRateLimit max_keys must be at least 1")
         self.max_attempts = max_attempts
         self.per = per
+        self.max_keys = max_keys
         self._clock = clock
         self._lock = threading.Lock()
-        self._attempts: dict[str, deque[datetime]] = {}
-        self._swept_at: datetime | None = None
+        # Ordered by each key's latest allowed attempt: the quiet ones are at the front.
+        self._attempts: OrderedDict[str, deque[datetime]] = OrderedDict()
 
-    def __call__(self, client_key: str) -> bool:
+    def __call__(self, key: str) -> bool:
         with self._lock:
             now = self._clock()
             since = now - self.per
-            self._sweep(now, since)
-            attempts = self._attempts.setdefault(client_key, deque())
+            self._forget_quiet(since)
+            attempts = self._attempts.setdefault(key, deque())
             while attempts and attempts[0] <= since:
                 attempts.popleft()
             if len(attempts) >= self.max_attempts:
                 return False
             attempts.append(now)
+            self._attempts.move_to_end(key)
+            while len(self._attempts) > self.max_keys:
+                self._attempts.popitem(last=False)
             return True
 
-    def _sweep(self, now: datetime, since: datetime) -> None:
-        # Forget clients that have gone quiet, at most once per window, so memory stays bounded
-        # by the clients seen in the last two windows.
-        if self._swept_at is not None and self._swept_at > since:
-            return
-        self._swept_at = now
-        for key in [key for key, times in self._attempts.items() if times[-1] <= since]:
+    def _forget_quiet(self, since: datetime) -> None:
+        while self._attempts:
+            key, times = next(iter(self._attempts.items()))
+            if times and times[-1] > since:
+                return
             del self._attempts[key]
 
     def __repr__(self) -> str:  # client keys (IP addresses) stay out of logs
-        return f"SlidingWindowRateLimit(max_attempts={self.max_attempts}, per={self.per!r})"
+        return (
+            f"SlidingWindowRateLimit(max_attempts={self.max_attempts}, per={self.per!r}, "
+            f"max_keys={self.max_keys})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,19 +210,22 @@ class ResumeTokens:
     * ``lifetime``: how long a token works after it is issued (the draft must also still be open).
     * ``clock`` and ``token_source`` are injected so tests are deterministic;
       ``token_source(32)`` must return 32 random bytes.
-    * ``rate_limit``: asked before every redeem with the caller's ``client_key``; when it says no
-      the attempt is refused without looking at the token. With a limit configured, every redeem
-      must pass a ``client_key``.
+    * ``rate_limit``: asked before every redeem of a well-formed token, with a key of the
+      caller's ``client_key`` and that token (:func:`attempt_key`); when it says no the attempt
+      is refused without looking the token up. With a limit configured, every redeem must pass a
+      ``client_key``.
 
     Redeeming never says why a token was refused; the reason (never the token) is logged at INFO
     on the ``familyhubs_sdk.support.journey._resume`` logger.
 
-    "Save and come back later", where each use swaps the link for a fresh one::
+    "Save and come back later", where each use swaps the link for a fresh one. The token rides
+    in the link's fragment, which browsers never send to the server (so it never reaches an
+    access log), and comes back in a POSTed form::
 
         tokens = ResumeTokens(engine, rate_limit=SlidingWindowRateLimit(10, timedelta(minutes=15)))
-        link = f"https://example.org/request/resume/{tokens.issue(draft_id)}"
+        link = f"https://example.org/request/resume#{tokens.issue(draft_id)}"
         ...
-        resumed = tokens.redeem_and_reissue(token_from_url, client_key=request.remote_addr)
+        resumed = tokens.redeem_and_reissue(token_from_form, client_key=request.remote_addr)
         session["draft_id"] = resumed.draft_id
         session["resume_token"] = resumed.new_token  # shown again if they save again
     """
@@ -288,21 +316,21 @@ class ResumeTokens:
         return int(result.rowcount)
 
     def _admit(self, token: object, purpose: str, client_key: str | None) -> str:
-        """The checks that need no database: rate limit, then shape. Returns the token's hash."""
+        """The checks that need no database: shape, then the rate limit on this client trying
+        this token. Returns the token's hash."""
         _check_purpose(purpose)
-        if self._rate_limit is not None:
-            if client_key is None:
-                raise ConfigurationError(
-                    "ResumeTokens has a rate_limit, so redeem needs a client_key"
-                )
-            if not self._rate_limit(client_key):
-                _refuse("rate limited")
+        if self._rate_limit is not None and client_key is None:
+            raise ConfigurationError("ResumeTokens has a rate_limit, so redeem needs a client_key")
         if (
             not isinstance(token, str)
             or len(token) != _TOKEN_LENGTH
             or not _TOKEN_SHAPE.fullmatch(token)
         ):
-            _refuse("malformed")
+            _refuse("malformed")  # costs nothing: refused before the limit and the database
+        if self._rate_limit is not None and not self._rate_limit(
+            attempt_key(client_key or "", token, purpose)
+        ):
+            _refuse("rate limited")
         # Comparing in constant time is not needed: the token is found by its SHA-256 in an index,
         # so any timing the lookup leaks is about the hash, which tells a guesser nothing about
         # which tokens exist.
@@ -368,6 +396,37 @@ def purge_expired_drafts(engine: Engine, *, clock: Clock = utc_now) -> int:
 
 def _digest(purpose: str, token: str) -> str:
     return hashlib.sha256(f"{purpose}:{token}".encode()).hexdigest()
+
+
+def token_in(text: str) -> str:
+    """The resume token in what a person pasted: the code itself, or a whole link holding it
+    (``https://…/resume#fhr1_…``). Anything else comes back as it is, for :meth:`redeem` to
+    refuse.
+
+    >>> token = "fhr1_" + "A" * 43
+    >>> token_in(f"https://example.org/request-support/resume#{token}") == token
+    True
+    >>> token_in("  not a link ")
+    'not a link'
+    """
+    found = _TOKEN_IN_TEXT.search(text)
+    return found.group(1) if found else text.strip()
+
+
+def attempt_key(client_key: str, token: str, purpose: str = "resume") -> str:
+    """What :class:`RateLimit` counts: the client and a 128-bit fingerprint of the token tried.
+
+    The fingerprint is a BLAKE2b keyed for this use, so it differs from the SHA-256 kept in
+    ``fh_resume_tokens`` and a limiter's keys cannot be joined with the table.
+
+    >>> key = attempt_key("203.0.113.7", "fhr1_" + "A" * 43)
+    >>> key.startswith("203.0.113.7 "), len(key.split(" ")[1])
+    (True, 32)
+    """
+    fingerprint = hashlib.blake2b(
+        f"{purpose}:{token}".encode(), digest_size=16, key=b"familyhubs-resume-rate-limit"
+    ).hexdigest()
+    return f"{client_key} {fingerprint}"
 
 
 def _check_purpose(purpose: str) -> None:

@@ -21,6 +21,7 @@ from familyhubs_sdk.support.journey._paths import step_href
 from familyhubs_sdk.support.journey._tasks import Task
 
 __all__ = [
+    "RESUME_CODE_FIELD",
     "check_answers_page",
     "check_answers_sections",
     "confirmation_page",
@@ -166,16 +167,44 @@ def copy_page(reference: str, request_html: Markup, *, back_href: str) -> dict[s
 
 
 def saved_page(link: str, *, expires: date) -> dict[str, Any]:
-    """The page model of ``familyhubs/support/saved.html``: the resume link, shown once."""
+    """The page model of ``familyhubs/support/saved.html``: the resume link, shown once. The
+    link holds its token in the fragment (``…/resume#fhr1_…``), never in the path or query."""
     return {"title": "Your answers have been saved", "link": link, "expires": expires}
 
 
-def resume_page(form: FormTarget, *, invalid: bool, start_href: str) -> dict[str, Any]:
-    """The page model of ``familyhubs/support/resume.html``: a button that uses the link, or
-    why it cannot be used."""
+#: The form field the resume page posts the token (or a pasted link holding it) in.
+RESUME_CODE_FIELD = "resume_code"
+_RESUME_CODE_ID = "resume-code"
+_MISSING_CODE = "Enter the link or code you saved"
+
+
+def resume_page(
+    form: FormTarget,
+    *,
+    invalid: bool,
+    start_href: str,
+    code: str = "",
+    missing: bool = False,
+) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/resume.html``: a form that posts the token, or why
+    it cannot be used.
+
+    :param code: a token the server already has (from an older, path-style link), posted in a
+        hidden field; otherwise the page has a box for the link or code, which the shipped
+        ``familyhubs-resume.js`` fills from the link's fragment.
+    :param missing: the form came back empty: say what to enter.
+    """
+    error = _MISSING_CODE if missing else None
+    title = "This link cannot be used" if invalid else "Continue your request"
     return {
-        "title": "This link cannot be used" if invalid else "Continue your request",
+        "title": title,
         "invalid": invalid,
         "start_href": start_href,
+        "back_href": None,
+        "progress": None,
+        "caption": None,
+        "errors": [{"text": error, "href": f"#{_RESUME_CODE_ID}"}] if error else [],
+        "code": code,
+        "code_field": {"id": _RESUME_CODE_ID, "name": RESUME_CODE_FIELD, "error": error},
         **form.fields(),
     }

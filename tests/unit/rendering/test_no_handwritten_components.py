@@ -57,20 +57,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "govukFooter always draws the GOV.UK crown and the Crown copyright link, which are for "
         "services on GOV.UK; the demo is a local authority's portal"
     ),
-    ("timeline/search_results.html", "govuk-summary-card"): (
-        "search_results.html is being changed for who may see what, in its own change; it moves "
-        "to govukSummaryList after that lands: delete this entry with it"
-    ),
-    ("timeline/search_results.html", "govuk-summary-list"): (
-        "moves to govukSummaryList with the summary card above: delete this entry with it"
-    ),
-    ("timeline/viewed_by.html", "govuk-table"): (
-        "viewed_by.html is being changed for who may see it, in its own change; it moves to "
-        "govukTable after that lands: delete this entry with it"
-    ),
-    ("timeline/viewed_by.html", "govuk-tag"): (
-        "moves to govukTag with the table above: delete this entry with it"
-    ),
 }
 
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)

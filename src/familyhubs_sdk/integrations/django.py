@@ -41,6 +41,7 @@ from familyhubs_sdk.integrations._body import (
     too_large,
 )
 from familyhubs_sdk.web import (
+    BodyLimits,
     Handler,
     Layout,
     UploadedFile,
@@ -51,7 +52,6 @@ from familyhubs_sdk.web import (
     default_layout,
     read_session,
 )
-from familyhubs_sdk.web._http import BodyLimits
 
 __all__ = ["DJANGO_CSRF_FIELD", "support_urls", "timeline_urls"]
 

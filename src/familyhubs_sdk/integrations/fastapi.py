@@ -40,6 +40,7 @@ from familyhubs_sdk.integrations._body import (
     too_large,
 )
 from familyhubs_sdk.web import (
+    BodyLimits,
     Handler,
     Layout,
     UploadedFile,
@@ -50,7 +51,6 @@ from familyhubs_sdk.web import (
     default_layout,
     read_session,
 )
-from familyhubs_sdk.web._http import BodyLimits
 
 __all__ = ["support_router", "timeline_router"]
 

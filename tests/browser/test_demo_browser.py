@@ -128,6 +128,7 @@ def test_sign_in_find_a_child_and_use_a_contact_card(
     # no hook for): the social worker gets no link, the receiving team sees the view audited.
     assert page.get_by_role("link", name="Who has viewed this record").count() == 0
     subject_id = timeline.rsplit("/", 1)[1]
+    follow(page, page.locator(".demo-user-bar").get_by_role("button", name="Sign out"))
     sign_in_as(page, "Rae Tan")
     page.goto(f"{demo.url}/audit/record/{subject_id}")
     assert page.title().startswith("Who has viewed this record"), page.title()

@@ -12,6 +12,7 @@ import asyncio
 import io
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,7 +172,10 @@ def asgi_post(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: a test session may already run an event loop on this thread
+    # (Playwright's sync API does), and asyncio.run refuses to nest.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, app(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return Answer(int(start["status"]), text.decode(), pulled)

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 # The frameworks and database drivers the suite exercises (extras of the package); the
 # development tools are PEP 735 dependency groups in pyproject.toml (`pip install --group`).
-EXTRAS := flask,django,fastapi,postgres,mysql,evidence
+EXTRAS := flask,django,fastapi,postgres,mysql,evidence,notify,duckdb,linkage,redis
 # The question-tree engine is the heart of the form: every branch of it is tested.
 COVERAGE_GATE ?= --cov=familyhubs_sdk.questiontree --cov-branch \
 	--cov-report=term-missing:skip-covered --cov-fail-under=100
@@ -30,9 +30,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when the declared dependencies change.
+# Reinstall when the declared dependencies change. The demo takes evidence uploads, which
+# disarm pictures and PDFs with the `evidence` extra.
 $(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[evidence]"
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python

@@ -2,7 +2,7 @@
 to a bare insert, and how fast worker processes drain a full outbox.
 
     python benchmarks/bench_delivery.py [--json] [--jobs 4000] [--batch-size 20]
-        [--repeats 300] [--workers 1,2,4]
+        [--repeats 300] [--workers 1,2,4] [--channel noop|capture] [--skip-enqueue]
         [--url postgresql+psycopg://postgres@127.0.0.1:5432/familyhubs_bench_delivery]
 
 The database is created when missing and its ``public`` schema is dropped and rebuilt with the
@@ -21,10 +21,13 @@ Keys:
 * ``enqueue_vs_insert`` — ``submit_p50_ms / insert_p50_ms``: what the outbox adds (goal: <= 1.5).
 * ``jobs`` — outbox jobs drained in each run (one request per job, channel ``capture``).
 * ``drain_jobs_per_s`` — jobs delivered per second with 1, 2 and 4 worker processes (each its own
-  engine, ``OutboxWorker`` with a ``CapturingChannel`` and the production ``RequestComposer``,
-  which loads and renders the stored request), timed from "go" (workers already started, connected
-  and warmed) until a 50 ms poll finds no pending or in-flight job. The outbox is truncated and
-  filled again before every run.
+  engine and ``OutboxWorker``), timed from "go" (workers already started, connected and warmed)
+  until a 50 ms poll finds no pending or in-flight job. The outbox is truncated and filled again
+  before every run. ``--channel noop`` (the default, printed as ``channel``): a channel that
+  accepts at once and a composer that builds an empty message, so the figure is the outbox's own
+  rate (claims, attempts, finishes); ``--channel capture``: a ``CapturingChannel`` and the
+  production ``RequestComposer``, which loads and renders each stored request.
+  ``--skip-enqueue`` measures the drain only.
 * ``cpus`` — ``os.cpu_count()``: the workers and PostgreSQL share these, so more workers than
   cores mostly measures contention.
 """
@@ -49,6 +52,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _db import ensure_database
 
 from familyhubs_sdk._clock import utc_now
+from familyhubs_sdk.delivery._message import (
+    DeliveryChannel,
+    DeliveryResult,
+    OutboundMessage,
+)
 from familyhubs_sdk.delivery._outbox import ClaimedJob, JobStatus, OutboxWorker
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.store._schema import delivery_attempts, outbox_jobs
@@ -197,11 +205,33 @@ def _refill(engine: sa.Engine, jobs: int) -> None:
         conn.exec_driver_sql("CHECKPOINT")  # each run starts from the same place
 
 
-def _drain_worker(url: str, batch_size: int, ready: Any, go: Any, stop: Any) -> None:
+class NoopChannel(DeliveryChannel):
+    """Accepts every message at once: the drain measures the outbox itself."""
+
+    name = "capture"
+
+    def deliver(self, message: OutboundMessage) -> DeliveryResult:
+        return DeliveryResult.delivered("noop")
+
+
+def _noop_composer(job: ClaimedJob) -> OutboundMessage:
+    return OutboundMessage(
+        idempotency_key=job.idempotency_key, reference="", subject="", payload={}, text="", html=""
+    )
+
+
+def _drain_worker(
+    url: str, batch_size: int, channel: str, ready: Any, go: Any, stop: Any
+) -> None:
     """One worker process: connect and warm up, wait for "go", then deliver until told to stop."""
     engine = create_engine(url, pool_size=2)
     composer = RequestComposer(engine)
-    worker = OutboxWorker(engine, [CapturingChannel("capture")], composer, batch_size=batch_size)
+    if channel == "noop":
+        worker = OutboxWorker(engine, [NoopChannel()], _noop_composer, batch_size=batch_size)
+    else:
+        worker = OutboxWorker(
+            engine, [CapturingChannel("capture")], composer, batch_size=batch_size
+        )
     with engine.connect() as conn:  # warm: a pooled connection, and the templates compiled
         row = conn.execute(sa.select(outbox_jobs).limit(1)).one()
     composer(
@@ -216,13 +246,17 @@ def _drain_worker(url: str, batch_size: int, ready: Any, go: Any, stop: Any) -> 
             time.sleep(POLL_S)
 
 
-def drain(engine: sa.Engine, url: str, *, jobs: int, workers: int, batch_size: int) -> float:
+def drain(
+    engine: sa.Engine, url: str, *, jobs: int, workers: int, batch_size: int, channel: str
+) -> float:
     """Jobs per second for ``workers`` processes draining ``jobs`` fresh jobs."""
     _refill(engine, jobs)
     context = multiprocessing.get_context("spawn")
     ready, go, stop = context.Queue(), context.Event(), context.Event()
     pool = [
-        context.Process(target=_drain_worker, args=(url, batch_size, ready, go, stop))
+        context.Process(
+            target=_drain_worker, args=(url, batch_size, channel, ready, go, stop)
+        )
         for _ in range(workers)
     ]
     for process in pool:
@@ -267,13 +301,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=300)
     parser.add_argument("--workers", default="1,2,4", help="worker counts, comma-separated")
     parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument(
+        "--channel",
+        choices=("noop", "capture"),
+        default="noop",
+        help="noop: a channel and composer that do nothing (the outbox's own rate); capture: "
+        "the production composer rendering each request, captured in memory",
+    )
+    parser.add_argument("--skip-enqueue", action="store_true", help="measure the drain only")
     args = parser.parse_args(argv)
 
     engine = _fresh_store(args.url)
-    submit_ms, insert_ms = enqueue_vs_insert(engine, warm=30, repeats=args.repeats)
+    submit_ms, insert_ms = (
+        (float("nan"), float("nan"))
+        if args.skip_enqueue
+        else enqueue_vs_insert(engine, warm=30, repeats=args.repeats)
+    )
     rates = {
         str(w): round(
-            drain(engine, args.url, jobs=args.jobs, workers=w, batch_size=args.batch_size), 1
+            drain(
+                engine,
+                args.url,
+                jobs=args.jobs,
+                workers=w,
+                batch_size=args.batch_size,
+                channel=args.channel,
+            ),
+            1,
         )
         for w in (int(n) for n in args.workers.split(","))
     }
@@ -283,6 +337,7 @@ def main(argv: list[str] | None = None) -> None:
         "insert_p50_ms": round(insert_ms, 3),
         "enqueue_vs_insert": round(submit_ms / insert_ms, 2),
         "jobs": args.jobs,
+        "channel": args.channel,
         "drain_jobs_per_s": rates,
         "cpus": os.cpu_count(),
     }

@@ -1,19 +1,21 @@
-"""Timeline reads through the SDK against raw psycopg prepared statements, on PostgreSQL.
+"""Timeline reads through the SDK against the raw driver, on PostgreSQL or DuckDB.
 
     python benchmarks/bench_timeline.py [--json] [--small 100000] [--large 5000000]
-        [--url postgresql://postgres@127.0.0.1:5432/familyhubs_bench]
+        [--engine postgresql|duckdb] [--url postgresql://postgres@127.0.0.1:5432/familyhubs_bench]
 
 Builds the synthetic warehouse twice (about ``--small`` and ``--large`` events; generation time is
 printed) and, for a child with about 50 events, reads their timeline from all four sources:
 
 * SDK: ``SQLViewConnector.read_timeline`` per source (SQLAlchemy Core statement compiled once,
-  rows validated into canonical models);
-* raw: the same SQL text as psycopg prepared statements (``prepare=True``), tuples only.
+  rows checked and built into canonical models);
+* raw: the same SQL text through the driver directly, tuples only: psycopg prepared statements
+  (``prepare=True``) on PostgreSQL, the DuckDB connection's own ``execute`` on DuckDB (a file
+  database, the warehouse tables as DuckDB loads them).
 
 Prints ``rows_small``, ``rows_large``, ``ratio_vs_raw_p50`` (SDK p50 / raw p50 on the large
 warehouse), ``family5_vs_single`` (a family of five read in one call per source / one child),
 ``heavy500_first_page_ms`` (first 50 events of the child with 500+), ``scale_ratio_p50``
-(large / small p50 for the ~50-event child).
+(large / small p50 for the ~50-event child) and ``engine``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _db import DEFAULT_URL, ensure_database
+from _db import ENGINES, ensure_database
 from _timing import p50_ms
 
 from familyhubs_sdk.connectors import SQLViewConnector
@@ -60,9 +62,11 @@ def sdk_reader(
 
 def raw_reader(
     url: str, sources: list[SQLViewConnector], keys: dict[str, list[str]], limit: int
-) -> tuple[Callable[[], int], psycopg.Connection[Any]]:
-    """The SDK's own SQL, run through psycopg directly as prepared statements."""
-    conn = psycopg.connect(url, autocommit=True)
+) -> tuple[Callable[[], int], Any]:
+    """The SDK's own SQL, run through the driver directly (prepared statements on psycopg)."""
+    if url.startswith("duckdb"):
+        return duckdb_raw_reader(sources, keys, limit)
+    conn = psycopg.connect(url.replace("+psycopg", ""), autocommit=True)
     statements = []
     for connector in sources:
         if not keys[connector.name]:
@@ -84,6 +88,34 @@ def raw_reader(
     return run, conn
 
 
+def duckdb_raw_reader(
+    sources: list[SQLViewConnector], keys: dict[str, list[str]], limit: int
+) -> tuple[Callable[[], int], Any]:
+    """The SDK's own SQL on the DuckDB connection underneath the engine, positional parameters."""
+    raw = sources[0].engine.raw_connection()
+    statements = []
+    for connector in sources:
+        if not keys[connector.name]:
+            continue
+        statement = connector.compiled.lookup(
+            "timeline_event", since=False, until=False, limit=True
+        )
+        compiled = statement.compile(dialect=connector.engine.dialect)
+        state = compiled.construct_expanded_state({"keys": keys[connector.name], "limit": limit})
+        params = [state.parameters[name] for name in state.positiontup or ()]
+        statements.append((state.statement, params))
+    cursor = raw.cursor()
+
+    def run() -> int:
+        total = 0
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            total += len(cursor.fetchall())
+        return total
+
+    return run, raw
+
+
 def measure(url: str, events: int, seed: int) -> dict[str, Any]:
     engine = create_engine(url, pool_pre_ping=False)  # as SQLViewConnector.from_config makes it
     children = max(200, int(events / EVENTS_PER_CHILD))
@@ -98,7 +130,7 @@ def measure(url: str, events: int, seed: int) -> dict[str, Any]:
     family = keys_for(summary, summary.family_of(5))
     heavy = keys_for(summary, [summary.heaviest().la_person_id])
     sdk = sdk_reader(sources, single, 500)
-    raw, conn = raw_reader(url.replace("+psycopg", ""), sources, single, 500)
+    raw, conn = raw_reader(url, sources, single, 500)
     assert sdk() == raw() == subject.events, (sdk(), raw(), subject.events)
     result = {
         "events": summary.events,
@@ -121,14 +153,16 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--large", type=int, default=5_000_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--engine", choices=sorted(ENGINES), default="postgresql")
+    parser.add_argument("--url", help="the database URL (default: one per engine)")
     args = parser.parse_args()
+    url = args.url or ENGINES[args.engine]
+    ensure_database(url)
 
-    ensure_database(args.url)
-
-    small = measure(args.url, args.small, args.seed)
-    large = measure(args.url, args.large, args.seed)
+    small = measure(url, args.small, args.seed)
+    large = measure(url, args.large, args.seed)
     result = {
+        "engine": args.engine,
         "rows_small": small["events"],
         "rows_large": large["events"],
         "build_small_s": small["build_s"],

@@ -2,7 +2,9 @@
 
 Starts the demo as the browser suite does (``familyhubs demo --port 0`` with a temporary data
 folder), drives it in headless Chromium through Playwright, and saves one PNG per screen, named
-``NN-screen.png`` so the gallery (docs/screens.md) always finds them.
+``NN-screen.png`` so the gallery (docs/screens.md) always finds them. A screen wider than the
+window fails the run: ``--width 320 --out docs/screenshots/320`` is the reflow check (WCAG 2.2,
+1.4.10) of the demo's own screens, and shows them as a phone or 400 % zoom would.
 
 Chromium comes from the browser suite's own machinery (``tests/browser/harness.py``): Debian's
 ``/usr/bin/chromium``, installed with apt-get when missing, never Playwright's browser downloads.
@@ -121,12 +123,16 @@ class Camera:
         self.out = out
         self.max_height = max_height
         self.taken: list[Path] = []
+        #: Screens wider than the window (they would scroll sideways), with their width.
+        self.too_wide: dict[str, int] = {}
 
     def shoot(self, page: Page, name: str) -> None:
         page.evaluate("document.fonts.ready.then(() => true)")
         path = self.out / f"{SCREENS.index(name) + 1:02d}-{name}.png"
         height = int(page.evaluate("document.documentElement.scrollHeight"))
         width = int(page.evaluate("document.documentElement.scrollWidth"))
+        if width > int(page.evaluate("document.documentElement.clientWidth")):
+            self.too_wide[name] = width
         if height > self.max_height:  # the top of a long page, as far as MAX_HEIGHT
             page.screenshot(
                 path=str(path),
@@ -176,6 +182,8 @@ def request_support(page: Page, demo: Demo, shoot: Callable[[Page, str], None]) 
             answer(page, {})
             shoot(page, "question-error")
         answer(page, form)
+    if page.url.endswith("/evidence"):  # supporting evidence is optional: none for the shots
+        answer(page, {})
     shoot(page, "check-your-answers")
     follow(page, page.get_by_role("button", name="Accept and send"))
     shoot(page, "confirmation")
@@ -206,6 +214,9 @@ def receiving_team(
     shoot(page, "status-form")
     page.goto(f"{demo.url}/analytics/")
     shoot(page, "analytics")
+    # The access audit is for information governance.
+    follow(page, page.locator(".demo-user-bar").get_by_role("button", name="Sign out"))
+    sign_in_as(page, "Ines Grant")
     page.goto(f"{demo.url}/audit/")
     shoot(page, "audit")
 
@@ -251,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"screenshots: not taken: {', '.join(sorted(missing))}")
     total = sum(path.stat().st_size for path in camera.taken)
     print(f"{len(camera.taken)} screenshots, {total / 1e6:.1f} MB")
+    if camera.too_wide:  # at --width 320 this is WCAG 2.2's reflow failure (1.4.10)
+        wide = ", ".join(f"{name} ({px} px)" for name, px in camera.too_wide.items())
+        raise SystemExit(f"screenshots: wider than {args.width} px: {wide}")
     return 0
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
-import secrets
 
+from familyhubs_sdk import load_settings
 from familyhubs_sdk.rendering import static_path
 
-SECRET_KEY = secrets.token_urlsafe(32)
+# Signs the session cookie: derived from FAMILYHUBS_SECRET_KEY, so every worker has the same one.
+# Without it Django refuses to start ("The SECRET_KEY setting must not be empty"), and so do the
+# portal's URLs (the SDK says how to make one).
+_sdk = load_settings()
+SECRET_KEY = _sdk.derived_key("portal-session").hex() if _sdk.secret_key else ""
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 ROOT_URLCONF = "examples.django_portal.urls"

@@ -5,7 +5,6 @@ stylesheet and script) under /static/familyhubs/."""
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +20,7 @@ from markupsafe import Markup
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.django import DJANGO_CSRF_FIELD, support_urls, timeline_urls
 from familyhubs_sdk.rendering import Renderer, asset_tags, static_path
-from familyhubs_sdk.store import create_engine, upgrade
+from familyhubs_sdk.store import create_engine, current_revision, head_revision
 from familyhubs_sdk.support import (
     EvidenceUploads,
     FilesystemEvidenceStorage,
@@ -30,34 +29,45 @@ from familyhubs_sdk.support import (
     SQLEvidenceIndex,
     build_flow,
 )
-from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
+from familyhubs_sdk.synthetic import DEMO_VIEWERS, demo_timeline_service
 from familyhubs_sdk.timeline import TimelineScreens
 from familyhubs_sdk.web import CsrfRule, Viewer
 
 #: Forms carry Django's CSRF token in the field its middleware reads.
 DJANGO_CSRF = CsrfRule(field=DJANGO_CSRF_FIELD)
 
-sdk_settings = load_settings(
-    data_dir=settings.FAMILYHUBS_DATA_DIR,
-    # Set FAMILYHUBS_SECRET_KEY in production: audit references are keyed with it.
-    secret_key=os.environ.get("FAMILYHUBS_SECRET_KEY") or secrets.token_urlsafe(48),
-)
+# Secrets from the environment (FAMILYHUBS_SECRET_KEY), the same in every worker. Loading the URLs
+# only connects: the store is migrated (`familyhubs db upgrade`) and the synthetic warehouse
+# written (`familyhubs views synthetic`) before the portal starts (docs/production.md).
+sdk_settings = load_settings(data_dir=settings.FAMILYHUBS_DATA_DIR)
+audit_key = sdk_settings.derived_key("audit")  # refuses to start without the secret
 engine = create_engine(sdk_settings.database_url_value())
-upgrade(engine)  # a real portal runs `familyhubs db upgrade` when it deploys
+if current_revision(engine) != head_revision():
+    raise RuntimeError(
+        "the SDK's database is not at the newest revision: run `familyhubs db upgrade` once "
+        "before starting the portal"
+    )
 evidence = EvidenceUploads(
     FilesystemEvidenceStorage(Path(sdk_settings.data_dir) / "evidence"),  # outside served folders
     SQLEvidenceIndex(engine),
     scanner=NoScanner(),  # a deliberate choice: pass ClamAVScanner(...) to scan uploads
 )
-flow = build_flow(
-    sdk_settings, engine=engine, options=JourneyOptions(csrf=DJANGO_CSRF), evidence=evidence
+# Resume links are full addresses built from where people reach the portal (PORTAL_PUBLIC_URL,
+# e.g. https://help.example.gov.uk); never from the Host header.
+journey_options = JourneyOptions(
+    csrf=DJANGO_CSRF,
+    public_base_url=os.environ.get("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000"),
 )
+flow = build_flow(sdk_settings, engine=engine, options=journey_options, evidence=evidence)
 
-# Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
-warehouse = create_engine(f"sqlite:///{Path(sdk_settings.data_dir) / 'warehouse.db'}")
-build_warehouse(warehouse, children=150)
+# Synthetic data stands in for the LA's warehouse, written beforehand by `familyhubs views
+# synthetic --url …` (PORTAL_WAREHOUSE_URL); a real portal points at its own views.
+warehouse = create_engine(
+    os.environ.get("PORTAL_WAREHOUSE_URL")
+    or f"sqlite:///{(Path(sdk_settings.data_dir) / 'warehouse.db').as_posix()}"
+)
 screens = TimelineScreens(
-    demo_timeline_service(warehouse, engine, audit_key=sdk_settings.derived_key("audit")),
+    demo_timeline_service(warehouse, engine, audit_key=audit_key),
     csrf=DJANGO_CSRF,
 )
 
@@ -122,11 +132,27 @@ urlpatterns = [
     path("sign-in", sign_in),
     path(
         "request-support/",
-        include(support_urls(flow, viewer=current_viewer, layout=page_layout("Request support"))),
+        include(
+            support_urls(
+                flow,
+                viewer=current_viewer,
+                layout=page_layout(flow.service_name),
+                # Behind a reverse proxy set FAMILYHUBS_TRUSTED_PROXIES=1: rate limits then count
+                # the client's address from X-Forwarded-For, never the header otherwise.
+                trusted_proxies=sdk_settings.trusted_proxies,
+            )
+        ),
     ),
     path(
         "find-a-child/",
-        include(timeline_urls(screens, viewer=current_viewer, layout=page_layout("Find a child"))),
+        include(
+            timeline_urls(
+                screens,
+                viewer=current_viewer,
+                layout=page_layout("Find a child"),
+                trusted_proxies=sdk_settings.trusted_proxies,
+            )
+        ),
     ),
     # Django's development server for static files keeps the example self-contained; in
     # production `collectstatic` copies them (STATICFILES_DIRS) for the web server to serve.

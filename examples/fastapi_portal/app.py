@@ -1,6 +1,12 @@
 """A FastAPI portal that mounts both solutions — the request-for-support journey and the timeline
 screens — with its own CSRF check and (demo) sign-in, and GOV.UK Frontend's stylesheet and script
-served from the SDK's static folder."""
+served from the SDK's static folder.
+
+``create_app()`` only connects: the store is migrated (``familyhubs db upgrade``) and the
+synthetic warehouse written (``familyhubs views synthetic``) before the portal starts, once, so
+any number of uvicorn workers can start together (docs/production.md). Every worker reads the
+same ``FAMILYHUBS_SECRET_KEY``; the portal refuses to start without it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
+from sqlalchemy.engine import Engine
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,15 +29,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from familyhubs_sdk import load_settings
 from familyhubs_sdk.integrations.fastapi import support_router, timeline_router
 from familyhubs_sdk.rendering import Renderer, asset_tags, static_path
-from familyhubs_sdk.store import create_engine, upgrade
+from familyhubs_sdk.store import create_engine, current_revision, head_revision
 from familyhubs_sdk.support import (
     EvidenceUploads,
     FilesystemEvidenceStorage,
+    JourneyOptions,
     NoScanner,
     SQLEvidenceIndex,
     build_flow,
 )
-from familyhubs_sdk.synthetic import DEMO_VIEWERS, build_warehouse, demo_timeline_service
+from familyhubs_sdk.synthetic import DEMO_VIEWERS, demo_timeline_service
 from familyhubs_sdk.timeline import TimelineScreens
 from familyhubs_sdk.web import Viewer, security_headers
 
@@ -105,21 +113,30 @@ def current_viewer(request: Request) -> Viewer | None:
     return next((v for v in DEMO_VIEWERS if v.id == request.session.get("user")), None)
 
 
+def require_migrated(engine: Engine) -> None:
+    """Refuse to start on a store the deployment has not migrated: the portal never migrates it
+    itself, as several workers starting at once would race to."""
+    if current_revision(engine) != head_revision():
+        raise RuntimeError(
+            "the SDK's database is not at the newest revision: run `familyhubs db upgrade` "
+            "once before starting the portal"
+        )
+
+
 def create_app(data_dir: Path | None = None) -> FastAPI:
-    settings = load_settings(
-        **({"data_dir": data_dir} if data_dir else {}),
-        # Set FAMILYHUBS_SECRET_KEY in production: audit references are keyed with it.
-        secret_key=os.environ.get("FAMILYHUBS_SECRET_KEY") or secrets.token_urlsafe(48),
-    )
+    # Secrets from the environment (FAMILYHUBS_SECRET_KEY): the same in every worker, and the
+    # portal refuses to start without it (ConfigurationError saying how to make one).
+    settings = load_settings(**({"data_dir": data_dir} if data_dir else {}))
+    session_key = settings.derived_key("portal-session").hex()
     engine = create_engine(settings.database_url_value())
-    upgrade(engine)  # a real portal runs `familyhubs db upgrade` when it deploys
+    require_migrated(engine)
     app = FastAPI()
 
     # The session cookie: HttpOnly (Starlette always), not sent on other sites' POSTs, and only
     # over HTTPS in production (set PORTAL_HTTPS=1; the example runs on http://localhost).
     app.add_middleware(
         SessionMiddleware,
-        secret_key=secrets.token_urlsafe(32),
+        secret_key=session_key,
         same_site="lax",
         https_only=os.environ.get("PORTAL_HTTPS") == "1",
     )
@@ -154,22 +171,33 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
         SQLEvidenceIndex(engine),
         scanner=NoScanner(),  # a deliberate choice: pass ClamAVScanner(...) to scan uploads
     )
-    flow = build_flow(settings, engine=engine, evidence=evidence)
+    # Resume links are full addresses built from where people reach the portal
+    # (PORTAL_PUBLIC_URL, e.g. https://help.example.gov.uk); never from the Host header.
+    options = JourneyOptions(
+        public_base_url=os.environ.get("PORTAL_PUBLIC_URL", "http://127.0.0.1:8000")
+    )
+    flow = build_flow(settings, engine=engine, evidence=evidence, options=options)
     app.include_router(
         # Whoever is signed in is the referrer; the form works for nobody signed in too.
         support_router(
             flow,
             viewer=current_viewer,
             csrf_token=csrf_token,
-            layout=page_layout("Request support"),
+            layout=page_layout(flow.service_name),
+            # Behind a reverse proxy set FAMILYHUBS_TRUSTED_PROXIES=1: rate limits then count
+            # the client's address from X-Forwarded-For, never the header otherwise.
+            trusted_proxies=settings.trusted_proxies,
         ),
         prefix="/request-support",
         dependencies=[Depends(check_csrf)],
     )
 
-    # Synthetic data stands in for the LA's warehouse; a real portal points at its own views.
-    warehouse = create_engine(f"sqlite:///{settings.data_dir / 'warehouse.db'}")
-    build_warehouse(warehouse, children=150)
+    # Synthetic data stands in for the LA's warehouse, written beforehand by `familyhubs views
+    # synthetic --url …` (PORTAL_WAREHOUSE_URL); a real portal points at its own views.
+    warehouse = create_engine(
+        os.environ.get("PORTAL_WAREHOUSE_URL")
+        or f"sqlite:///{(settings.data_dir / 'warehouse.db').as_posix()}"
+    )
     service = demo_timeline_service(warehouse, engine, audit_key=settings.derived_key("audit"))
     app.include_router(
         timeline_router(
@@ -177,6 +205,7 @@ def create_app(data_dir: Path | None = None) -> FastAPI:
             viewer=current_viewer,
             csrf_token=csrf_token,
             layout=page_layout("Find a child"),
+            trusted_proxies=settings.trusted_proxies,
         ),
         prefix="/find-a-child",
         dependencies=[Depends(check_csrf)],

@@ -18,12 +18,16 @@ or ``except ValueError`` keep working in host code::
     │   └── UnansweredQuestionError             question_unanswered
     ├── StepNotOnPathError (LookupError)        step_not_on_path
     ├── IdentifierError (ValueError)            identifier_invalid
+    ├── LinkReviewError (ValueError)            link_review_invalid
+    ├── AccessReviewError (ValueError)          access_review_invalid
+    ├── AuditPermissionError (PermissionError)  audit_permission_required
     ├── ViewDefinitionError (ValueError)        view_invalid
     ├── ConnectorError                          connector_error
     │   ├── SourceTimeoutError (TimeoutError)   source_timeout
     │   ├── UnsupportedReadError                read_unsupported
     │   └── ConnectorRegistrationError          connector_invalid
     ├── StatusChangeError (ValueError)          status_change_invalid
+    ├── TriageError (ValueError)                triage_invalid
     ├── TokenError (ValueError)                 token_invalid
     ├── EvidenceError (ValueError)              evidence_rejected
     └── DeliveryError                           delivery_failed
@@ -37,6 +41,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "AccessReviewError",
+    "AuditPermissionError",
     "ConditionError",
     "ConfigurationError",
     "ConnectorError",
@@ -45,6 +51,7 @@ __all__ = [
     "EvidenceError",
     "FamilyHubsError",
     "IdentifierError",
+    "LinkReviewError",
     "MigrationError",
     "RenderingError",
     "RequestNotFoundError",
@@ -56,6 +63,7 @@ __all__ = [
     "TemplateNotFoundError",
     "TokenError",
     "TreeDefinitionError",
+    "TriageError",
     "UnansweredQuestionError",
     "UnsafeURLError",
     "UnsupportedReadError",
@@ -167,6 +175,28 @@ class IdentifierError(FamilyHubsError, ValueError):
     code = "identifier_invalid"
 
 
+class LinkReviewError(FamilyHubsError, ValueError):
+    """A proposed link between two records could not be accepted or rejected: no proposal has
+    that id, it was already decided, or accepting it would join two different NHS numbers, UPNs
+    or LA person ids."""
+
+    code = "link_review_invalid"
+
+
+class AccessReviewError(FamilyHubsError, ValueError):
+    """An emergency access could not be reviewed: nothing to review has that key, it was
+    already reviewed, or the outcome or note is not one the review accepts."""
+
+    code = "access_review_invalid"
+
+
+class AuditPermissionError(FamilyHubsError, PermissionError):
+    """The viewer's role has no ``audit`` permission in the access rules: the access audit and
+    the emergency access review queue are for information governance."""
+
+    code = "audit_permission_required"
+
+
 class ViewDefinitionError(FamilyHubsError, ValueError):
     """A view definition is malformed or does not match the warehouse; the message names the
     definition and field, e.g. ``ssd_contacts.columns.kind: unknown code map 'contact_kinds'``."""
@@ -206,6 +236,13 @@ class StatusChangeError(FamilyHubsError, ValueError):
     decline has no reason."""
 
     code = "status_change_invalid"
+
+
+class TriageError(FamilyHubsError, ValueError):
+    """An assignment or internal note on a request was refused: an empty or too long note, an
+    assignee id that is too long, or an assignment a colleague changed first."""
+
+    code = "triage_invalid"
 
 
 class TokenError(FamilyHubsError, ValueError):

@@ -13,10 +13,13 @@ import pytest
 from tests.browser.harness import (
     CHROMIUM_ARGS,
     CSP_LISTENER,
+    REFLOW_VIEWPORT,
     REPORT,
     A11yReport,
     PageAudit,
+    ReflowCheck,
     audit_page,
+    check_reflow,
     fragment_handler,
     install_chromium,
     install_node_packages,
@@ -66,7 +69,7 @@ def fragment_server() -> Iterator[str]:
 def a11y_report() -> Iterator[A11yReport]:
     report = A11yReport()
     yield report
-    if report.audits:
+    if report.audits or report.reflow:
         report.write(REPORT)
 
 
@@ -103,3 +106,23 @@ def audit(
 
     yield run
     page.close()
+
+
+@pytest.fixture(scope="session")
+def reflow(
+    browser: Browser, fragment_server: str, a11y_report: A11yReport
+) -> Iterator[Callable[[str, bool], ReflowCheck]]:
+    """``reflow(page_id, javascript)``: how the page fits a 320 CSS px wide window, measured once
+    per session and recorded in the report."""
+    context = browser.new_context(viewport=REFLOW_VIEWPORT)
+    page = context.new_page()
+
+    def run(page_id: str, javascript: bool) -> ReflowCheck:
+        name = f"{page_id} ({'js' if javascript else 'no-js'})"
+        if name not in a11y_report.reflow:
+            url = f"{fragment_server}/pages/{page_id}" + ("" if javascript else "?js=0")
+            a11y_report.reflow[name] = check_reflow(page, url, name)
+        return a11y_report.reflow[name]
+
+    yield run
+    context.close()

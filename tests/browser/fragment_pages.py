@@ -18,11 +18,13 @@ import jinja2
 import sqlalchemy as sa
 from markupsafe import Markup
 from tests.helpers.inbox_samples import (
+    AUDIT_KEY,
     SECTION_TITLES,
     Clock,
     reference,
     sample_request,
     store_request,
+    triage_request,
 )
 from tests.helpers.journeys import FIRST_STEPS, LAST_STEPS, LETTER_PDF, FlowBrowser
 from tests.helpers.timeline_samples import sample_page
@@ -48,6 +50,14 @@ from familyhubs_sdk.support import (
     render_report,
     request_insights,
 )
+from familyhubs_sdk.support.inbox import (
+    Assignee,
+    InboxQuery,
+    read_done,
+    read_note_form,
+    render_triage_detail,
+    render_triage_list,
+)
 from familyhubs_sdk.support.inbox._inbox import RequestInbox
 from familyhubs_sdk.support.inbox._lifecycle import RequestRecord, RequestStatus
 from familyhubs_sdk.support.inbox._render import render_inbox_list, render_request_detail
@@ -57,12 +67,27 @@ from familyhubs_sdk.support.inbox._status_form import (
     status_form_title,
 )
 from familyhubs_sdk.testing import MemorySubmitter
-from familyhubs_sdk.timeline import AuditEvent
-from familyhubs_sdk.timeline._display import SearchResult, TimelinePage
+from familyhubs_sdk.timeline import (
+    REVIEW_OUTCOMES,
+    AccessReviewItem,
+    AuditEvent,
+    AuditLog,
+    ReviewedLink,
+    Viewer,
+    render_link_review,
+)
+from familyhubs_sdk.timeline._display import (
+    ContactPoint,
+    SearchResult,
+    SourceNotice,
+    SourceState,
+    TimelinePage,
+)
 from familyhubs_sdk.timeline._render import (
     render_access_denied,
     render_contacts,
     render_contacts_page,
+    render_emergency_banner,
     render_family,
     render_reason_form,
     render_search_form,
@@ -622,6 +647,65 @@ def _timeline_pages() -> list[FragmentPage]:
     ]
     pages: list[tuple[str, str, Callable[[], Markup]]] = [
         (
+            "timeline/page-long-values",
+            "Alexandra-Josephine Worthington-Smythe – timeline",
+            lambda: render_timeline_page(
+                _long_values(full), action="/find/record/p1", nav=nav, renderer=RENDERER
+            ),
+        ),
+        (
+            "timeline/page-hidden-records",
+            "Alex Example – timeline",
+            lambda: render_timeline_page(
+                _hidden_records(_long_values(full)), action="/find/record/p1", nav=nav,
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/page-filter-errors",
+            "Error: Alex Example – timeline",
+            lambda: render_timeline_page(
+                full,
+                action="/find/record/p1",
+                nav=nav,
+                filter_errors=[
+                    {"text": "Date from must be a real date", "href": "#filter-from-day"},
+                    {"text": "Date to must be the same as or after date from", "href": "#filter-to-day"},
+                ],
+                filter_values={"from-day": "31", "from-month": "2", "from-year": "2025",
+                               "to-day": "1", "to-month": "1", "to-year": "2020"},
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/emergency-banner",
+            "Alex Example – timeline",
+            lambda: render_emergency_banner(subject_label="Alex Example", renderer=RENDERER),
+        ),
+        (
+            "timeline/access-denied-emergency",
+            "You cannot see this record",
+            lambda: render_access_denied(
+                "no_relationship",
+                change_reason_href="/find/record/p1/reason",
+                emergency_href="/find/record/p1/reason?emergency=1",
+                renderer=RENDERER,
+            ),
+        ),
+        (
+            "timeline/reason-form/emergency-open",
+            "Why do you need to see this record?",
+            lambda: render_reason_form(
+                action="/timeline/p1/reason",
+                csrf_token="tok",
+                subject_label="Alex Example",
+                reasons=reasons,
+                allow_break_glass=True,
+                emergency_open=True,
+                renderer=RENDERER,
+            ),
+        ),
+        (
             "timeline/page-with-nav",
             "Alex Example – timeline",
             lambda: render_timeline_page(
@@ -745,6 +829,29 @@ def _timeline_pages() -> list[FragmentPage]:
             lambda: render_viewed_by([], renderer=RENDERER),
         ),
         (
+            "timeline/link-review",
+            "Proposed links between records",
+            lambda: render_link_review(
+                [
+                    ReviewedLink(
+                        id=7,
+                        left=("lcs", "P00000057"),
+                        right=("police", "PNC-1"),
+                        method="probabilistic",
+                        status="proposed",
+                        score=0.9999,
+                        match_weight=13.7,
+                        matched_fields=("given_name", "family_name", "birth_date"),
+                        proposed_at=datetime(2026, 5, 1, 9, tzinfo=UTC),
+                    )
+                ],
+                action="/links/review",
+                csrf_token="tok",
+                source_labels={"lcs": "Children's social care", "police": "Police"},
+                renderer=RENDERER,
+            ),
+        ),
+        (
             "timeline/search-form/normal",
             "Find a child",
             lambda: render_search_form(action="/search", csrf_token="tok", renderer=RENDERER),
@@ -777,6 +884,45 @@ def _timeline_pages() -> list[FragmentPage]:
         ),
     ]
     return [FragmentPage(page_id, title, render()) for page_id, title, render in pages]
+
+
+def _long_values(page: TimelinePage) -> TimelinePage:
+    """``page`` with the long names, secure email addresses and team names real records have,
+    which must wrap at 320 px rather than widen the page."""
+    name = "Alexandra-Josephine Worthington-Smythe"
+    email = "alexandra-josephine.worthington-smythe@exampleshire-childrens-services.gov.uk"
+    team = "Multi-Agency Safeguarding Hub and Early Help Front Door (North-East Locality)"
+    card = page.contacts[0].model_copy(
+        update={
+            "name": name,
+            "team": team,
+            "contact_points": (
+                ContactPoint(system="phone", value="01632 960 123", label="Work phone"),
+                ContactPoint(system="secure_email", value=email, label="Secure email"),
+                ContactPoint(system="email", value=email, use="duty", label="Duty email"),
+            ),
+        }
+    )
+    entries = [
+        entry.model_copy(update={"service": team, "professional_name": name})
+        for entry in page.entries
+    ]
+    person = page.person.model_copy(
+        update={"name": name, "identifiers": (("Local authority id", "EXAMPLESHIRE-LCS-000012345678"),)}
+    )
+    return page.model_copy(update={"person": person, "contacts": [card], "entries": entries})
+
+
+def _hidden_records(page: TimelinePage) -> TimelinePage:
+    """``page`` where Police holds records the viewer cannot see (counted, with whom to ask) and
+    Health may hold some the rules do not let the screen count."""
+    ask = page.contacts[0].model_copy(update={"id": "duty-police", "current": False})
+    sources = [
+        SourceNotice(source_name="Police", state=SourceState.OK, hidden_count=4, ask=ask),
+        SourceNotice(source_name="Health", state=SourceState.OK, record_count=1,
+                     may_hold_hidden=True),
+    ]  # fmt: skip
+    return page.model_copy(update={"sources": sources})
 
 
 # -- The receiving team's inbox ---------------------------------------------------------------
@@ -842,6 +988,114 @@ def _inbox_pages() -> list[FragmentPage]:
     return [FragmentPage(page_id, title, html) for page_id, title, html in pages]
 
 
+def _triage_pages() -> list[FragmentPage]:
+    """The receiving team's triage screens: the list (with flags and an assignee; with a date
+    error) and one request (after a change, with its banner; a refused note)."""
+    engine = create_engine("sqlite://", poolclass=sa.pool.StaticPool)
+    upgrade(engine)
+    inbox = RequestInbox(engine, audit=AuditLog(engine, key=AUDIT_KEY), clock=Clock())
+    team = Viewer(id="rt-1", name="Rae Tan", role="receiving_team", organisation="Front door")
+    assignees = (Assignee("rt-1", "Rae Tan"), Assignee("team-north", "Hub North team"))
+    store_request(
+        engine, triage_request(0, born="2025-12-01", abuse=("current",), urgency="two_weeks")
+    )
+    store_request(engine, triage_request(1, child="Ben Birch", due="2026-09-01", born=None))
+    inbox.assign(reference(0), "team-north", viewer=team, expected=None)
+    inbox.add_note(reference(0), "Spoke to the school; the family know we will call.", viewer=team)
+    areas = [("housing", "Secure housing"), ("money", "Money")]
+
+    def listing(query: InboxQuery | None = None) -> Markup:
+        return render_triage_list(
+            inbox.triage(query, viewer=team), action="/inbox/", csrf_token="tok",
+            request_href=lambda row: f"/inbox/{row.reference}", areas=areas,
+            flags=inbox.rules.all_flags, assignees=assignees, renderer=RENDERER,
+        )  # fmt: skip
+
+    def detail(**options: Any) -> Markup:
+        triaged = inbox.read(reference(0), viewer=team)
+        assert triaged is not None
+        return render_triage_detail(
+            triaged, assign_action=f"/inbox/{reference(0)}/assign",
+            note_action=f"/inbox/{reference(0)}/notes", csrf_token="tok", assignees=assignees,
+            section_titles=SECTION_TITLES, status_href=f"/inbox/{reference(0)}/status",
+            renderer=RENDERER, **options,
+        )  # fmt: skip
+
+    reversed_dates = InboxQuery.from_query(
+        {"from-day": ["2"], "from-month": ["5"], "from-year": ["2026"],
+         "to-day": ["1"], "to-month": ["5"], "to-year": ["2026"]}
+    )  # fmt: skip
+    pages = [
+        ("support/inbox/triage-list", "Requests for support", listing()),
+        ("support/inbox/triage-list-error", "Error: Requests for support", listing(reversed_dates)),
+        (
+            "support/inbox/triage-detail",
+            f"Request {reference(0)}",
+            detail(done=read_done({"done": ["assigned"]})),
+        ),
+        (
+            "support/inbox/triage-detail-error",
+            f"Error: Request {reference(0)}",
+            detail(choice=read_note_form({"note": [""]})),
+        ),
+    ]
+    return [FragmentPage(page_id, title, html) for page_id, title, html in pages]
+
+
+# -- The emergency access review queue ---------------------------------------------------------
+
+# The demo's screens, without the demo's own layout (its reflow is checked in
+# test_demo_reflow.py): only their content block, inside the SDK's page.
+_CONTENT_ONLY = Renderer(
+    [jinja2.DictLoader({"familyhubs/demo/layout.html": "{% block content %}{% endblock %}"})],
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _review_pages() -> list[FragmentPage]:
+    """The break-glass review queue (pending and reviewed; empty) and one review (normal,
+    error)."""
+    pending = AccessReviewItem(
+        key="r1-" + "0" * 32, subject_ref="s1:" + "a" * 48, actor_id="hv-1",
+        actor_name="Alexandra-Josephine Worthington-Smythe", actor_role="health_visitor",
+        actor_organisation="Exampleshire Community Health NHS Trust", day=TODAY,
+        first_at=datetime(2026, 6, 1, 8, 5, tzinfo=UTC),
+        last_at=datetime(2026, 6, 1, 9, 40, tzinfo=UTC), views=3,
+        justification="A&E called about a fall; the child's GP could not be reached",
+    )  # fmt: skip
+    reviewed = pending.model_copy(
+        update={
+            "key": "r1-" + "1" * 32, "actor_id": "sw-2", "actor_name": "Sam Okafor",
+            "actor_role": "social_worker", "views": 1, "last_at": pending.first_at,
+            "status": "reviewed", "outcome": "appropriate",
+            "note": "Confirmed with the A&E sister on duty.", "reviewer_id": "ig-1",
+            "reviewer_name": "Ines Grant", "reviewed_at": datetime(2026, 6, 2, 10, tzinfo=UTC),
+        }
+    )  # fmt: skip
+
+    def queue(items: list[AccessReviewItem], shown: str | None) -> Markup:
+        return _CONTENT_ONLY.render(
+            "familyhubs/demo/reviews.html", items=items, outcomes=REVIEW_OUTCOMES, shown=shown
+        )
+
+    def review(errors: list[dict[str, str]]) -> Markup:
+        return _CONTENT_ONLY.render(
+            "familyhubs/demo/review.html", item=pending, csrf_token="tok", note="",
+            outcome_items=[{"value": code, "text": text, "checked": False}
+                           for code, text in REVIEW_OUTCOMES.items()],
+            errors=errors,
+        )  # fmt: skip
+
+    refused = [{"text": "Select whether the access was appropriate", "href": "#outcome"}]
+    pages = [
+        ("timeline/access-reviews", "Emergency access to review", queue([pending, reviewed], None)),
+        ("timeline/access-reviews-empty", "Emergency access to review", queue([], "pending")),
+        ("timeline/access-review/normal", "Review emergency access", review([])),
+        ("timeline/access-review/error", "Error: Review emergency access", review(refused)),
+    ]
+    return [FragmentPage(page_id, title, html) for page_id, title, html in pages]
+
+
 def _evidence_pages() -> list[FragmentPage]:
     """The evidence page: empty, with a file, and refusing a disguised file."""
     flow = FormFlow(
@@ -900,5 +1154,7 @@ PAGES: dict[str, FragmentPage] = {
         *_analytics_pages(),
         *_timeline_pages(),
         *_inbox_pages(),
+        *_triage_pages(),
+        *_review_pages(),
     )
 }

@@ -55,6 +55,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 #: Whether content sits in landmarks is the host layout's business, not a fragment's.
 AXE_DISABLED_RULES = ["region"]
 
+#: WCAG 2.2's reflow criterion (1.4.10): content fits 320 CSS px (1280 px zoomed to 400 %) with
+#: no scrolling sideways. The height is a phone's, so the page scrolls down as it would there.
+REFLOW_VIEWPORT = {"width": 320, "height": 640}
+
 #: What every page is served with: no inline script, style or event handler can run.
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 
@@ -75,6 +79,19 @@ CANARY = """\
 <img src="/favicon.ico" onerror="document.title = 'handler ran'">
 <script>document.title = "inline script ran";</script>
 </main></body></html>
+"""
+
+#: A page too wide for 320 px on purpose (a line that cannot wrap, in a box of fixed width), so
+#: a reflow check that could see nothing would fail. Styled as the fragments are.
+REFLOW_CANARY = f"""\
+<!DOCTYPE html>
+<html lang="en" class="govuk-template"><head><meta charset="utf-8"><title>Reflow canary</title>
+<link rel="stylesheet" href="{STYLESHEETS[0]}"><link rel="stylesheet" href="{STYLESHEETS[1]}">
+</head>
+<body class="govuk-template__body"><div class="govuk-width-container"><main id="main-content">
+<h1 class="govuk-heading-l">Reflow canary</h1>
+<pre id="too-wide">{"0123456789" * 8}</pre>
+</main></div></body></html>
 """
 
 #: Collects Content-Security-Policy violations; runs before the page's own scripts.
@@ -129,6 +146,63 @@ async ([tags, disabled]) => {
     passes: results.passes.length,
     version: results.testEngine.version,
     csp: window.__cspViolations,
+  };
+}
+"""
+
+
+#: Whether the page scrolls sideways, and the innermost elements that stick out of the viewport
+#: (left or right) or whose content does (a line that cannot wrap, a scrolling box), each as a
+#: short selector with its span. Text clipped to nothing on purpose
+#: (GOV.UK's visually hidden pattern, for screen readers) or not rendered is not counted; content
+#: cut off by an ``overflow: hidden`` box is, since it is lost to the reader.
+_CHECK_REFLOW = """\
+() => {
+  const limit = document.documentElement.clientWidth;
+  const describe = (element) => {
+    const parts = [];
+    for (let node = element; node && node !== document.body && parts.length < 4;
+         node = node.parentElement) {
+      if (node.id) { parts.unshift(`#${CSS.escape(node.id)}`); break; }
+      const classes = [...node.classList].slice(0, 2).map((name) => `.${CSS.escape(name)}`);
+      parts.unshift(node.localName + classes.join(""));
+    }
+    return parts.join(" > ");
+  };
+  // GOV.UK's visually hidden pattern (a 1 px box clipped to nothing) and everything inside it.
+  const visuallyHidden = (element) => {
+    for (let node = element; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.clipPath.startsWith("inset(50%") || style.clip === "rect(0px, 0px, 0px, 0px)") {
+        return true;
+      }
+    }
+    return false;
+  };
+  // An SVG scales as a whole: only its box counts (its parts measure in their own units).
+  const reach = (element, box) => element instanceof HTMLElement
+    ? Math.max(box.right, box.left + element.scrollWidth) : box.right;
+  const sticking = [];
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) continue;
+    // Its own box, or what overflows it (a line that cannot wrap), past either edge.
+    if (reach(element, box) <= limit + 1 && box.left >= -1) continue;
+    if (getComputedStyle(element).visibility === "hidden" || visuallyHidden(element)) continue;
+    sticking.push(element);
+  }
+  const innermost = sticking.filter(
+    (element) => !sticking.some((other) => other !== element && element.contains(other))
+  );
+  return {
+    scroll_width: document.documentElement.scrollWidth,
+    inner_width: window.innerWidth,
+    client_width: limit,
+    offenders: innermost.slice(0, 10).map((element) => {
+      const box = element.getBoundingClientRect();
+      const span = `${Math.round(box.left)}..${Math.round(reach(element, box))} px`;
+      return `${describe(element)} (${span})`;
+    }),
   };
 }
 """
@@ -283,6 +357,7 @@ def fragment_handler() -> type[BaseHTTPRequestHandler]:
             "generated": {
                 "/favicon.ico": ("image/x-icon", b""),
                 "/canary": ("text/html; charset=utf-8", CANARY.encode()),
+                "/reflow-canary": ("text/html; charset=utf-8", REFLOW_CANARY.encode()),
             },
         },
     )
@@ -306,10 +381,26 @@ class PageAudit:
 
 
 @dataclass
+class ReflowCheck:
+    """How one page fits :data:`REFLOW_VIEWPORT`: its scrolling width and what sticks out."""
+
+    page: str
+    scroll_width: int
+    viewport_width: int
+    offenders: list[str]
+
+    @property
+    def overflows(self) -> bool:
+        """Whether the page scrolls sideways or any element reaches outside the viewport."""
+        return self.scroll_width > self.viewport_width or bool(self.offenders)
+
+
+@dataclass
 class A11yReport:
     """Every audit of the session, written to ``build/a11y-report.json`` at the end."""
 
     audits: dict[str, PageAudit] = field(default_factory=dict)
+    reflow: dict[str, ReflowCheck] = field(default_factory=dict)
     axe_version: str = ""
     chromium_version: str = ""
 
@@ -326,12 +417,23 @@ class A11yReport:
             }
             for audit in sorted(self.audits.values(), key=lambda a: a.page)
         ]
+        reflow = [
+            {
+                "page": check.page,
+                "scroll_width": check.scroll_width,
+                "viewport_width": check.viewport_width,
+                "offenders": check.offenders,
+            }
+            for check in sorted(self.reflow.values(), key=lambda c: c.page)
+        ]
         report = {
             "axe_core": self.axe_version,
             "chromium": self.chromium_version,
             "tags": AXE_TAGS,
             "disabled_rules": AXE_DISABLED_RULES,
+            "reflow_viewport": REFLOW_VIEWPORT,
             "pages": pages,
+            "reflow": reflow,
             "total": {
                 "pages": len(pages),
                 "violations": sum(page["violations"] for page in pages),
@@ -339,6 +441,8 @@ class A11yReport:
                 "incomplete": sum(page["incomplete"] for page in pages),
                 "waived": sum(page["waived"] for page in pages),
                 "csp_violations": sum(page["csp_violations"] for page in pages),
+                "reflow_checked": len(reflow),
+                "reflow_overflows": sum(check.overflows for check in self.reflow.values()),
             },
         }
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -380,6 +484,25 @@ def audit_page(page: Page, url: str, name: str) -> tuple[PageAudit, str]:
         console_errors=console,
         page_errors=errors,
     ), result["version"]
+
+
+def check_reflow(page: Page, url: str, name: str) -> ReflowCheck:
+    """Load ``url`` in ``page`` (a :data:`REFLOW_VIEWPORT` window) and measure how it fits."""
+    response = page.goto(url, wait_until="load")
+    assert response is not None, url
+    assert response.ok, f"{url}: {response.status}"
+    return measure_reflow(page, name)
+
+
+def measure_reflow(page: Page, name: str) -> ReflowCheck:
+    """How the page ``page`` shows now (reached by a link or a form) fits its window."""
+    result = page.evaluate(_CHECK_REFLOW)
+    return ReflowCheck(
+        page=name,
+        scroll_width=int(result["scroll_width"]),
+        viewport_width=int(result["client_width"]),
+        offenders=list(result["offenders"]),
+    )
 
 
 def describe(audit: PageAudit) -> str:

@@ -125,15 +125,17 @@ def test_sign_in_find_a_child_and_use_a_contact_card(
     assert page.locator(f".govuk-summary-card a[href='{href}']").count() > 0
 
     # Who has viewed a record is for information governance (or a relationship the demo has
-    # no hook for): the social worker gets no link, the receiving team sees the view audited.
+    # no hook for): the social worker gets no link; the information-governance officer sees
+    # the view audited, with the viewer's name, role and organisation.
     assert page.get_by_role("link", name="Who has viewed this record").count() == 0
     subject_id = timeline.rsplit("/", 1)[1]
     follow(page, page.locator(".demo-user-bar").get_by_role("button", name="Sign out"))
-    sign_in_as(page, "Rae Tan")
+    sign_in_as(page, "Ines Grant")
     page.goto(f"{demo.url}/audit/record/{subject_id}")
     assert page.title().startswith("Who has viewed this record"), page.title()
-    assert "Sam Okafor" not in page.inner_text("main")  # the audit keeps ids, not names
-    assert "Exampleshire Children's Services (demo-sw)" in page.inner_text("main")
+    viewed = page.inner_text("main")
+    assert "Sam Okafor" in viewed
+    assert "Exampleshire Children's Services" in viewed
 
 
 def test_request_support_then_find_it_in_the_inbox(page: Page, demo: RunningDemo) -> None:
@@ -142,6 +144,9 @@ def test_request_support_then_find_it_in_the_inbox(page: Page, demo: RunningDemo
     for step, form in JOURNEY:
         assert page.url.endswith(f"/request-support/{step}"), (step, page.url)
         answer(page, form)
+    # Evidence upload is on in the demo: this request goes without a file.
+    assert page.url.endswith("/request-support/evidence"), page.url
+    follow(page, page.get_by_role("button", name="Continue"))
     assert page.url.endswith("/request-support/check"), page.url
     follow(page, page.get_by_role("button", name="Accept and send"))
     assert page.title().startswith("Request sent")

@@ -243,6 +243,9 @@ def test_keyboard_only_journey_to_the_confirmation_page(
     for step, answers in JOURNEY:
         assert page.url.endswith(f"{SUPPORT_PREFIX}/{step}"), (step, page.url)
         form.submit(answers)
+    # Evidence upload is on: Continue is the page's first button, so Enter goes on without a file.
+    assert page.url.endswith(f"{SUPPORT_PREFIX}/evidence"), page.url
+    form.submit({})
     assert page.url.endswith(f"{SUPPORT_PREFIX}/check"), page.url
     assert "Alex Example" in page.inner_text("main")
     form.submit({})  # "Accept and send"

@@ -246,3 +246,83 @@ def assert_one_winner(engine: sa.Engine, results: Sequence[object], *, number: i
         ).all()
     assert status == won
     assert [tuple(row) for row in moves] == [("opened", won.value)]
+
+
+#: A secret for the access audit in tests (32 bytes or more).
+AUDIT_KEY = b"inbox-audit-key-for-tests-only-0123456789"
+
+
+def triage_request(
+    number: int,
+    *,
+    child: str = CHILD_NAME,
+    born: str | None = "2020-03-27",
+    due: str | None = None,
+    needs: Sequence[tuple[str, str]] = (("housing", "Secure housing"),),
+    abuse: Sequence[str] = (),
+    urgency: str | None = None,
+    organisation: str = "Hillside Primary School",
+    lead: str = "Jo Example",
+    note_text: str | None = None,
+) -> SupportRequest:
+    """A request with the answers the triage list reads, in the default tree's shape."""
+
+    def answer(question_id: str, value: str, raw: Any, section: str, **more: str) -> RequestAnswer:
+        return RequestAnswer(
+            question_id=question_id,
+            address=more.pop("address", question_id),
+            label=question_id,
+            value=value,
+            raw=raw,
+            section=section,
+            **more,
+        )
+
+    answers = [
+        answer("referrer_organisation", organisation, organisation, "about_you"),
+        answer("lead_name", lead, lead, "family"),
+        answer(
+            "child_name", child, child, "family", address="children[0].child_name", repeat="Child 1"
+        ),
+    ]
+    if born:
+        answers.append(
+            answer(
+                "child_birth_date",
+                born,
+                born,
+                "family",
+                address="children[0].child_birth_date",
+                repeat="Child 1",
+            )
+        )
+    if due:
+        answers.append(
+            answer(
+                "child_due_date",
+                due,
+                due,
+                "family",
+                address="children[0].child_due_date",
+                repeat="Child 1",
+            )
+        )
+    answers.append(
+        answer("needs", ", ".join(label for _, label in needs), [v for v, _ in needs], "happening")
+    )
+    if abuse:
+        answers.append(answer("domestic_abuse_detail", ", ".join(abuse), list(abuse), "happening"))
+    if urgency:
+        answers.append(answer("urgency", urgency, urgency, "support"))
+    if note_text:
+        answers.append(answer("support_asked", note_text, note_text, "support"))
+    return SupportRequest(
+        id=f"00000000-0000-4000-8000-{number:012d}",
+        reference=reference(number),
+        tree_id="request-for-support",
+        tree_version="1.0.0",
+        submitted_at=RECEIVED + timedelta(hours=number),
+        referrer_id="referrer-1",
+        answers=tuple(answers),
+        outcomes=(RequestOutcome(id="housing", label="Housing support"),),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -127,8 +128,9 @@ FIRST_STEPS: tuple[tuple[str, dict[str, object]], ...] = (
     ("lead_relationship", {"answer": "parent"}),
     ("lead_phone", {"answer": ""}),
     ("lead_postcode", {"answer": "sw1a 1aa"}),
-    ("lead_language", {"answer": "English"}),
-    ("interpreter", {"answer": "no"}),
+    ("lead_english", {"answer": "no"}),
+    ("lead_language", {"answer": "Polish"}),
+    ("interpreter", {"answer": "yes"}),
     ("children/1/child_name", {"answer": "Jo Example"}),
     ("children/1/child_born", {"answer": "yes"}),
     (
@@ -210,6 +212,13 @@ def _add_evidence(browser: Browser, prefix: str) -> None:
     assert (go_on.status, go_on.location) == (303, f"{prefix}/check")
 
 
+def _due_in(days: int) -> dict[str, object]:
+    """A due date ``days`` from today (the adapters' clock is the real one), as the form posts."""
+    when = date.today() + timedelta(days=days)
+    return {"answer-day": str(when.day), "answer-month": str(when.month),
+            "answer-year": str(when.year)}  # fmt: skip
+
+
 def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     """Start, answer, go back, change, add and remove a child, check, send. Returns the reference."""
     start = browser.get(f"{prefix}/")
@@ -244,13 +253,19 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
         browser,
         prefix,
         "children/2/child_due_date",
-        {"answer-day": "1", "answer-month": "1", "answer-year": "2099"},
+        _due_in(60),  # a due date is at most 9 months ahead
     )
     _answer(browser, prefix, "children/2/child_send", {"answer": "not_known"})
     _answer(browser, prefix, "children/2/child_nhs_number", {"answer": ""})
     listing = browser.get(f"{prefix}/children/add")
     assert "You have added 2 children" in listing.text
-    assert _answer(browser, prefix, "children/add", {"remove": "2"}) == f"{prefix}/children/add"
+    # Removing asks first, on its own page; the list's only submit button is Continue.
+    assert f'href="{prefix}/children/remove/2"' in listing.text
+    asked = browser.get(f"{prefix}/children/remove/2")
+    assert "Are you sure you want to remove Child 2?" in asked.text
+    assert _answer(browser, prefix, "children/remove/2", {"remove": "yes"}) == (
+        f"{prefix}/children/add"
+    )
     assert "You have added 1 child" in browser.get(f"{prefix}/children/add").text
     assert _answer(browser, prefix, "children/add", {"add": "no"}) == f"{prefix}/other_adults"
 
@@ -259,6 +274,8 @@ def complete_journey(browser: Browser, prefix: str = "/request-support") -> str:
     if browser.upload is not None:
         assert location == f"{prefix}/evidence"
         _add_evidence(browser, prefix)
+    elif location == f"{prefix}/evidence":  # a portal with evidence on, driven without files
+        assert _answer(browser, prefix, "evidence", {"continue": "1"}) == f"{prefix}/check"
     else:
         assert location == f"{prefix}/check"
 
@@ -314,16 +331,28 @@ class KnownChild:
 
 
 def known_child(warehouse_url: str) -> KnownChild:
-    """A child with an NHS number and a family, from the synthetic warehouse at ``warehouse_url``."""
+    """A child with an NHS number, a family and a professional working with them (so a contact
+    card), from the synthetic warehouse at ``warehouse_url``."""
     from familyhubs_sdk.store import create_engine
     from familyhubs_sdk.synthetic import connectors
 
     engine = create_engine(warehouse_url)
     try:
-        people = connectors(engine)[0].all_people()
+        lcs = connectors(engine)[0]
+        people = lcs.all_people()
+        keys = sorted(p.person_key for p in people if p.nhs_number)
+        involved = {
+            i.person_key
+            for start in range(0, len(keys), 200)  # a connector reads at most 200 keys at once
+            for i in lcs.read_involvements(keys[start : start + 200])
+        }
     finally:
         engine.dispose()
-    child = next(p for p in sorted(people, key=lambda p: p.person_key) if p.nhs_number)
+    child = next(
+        p
+        for p in sorted(people, key=lambda p: p.person_key)
+        if p.nhs_number and p.person_key in involved
+    )
     assert child.nhs_number is not None
     return KnownChild(child.nhs_number, f"{child.given_name} {child.family_name}")
 

@@ -19,6 +19,9 @@ from familyhubs_sdk.store._schema import (
     evidence_files,
     metadata,
     outbox_jobs,
+    rate_limits,
+    request_assignments,
+    request_notes,
     request_status_history,
     resume_tokens,
     support_requests,
@@ -94,9 +97,11 @@ class Rows:
         legal_hold: bool = False,
         evidence: int = 1,
         draft_id: str | None = None,
+        triaged: bool = False,
     ) -> str:
         """A request ``age`` days old with one outbox job per status in ``jobs`` (each with one
-        attempt), two status-history rows and ``evidence`` files; returns its reference."""
+        attempt), two status-history rows and ``evidence`` files; ``triaged`` adds the receiving
+        team's assignment and two internal notes; returns its reference."""
         request_id, reference = str(uuid.uuid4()), self._reference()
         with self.engine.begin() as connection:
             connection.execute(
@@ -150,7 +155,71 @@ class Rows:
                 )
             for _ in range(evidence):
                 self._evidence(connection, draft_id=draft_id, request_id=request_id, age=age)
+            if triaged:
+                connection.execute(
+                    request_assignments.insert().values(
+                        request_id=request_id,
+                        assignee="team-early-help",
+                        assigned_by="u-2",
+                        assigned_at=self.ago(age),
+                    )
+                )
+                connection.execute(
+                    request_notes.insert(),
+                    [
+                        {
+                            "request_id": request_id,
+                            "author": "u-2",
+                            "body": f"note {n}",
+                            "created_at": self.ago(age),
+                        }
+                        for n in range(2)
+                    ],
+                )
         return reference
+
+    def message_job(self, status: str, *, age: float, delivered_age: float | None = None) -> str:
+        """An outbox job of no request (a message such as a resume link) queued ``age`` days
+        ago, with one attempt; delivered ``delivered_age`` days ago when ``status`` is
+        ``"delivered"``; returns its id."""
+        job_id = str(uuid.uuid4())
+        delivered = status == "delivered"
+        with self.engine.begin() as connection:
+            connection.execute(
+                outbox_jobs.insert().values(
+                    id=job_id,
+                    request_id=None,
+                    channel="notify",
+                    idempotency_key=f"fh_{uuid.uuid4().hex}",
+                    status=status,
+                    attempts=1,
+                    next_attempt_at=self.ago(age),
+                    created_at=self.ago(age),
+                    delivered_at=self.ago(age if delivered_age is None else delivered_age)
+                    if delivered
+                    else None,
+                    message=None if delivered else {"kind": "resume_link"},
+                )
+            )
+            connection.execute(
+                delivery_attempts.insert().values(
+                    job_id=job_id,
+                    attempted_at=self.ago(age),
+                    outcome="delivered" if delivered else "failed",
+                )
+            )
+        return job_id
+
+    def rate_limit(self, key: str, *, minutes_ago: float, window_minutes: int = 15) -> None:
+        """A rate-limit count for ``key`` in the window ``minutes_ago`` fell in, numbered as
+        ``StoreRateLimit`` numbers them."""
+        at = self.now - timedelta(minutes=minutes_ago)
+        with self.engine.begin() as connection:
+            connection.execute(
+                rate_limits.insert().values(
+                    key=key, window_no=int(at.timestamp() // (window_minutes * 60)), attempts=3
+                )
+            )
 
     def draft(
         self,

@@ -98,7 +98,7 @@ def test_a_request_and_its_jobs_are_written_together(
     def refuse(*args: object, **kwargs: object) -> list[str]:
         raise DeliveryError("no jobs today")
 
-    monkeypatch.setattr("familyhubs_sdk.support.requests._submission.enqueue", refuse)
+    monkeypatch.setattr("familyhubs_sdk.support.requests._submission.job_rows", refuse)
     with pytest.raises(DeliveryError):
         _submit(store, clock)
     with store.connect() as conn:

@@ -13,7 +13,7 @@ from familyhubs_sdk.store._retention import (
     purge,
     release_legal_hold,
 )
-from familyhubs_sdk.store._schema import support_requests
+from familyhubs_sdk.store._schema import outbox_jobs, rate_limits, support_requests
 
 POLICY = RetentionPolicy.recommended().model_copy(update={"batch_size": 2})
 
@@ -61,6 +61,46 @@ def test_purge_keeps_held_and_undelivered_requests_and_removes_the_rest(
     assert real.evidence_files_left == 0
     after = row_counts(engine)
     assert after["fh_evidence_files"] == len(rows.storage.names) == 5  # 4 kept requests, 1 draft
+    assert purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage).total == 0
+
+
+def test_triage_records_message_jobs_and_rate_limits_on_every_dialect(
+    engine: sa.Engine, rows: Rows
+) -> None:
+    for _ in range(3):
+        rows.request(800, triaged=True)
+    held = rows.request(800, triaged=True, legal_hold=True)
+    sent = {rows.message_job("delivered", age=400, delivered_age=370) for _ in range(3)}
+    given_up = rows.message_job("dead", age=400)
+    on_its_way = rows.message_job("pending", age=400)
+    recent = rows.message_job("delivered", age=10, delivered_age=10)
+    for n in range(3):
+        rows.rate_limit(f"198.51.100.{n} k", minutes_ago=60)
+    rows.rate_limit("198.51.100.9 k", minutes_ago=0)  # NOW starts a window
+
+    dry = purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage, dry_run=True)
+    real = purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage)
+
+    assert real.removed == dry.removed
+    assert {table: count for table, count in real.removed.items() if count} == {
+        "fh_support_requests": 3,
+        "fh_request_status_history": 6,
+        "fh_request_assignments": 3,
+        "fh_request_notes": 6,
+        "fh_outbox_jobs": 3 + 4,
+        "fh_delivery_attempts": 3 + 4,
+        "fh_evidence_files": 3,
+        "fh_rate_limits": 3,
+    }
+    assert references(engine) == {held}
+    with engine.connect() as connection:
+        jobs = set(connection.scalars(sa.select(outbox_jobs.c.id)))
+        limits = set(connection.scalars(sa.select(rate_limits.c.key)))
+    assert {on_its_way, recent} <= jobs
+    assert not (sent | {given_up}) & jobs
+    assert limits == {"198.51.100.9 k"}
+    counts = row_counts(engine)
+    assert (counts["fh_request_assignments"], counts["fh_request_notes"]) == (1, 2)
     assert purge(engine, POLICY, clock=lambda: NOW, evidence_storage=rows.storage).total == 0
 
 

@@ -7,9 +7,12 @@ from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from tests.helpers.strategies import raw_answer, trees
 
 from familyhubs_sdk.questiontree import (
+    FieldError,
+    Question,
     QuestionTree,
     add_another,
     answer,
@@ -22,6 +25,8 @@ from familyhubs_sdk.questiontree import (
     walk,
 )
 from familyhubs_sdk.questiontree._cache import WALK_CACHE_SIZE
+from familyhubs_sdk.questiontree._dates import parse_bound
+from familyhubs_sdk.questiontree._validation import coerce
 
 TODAY = date(2026, 6, 1)
 
@@ -115,3 +120,63 @@ def test_threads_sharing_a_tree_see_what_one_thread_sees(
         )
     assert seen == expected * 8
     assert len(shared._cache.walks) <= WALK_CACHE_SIZE
+
+
+OFFSETS = st.builds(
+    lambda sign, amount, unit: f"{sign}{amount}{unit}",
+    st.sampled_from("+-"),
+    st.integers(0, 40),
+    st.sampled_from("ymwd"),
+)
+BOUNDS = st.one_of(st.none(), OFFSETS, st.dates(date(1990, 1, 1), date(2040, 12, 31)).map(str))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    BOUNDS,
+    BOUNDS,
+    st.dates(date(1980, 1, 1), date(2050, 12, 31)),
+    st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+)
+def test_a_date_is_accepted_exactly_when_it_is_within_its_bounds(
+    low: str | None, high: str | None, answered: date, today: date
+) -> None:
+    try:
+        question = Question(id="d", kind="date", label="When?", minimum=low, maximum=high)
+    except ValidationError:
+        return  # bounds the wrong way round are refused when the tree loads
+    earliest, latest = (None if b is None else parse_bound(b) for b in (low, high))
+    raw = {"day": str(answered.day), "month": str(answered.month), "year": str(answered.year)}
+    result = coerce(question, raw, today)
+    within = (earliest is None or answered >= earliest.on(today)) and (
+        latest is None or answered <= latest.on(today)
+    )
+    if within:
+        assert result == answered.isoformat()
+    else:
+        assert isinstance(result, FieldError)
+        assert result.code == (
+            "date_too_early" if earliest and answered < earliest.on(today) else "date_too_late"
+        )
+        assert result.message.startswith("The date must be")
+
+
+@settings(max_examples=100, deadline=None)
+@given(trees(), st.data())
+def test_a_route_out_of_a_group_ends_its_repetitions(
+    tree: QuestionTree, data: st.DataObject
+) -> None:
+    final, _ = list(drive(tree, data))[-1]
+    steps = walk(tree, final, TODAY).steps
+    for group in tree.groups:
+        mine = [i for i, s in enumerate(steps) if s.group is not None and s.group.id == group.id]
+        if not mine:
+            continue
+        last = steps[mine[-1]]
+        after = steps[mine[-1] + 1 :]
+        # Whatever follows the group's last step is outside it, and the group is walked once.
+        assert all(s.group is None or s.group.id != group.id for s in after)
+        assert mine == list(range(mine[0], mine[-1] + 1))
+        if last.kind == "question" and last.index is not None:
+            # Left from inside a repetition: no later repetition was asked.
+            assert last.index == max(s.index or 0 for s in (steps[i] for i in mine))

@@ -171,3 +171,22 @@ def test_views_ddl_on_a_file_nested_50000_deep_prints_one_line(
     assert err == (
         f"familyhubs: error: {path}: nested more than 64 deep (line 1, column 77) [view_invalid]\n"
     )
+
+
+def test_links_and_timeline_commands_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "links" in out
+    assert "timeline" in out
+    assert main(["links"]) == 2
+    assert main(["timeline"]) == 2
+
+
+def test_timeline_show_names_a_missing_deployment_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["timeline", "show", "--config", str(tmp_path / "none.yaml"), "--upn", "X",
+            "--as", "sam/social_worker", "--reason", "r"]  # fmt: skip
+    assert main(argv) == 2
+    assert "cannot read the deployment file" in capsys.readouterr().err

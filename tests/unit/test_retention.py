@@ -6,7 +6,7 @@ import itertools
 import logging
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from familyhubs_sdk.delivery._outbox import JobStatus
 from familyhubs_sdk.errors import ConfigurationError, RequestNotFoundError, StoreError
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.store._retention import (
+    _DEAD,
     _DELIVERED,
     PurgeReport,
     RetentionPolicy,
@@ -26,11 +27,25 @@ from familyhubs_sdk.store._retention import (
     purge,
     release_legal_hold,
 )
-from familyhubs_sdk.store._schema import evidence_files
+from familyhubs_sdk.store._schema import (
+    access_reviews,
+    audit_events,
+    delivery_attempts,
+    evidence_files,
+    outbox_jobs,
+    person_links,
+    rate_limits,
+)
+from familyhubs_sdk.support import StoreRateLimit
 
 #: Only requests are purged, after a year; everything else is kept.
 REQUESTS_ONLY = RetentionPolicy(
-    drafts_days=None, requests_days=365, evidence_days=None, outbox_days=None, analytics_days=None
+    drafts_days=None,
+    requests_days=365,
+    evidence_days=None,
+    outbox_days=None,
+    analytics_days=None,
+    rate_limit_window_minutes=None,
 )
 KEEP_ALL = REQUESTS_ONLY.model_copy(update={"requests_days": None})
 
@@ -253,6 +268,146 @@ def test_outbox_window_removes_delivered_jobs_of_requests_no_rule_protects(
     assert row_counts(engine)["fh_support_requests"] == 4
 
 
+def test_assignments_and_internal_notes_go_with_their_request_and_stay_while_it_stays(
+    engine: sa.Engine, rows: Rows
+) -> None:
+    rows.request(400, triaged=True)
+    held = rows.request(400, triaged=True, legal_hold=True)
+    young = rows.request(100, triaged=True)
+
+    report = run(engine, REQUESTS_ONLY, rows)
+
+    assert removed(report) == WHOLE_REQUEST | {"fh_request_assignments": 1, "fh_request_notes": 2}
+    assert references(engine) == {held, young}
+    counts = row_counts(engine)
+    assert (counts["fh_request_assignments"], counts["fh_request_notes"]) == (2, 4)
+
+
+def test_messages_of_no_request_go_after_the_outbox_window_unless_still_on_their_way(
+    engine: sa.Engine, rows: Rows
+) -> None:
+    gone = {
+        rows.message_job("delivered", age=100, delivered_age=95),
+        rows.message_job("dead", age=95),
+    }
+    kept = {
+        rows.message_job("delivered", age=100, delivered_age=80),
+        rows.message_job("dead", age=80),
+        rows.message_job("pending", age=400),
+        rows.message_job("in_flight", age=400),
+    }
+    with_request = rows.request(100, delivered_age=95)
+    policy = KEEP_ALL.model_copy(update={"outbox_days": 90})
+
+    assert run(engine, KEEP_ALL, rows).total == 0  # kept until the LA sets an outbox window
+    report = run(engine, policy, rows)
+
+    # The request's own delivered job goes too; the request stays.
+    assert removed(report) == {"fh_outbox_jobs": 3, "fh_delivery_attempts": 3}
+    with engine.connect() as connection:
+        left = set(connection.scalars(sa.select(outbox_jobs.c.id)))
+        attempts = set(connection.scalars(sa.select(delivery_attempts.c.job_id)))
+    assert kept <= left
+    assert not gone & left
+    assert not gone & attempts
+    assert references(engine) == {with_request}
+    assert run(engine, policy, rows).total == 0
+
+
+def test_the_dead_status_is_the_outboxs() -> None:
+    assert JobStatus.DEAD.value == _DEAD
+
+
+def test_rate_limit_counts_go_once_their_window_has_ended(engine: sa.Engine, rows: Rows) -> None:
+    limit = StoreRateLimit(engine, 2, per=timedelta(minutes=15), clock=lambda: NOW)
+    assert [limit("203.0.113.7 a1") for _ in range(3)] == [True, True, False]
+    rows.rate_limit("203.0.113.7 b2", minutes_ago=16)
+    rows.rate_limit("203.0.113.7 c3", minutes_ago=60 * 24 * 30)
+    only_limits = KEEP_ALL.model_copy(update={"rate_limit_window_minutes": 15})
+
+    assert run(engine, KEEP_ALL, rows).total == 0  # KEEP_ALL keeps rate-limit counts too
+    report = run(engine, only_limits, rows)
+
+    assert removed(report) == {"fh_rate_limits": 2}
+    with engine.connect() as connection:
+        assert set(connection.scalars(sa.select(rate_limits.c.key))) == {"203.0.113.7 a1"}
+    assert limit("203.0.113.7 a1") is False  # the running count still refuses
+
+
+def test_the_default_rate_limit_window_is_the_one_build_flow_uses() -> None:
+    from familyhubs_sdk import load_settings
+    from familyhubs_sdk.support import JourneyOptions, build_flow
+    from familyhubs_sdk.web import CsrfRule
+
+    engine = create_engine("sqlite://")
+    flow = build_flow(
+        load_settings(database_url="sqlite://"),
+        engine=engine,
+        options=JourneyOptions(csrf=CsrfRule(exempt=True)),
+        analytics=None,
+    )
+    window = timedelta(minutes=RetentionPolicy().rate_limit_window_minutes or 0)
+    assert f"per={window!r}" in repr(flow.resume)
+    engine.dispose()
+
+
+def test_the_audit_its_reviews_and_person_links_are_never_purged(
+    engine: sa.Engine, rows: Rows
+) -> None:
+    long_ago = rows.ago(4000)
+    with engine.begin() as connection:
+        connection.execute(
+            audit_events.insert().values(
+                occurred_at=long_ago,
+                request_id="r-1",
+                actor_id="u-1",
+                actor_role="social_worker",
+                actor_organisation="LA",
+                action="timeline_view",
+                outcome="allowed",
+                break_glass=True,
+            )
+        )
+        connection.execute(
+            access_reviews.insert().values(
+                subject_ref="s" * 64,
+                actor_id="u-1",
+                day=long_ago.date(),
+                outcome="justified",
+                reviewer_id="u-9",
+                reviewed_at=long_ago,
+            )
+        )
+        connection.execute(
+            person_links.insert().values(
+                source_system="police",
+                source_person_id="P1",
+                linked_source_system="lcs",
+                linked_person_id="L1",
+                link_method="manual",
+                status="rejected",
+                created_at=long_ago,
+                decided_at=long_ago,
+            )
+        )
+    shortest = RetentionPolicy(
+        drafts_days=1,
+        requests_days=1,
+        evidence_days=1,
+        outbox_days=1,
+        analytics_days=1,
+        rate_limit_window_minutes=1,
+    )
+
+    report = run(engine, shortest, rows)
+
+    assert report.total == 0
+    assert not {"fh_audit_events", "fh_access_reviews", "fh_person_links"} & set(report.removed)
+    counts = row_counts(engine)
+    assert (counts["fh_audit_events"], counts["fh_access_reviews"]) == (1, 1)
+    assert counts["fh_person_links"] == 1
+
+
 def test_analytics_keep_13_months_by_default(engine: sa.Engine, rows: Rows) -> None:
     rows.analytics(394, 395, 396, 1000)
 
@@ -320,10 +475,13 @@ def test_a_second_run_removes_nothing(engine: sa.Engine, rows: Rows) -> None:
         "fh_resume_tokens",
         "fh_support_requests",
         "fh_request_status_history",
+        "fh_request_assignments",
+        "fh_request_notes",
         "fh_outbox_jobs",
         "fh_delivery_attempts",
         "fh_evidence_files",
         "fh_analytics_events",
+        "fh_rate_limits",
     ]
 
 
@@ -466,6 +624,7 @@ def test_defaults_delete_only_what_nobody_can_use() -> None:
     policy = RetentionPolicy()
     assert (policy.requests_days, policy.evidence_days, policy.outbox_days) == (None,) * 3
     assert (policy.drafts_days, policy.analytics_days, policy.batch_size) == (30, 395, 500)
+    assert policy.rate_limit_window_minutes == 15
     recommended = RetentionPolicy.recommended()
     assert (recommended.requests_days, recommended.evidence_days) == (730, 90)
 
@@ -548,22 +707,26 @@ def test_cli_dry_run_prints_counts_per_table_and_changes_nothing(
     assert row_counts(rows.engine) == before
     lines = out.splitlines()
     assert lines[0] == (
-        "policy: drafts 30 days, requests 365 days, evidence kept, outbox kept, analytics 30 days"
+        "policy: drafts 30 days, requests 365 days, evidence kept, outbox kept, analytics 30 days, "
+        "rate limits 15-minute windows"
     )
     assert lines[1] == "would remove (dry run, nothing changed):"
-    counts = dict(line.split() for line in lines[2:11])
+    counts = dict(line.split() for line in lines[2:14])
     assert counts == {
         "fh_drafts": "0",
         "fh_resume_tokens": "0",
         "fh_support_requests": "1",
         "fh_request_status_history": "2",
+        "fh_request_assignments": "0",
+        "fh_request_notes": "0",
         "fh_outbox_jobs": "1",
         "fh_delivery_attempts": "1",
         "fh_evidence_files": "1",
         "fh_analytics_events": "2",
+        "fh_rate_limits": "0",
         "total": "8",
     }
-    assert lines[11] == "kept past the requests window: 1 on legal hold, 0 not yet delivered"
+    assert lines[14] == "kept past the requests window: 1 on legal hold, 0 not yet delivered"
 
 
 def test_cli_purge_refuses_to_orphan_evidence_bytes(

@@ -19,8 +19,15 @@ from tests.helpers.journeys import (
     find_a_child,
     known_child,
 )
+from tests.helpers.portals import prepare_portal
 
 pytest.importorskip("django")
+
+
+@pytest.fixture(autouse=True)
+def _deployed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deployment steps the portal expects: secret set, store migrated, warehouse written."""
+    prepare_portal(tmp_path, monkeypatch)
 
 
 @contextmanager

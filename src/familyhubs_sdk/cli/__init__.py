@@ -24,10 +24,13 @@ COMMAND_GROUPS: tuple[str, ...] = (
     "db",
     "tree",
     "views",
+    "timeline",
+    "links",
     "audit",
     "retention",
     "analytics",
     "outbox",
+    "requests",
     "demo",
 )
 

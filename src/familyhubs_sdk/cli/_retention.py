@@ -98,8 +98,7 @@ def _evidence_storage(folder: str | None) -> FilesystemEvidenceStorage | None:
 
 def _print_report(policy: RetentionPolicy, report: PurgeReport) -> None:
     windows = ", ".join(
-        f"{name.removesuffix('_days')} {'kept' if days is None else f'{days} days'}"
-        for name, days in policy.model_dump(exclude={"batch_size"}).items()
+        _window(name, value) for name, value in policy.model_dump(exclude={"batch_size"}).items()
     )
     print(f"policy: {windows}")
     print("would remove (dry run, nothing changed):" if report.dry_run else "removed:")
@@ -114,6 +113,13 @@ def _print_report(policy: RetentionPolicy, report: PurgeReport) -> None:
         )
     if report.evidence_files_left:
         print(f"warning: {report.evidence_files_left} evidence files left in storage")
+
+
+def _window(name: str, value: int | None) -> str:
+    """``requests 730 days``, ``evidence kept``, ``rate limits 15-minute windows``."""
+    if name == "rate_limit_window_minutes":
+        return "rate limits kept" if value is None else f"rate limits {value}-minute windows"
+    return f"{name.removesuffix('_days')} {'kept' if value is None else f'{value} days'}"
 
 
 def _legal_hold(args: argparse.Namespace) -> int:

@@ -7,17 +7,25 @@ from typing import Any
 
 from familyhubs_sdk.questiontree import check_tree, load_tree_file, mermaid
 
+#: What every ``familyhubs tree`` command exits with, so a pull request check can rely on it.
+EXIT_STATUSES = (
+    "exit status: 0 when the tree has no problems, 1 when the checker finds problems, "
+    "2 when the file cannot be loaded (missing, not YAML or JSON, or refused by the loader)"
+)
+
 
 def register(subparsers: Any) -> None:
-    tree = subparsers.add_parser("tree", help="check, list and draw question trees")
+    tree = subparsers.add_parser(
+        "tree", help="check, list and draw question trees", epilog=EXIT_STATUSES
+    )
     tree.set_defaults(handler=lambda _args: tree.print_help() or 2)
     commands = tree.add_subparsers(title="tree commands", metavar="COMMAND")
     for name, handler, summary in (
         ("check", _check, "report cycles, dead ends, unreachable questions and unsafe conditions"),
         ("paths", _paths, "list the routes through the tree (up to --cap) and count them all"),
-        ("graph", _graph, "print the routes as a Mermaid flowchart"),
+        ("graph", _graph, "print the routes as a Mermaid flowchart, conditions on the edges"),
     ):
-        command = commands.add_parser(name, help=summary, description=summary)
+        command = commands.add_parser(name, help=summary, description=summary, epilog=EXIT_STATUSES)
         command.add_argument("file", help="tree file (.yaml, .yml or .json)")
         if name == "paths":
             command.add_argument("--cap", type=int, default=50, help="routes to list (default 50)")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from familyhubs_sdk.errors import ViewDefinitionError
 from familyhubs_sdk.store import create_engine
-from familyhubs_sdk.views._check import check_catalog, explain_lookups
+from familyhubs_sdk.views._check import check_warehouse
 from familyhubs_sdk.views._ddl import DIALECTS, create_views, recommended_indexes
 from familyhubs_sdk.views._definition import ViewCatalog
 
@@ -23,7 +24,10 @@ def register(subparsers: Any) -> None:
     ddl.add_argument("file", help="view definitions (YAML)")
     ddl.set_defaults(handler=_ddl)
 
-    summary = "check definitions against a database: columns, types, index use"
+    summary = (
+        "check definitions against a database: columns, types, sampled values, index use "
+        "(problems exit 1; warnings are listed and exit 0)"
+    )
     check = commands.add_parser("check", help=summary, description=summary)
     check.add_argument("file", help="view definitions (YAML)")
     check.add_argument("--url", required=True, help="SQLAlchemy URL of the warehouse")
@@ -48,28 +52,34 @@ def _ddl(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    catalog = ViewCatalog.load(args.file)
+    """Problems (exit 1), then warnings and advice (listed, exit 0), then index use."""
+    try:
+        catalog = ViewCatalog.load(args.file)
+    except ViewDefinitionError as exc:
+        # A definition refused on loading (free text, a bad mapping) is a failed check.
+        print(f"problem: {exc}")
+        return 1
     engine = create_engine(args.url)
     try:
-        problems = check_catalog(engine, catalog)
-        for problem in problems:
-            print(f"problem: {problem}")
-        if problems:
-            return 1
-        failing = 0
-        for use in explain_lookups(engine, catalog):
-            verdict = {True: "uses an index", False: "NO INDEX", None: "not checked"}[
-                use.uses_index
-            ]
-            print(f"{use.definition}: lookup {verdict}")
-            failing += use.uses_index is False
-        print(
-            f"{len(catalog.definitions)} definitions checked"
-            + (f"; {failing} without an index" if failing else "")
-        )
-        return 1 if failing else 0
+        found = check_warehouse(engine, catalog)
     finally:
         engine.dispose()
+    for problem in found.problems:
+        print(f"problem: {problem}")
+    for warning in found.warnings:
+        print(f"warning: {warning}")
+    for advice in found.advice:
+        print(f"advice: {advice}")
+    failing = 0
+    for use in found.index_uses:
+        verdict = {True: "uses an index", False: "NO INDEX", None: "not checked"}[use.uses_index]
+        print(f"{use.definition}: lookup {verdict}")
+        failing += use.uses_index is False
+    counts = [f"{len(found.problems)} problems", f"{len(found.warnings)} warnings"]
+    if failing:
+        counts.append(f"{failing} without an index")
+    print(f"{len(catalog.definitions)} definitions checked: {'; '.join(counts)}")
+    return 0 if found.ok else 1
 
 
 def _synthetic(args: argparse.Namespace) -> int:

@@ -7,6 +7,9 @@ from familyhubs_sdk.connectors._base import ProfessionalContacts as Professional
 from familyhubs_sdk.connectors._base import SourceConnector as SourceConnector
 from familyhubs_sdk.connectors._base import as_naive as as_naive
 from familyhubs_sdk.connectors._base import validate_read_args as validate_read_args
+from familyhubs_sdk.connectors._faults import RowFault as RowFault
+from familyhubs_sdk.connectors._faults import collect_row_faults as collect_row_faults
+from familyhubs_sdk.connectors._faults import report_row_faults as report_row_faults
 from familyhubs_sdk.connectors._federated import Federated as Federated
 from familyhubs_sdk.connectors._federated import FederatedSource as FederatedSource
 from familyhubs_sdk.connectors._federated import OutcomeState as OutcomeState
@@ -26,14 +29,17 @@ __all__ = [
     "FederatedSource",
     "OutcomeState",
     "ProfessionalContacts",
+    "RowFault",
     "SQLViewConnector",
     "SQLViewConnectorConfig",
     "SourceConnector",
     "SourceOutcome",
     "as_naive",
     "available",
+    "collect_row_faults",
     "create",
     "get",
     "register",
+    "report_row_faults",
     "validate_read_args",
 ]

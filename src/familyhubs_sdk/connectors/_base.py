@@ -12,7 +12,8 @@ records them (naive); ``since`` is inclusive and ``until`` exclusive. Reads retu
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import ClassVar
@@ -154,6 +155,12 @@ class SourceConnector(abc.ABC):
     def read_family(self, person_keys: Sequence[str]) -> list[FamilyMembership]:
         """Family relationships of these people."""
         raise self._unsupported(Capability.FAMILY)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Within the block, this thread's reads may share one connection (the federated reader
+        opens one per source per read). The default shares nothing."""
+        yield
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; the default does nothing."""

@@ -7,7 +7,6 @@ can say "health records are unavailable" instead of silently showing less.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -15,9 +14,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Generic, TypeVar
 
 from familyhubs_sdk.connectors._base import ProfessionalContacts, SourceConnector
+from familyhubs_sdk.connectors._faults import RowFault, collect_row_faults
+from familyhubs_sdk.connectors._pool import WorkerPool
 from familyhubs_sdk.errors import ConfigurationError, ConnectorError, UnsupportedReadError
 from familyhubs_sdk.views._canonical import (
     FamilyMembership,
@@ -54,10 +56,18 @@ class SourceOutcome:
     records: int = 0
     #: The error's stable code (``source_timeout``, ``connector_error``…); never its message.
     error_code: str | None = None
+    #: Rows that did not fit their canonical view, by definition and reason (see
+    #: :class:`~familyhubs_sdk.connectors.RowFault`); the rest of the source is still shown.
+    row_faults: tuple[RowFault, ...] = ()
 
     @property
     def failed(self) -> bool:
         return self.state in (OutcomeState.TIMEOUT, OutcomeState.ERROR)
+
+    @property
+    def skipped_rows(self) -> int:
+        """How many of this source's rows could not be shown."""
+        return sum(fault.count for fault in self.row_faults if fault.skipped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +85,11 @@ class Federated(Generic[T]):
 class FederatedSource:
     """Reads from several connectors concurrently; each gets its own ``timeout_s``.
 
-    A source that hangs is abandoned when its time is up (its thread is a daemon, so it never holds
-    up the process); one that raises is reported by its error code.
+    Reads run on a long-lived pool of worker threads (no thread is started per read), each
+    source's statements for one read on one pinned connection (see
+    :meth:`SourceConnector.session`). A source that hangs is abandoned when its time is up (the
+    workers are daemons, so a hung one never holds up the process, and the pool grows past it);
+    one that raises is reported by its error code. :meth:`close` stops the pool.
     """
 
     def __init__(
@@ -89,6 +102,12 @@ class FederatedSource:
         self.connectors = {connector.name: connector for connector in connectors}
         self.coverage_ttl_s = coverage_ttl_s
         self._coverage: tuple[float, Federated[SourceCoverage]] | None = None
+        self._pool = WorkerPool(name="familyhubs-source")
+
+    def submit(self, task: Callable[[], T]) -> Future[T]:
+        """Run ``task`` on the sources' worker pool: for work a read overlaps with the sources'
+        round trips (the audit row, for one)."""
+        return self._pool.submit(task)
 
     def read_timeline(
         self,
@@ -146,6 +165,7 @@ class FederatedSource:
         return result
 
     def close(self) -> None:
+        self._pool.shutdown()
         for connector in self.connectors.values():
             connector.close()
 
@@ -159,13 +179,17 @@ class FederatedSource:
         """Run ``read(connector, keys)`` on every source with keys, at once, each within its
         own timeout; the building block of the reads above."""
         started = time.monotonic()
-        pending: list[tuple[SourceConnector, Future[list[T]], float]] = []
+        pending: list[tuple[SourceConnector, Future[_Answer[T]], float]] = []
         for name, keys in keys_by_source.items():
             connector = self.connectors.get(name)
             if connector is None or (skip_empty and not keys):
                 continue
             pending.append(
-                (connector, _start(read, connector, keys), started + connector.timeout_s)
+                (
+                    connector,
+                    self._pool.submit(partial(_read_one, read, connector, keys)),
+                    started + connector.timeout_s,
+                )
             )
         items: list[T] = []
         outcomes: list[SourceOutcome] = []
@@ -184,8 +208,10 @@ class FederatedSource:
                 logger.warning("source %s failed: %s", connector.name, type(exc).__name__)
                 outcome = _outcome(connector, started, OutcomeState.ERROR, "unexpected_error")
             else:
-                items.extend(found)
-                outcome = _outcome(connector, started, OutcomeState.OK, None, len(found))
+                items.extend(found.items)
+                outcome = _outcome(
+                    connector, started, OutcomeState.OK, None, len(found.items), found.faults
+                )
             outcomes.append(outcome)
         order = {name: index for index, name in enumerate(self.connectors)}
         outcomes.sort(key=lambda o: order[o.source])
@@ -198,25 +224,26 @@ def _outcome(
     state: OutcomeState,
     code: str | None,
     records: int = 0,
+    faults: tuple[RowFault, ...] = (),
 ) -> SourceOutcome:
     elapsed = (time.monotonic() - started) * 1000
-    return SourceOutcome(connector.name, state, round(elapsed, 2), records, code)
+    return SourceOutcome(connector.name, state, round(elapsed, 2), records, code, faults)
 
 
-def _start(
+@dataclass(frozen=True, slots=True)
+class _Answer(Generic[T]):
+    """What one source's read returned, with the row faults it reported meanwhile."""
+
+    items: list[T]
+    faults: tuple[RowFault, ...]
+
+
+def _read_one(
     read: Callable[[SourceConnector, Sequence[str]], list[T]],
     connector: SourceConnector,
     keys: Sequence[str],
-) -> Future[list[T]]:
-    future: Future[list[T]] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(read(connector, keys))
-        except BaseException as exc:
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name=f"familyhubs-source-{connector.name}", daemon=True).start()
-    return future
+) -> _Answer[T]:
+    # One pinned connection for every statement of this source's read.
+    with collect_row_faults() as faults, connector.session():
+        found = read(connector, keys)
+    return _Answer(found, tuple(faults))

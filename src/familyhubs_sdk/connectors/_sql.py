@@ -22,8 +22,11 @@ whatever the number of people or source tables (``UNION ALL`` inside the stateme
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,9 +43,11 @@ from familyhubs_sdk.connectors._base import (
     as_naive,
     validate_read_args,
 )
+from familyhubs_sdk.connectors._faults import RowFault, report_row_faults
 from familyhubs_sdk.errors import ConnectorError
 from familyhubs_sdk.store._engine import create_engine
 from familyhubs_sdk.views._canonical import (
+    END_BEFORE_START,
     CanonicalRecord,
     FamilyMembership,
     Involvement,
@@ -51,10 +56,12 @@ from familyhubs_sdk.views._canonical import (
     ProfessionalContactPoint,
     SourceCoverage,
     TimelineEvent,
+    fault_reason,
 )
 from familyhubs_sdk.views._check import check_catalog
 from familyhubs_sdk.views._compile import CompiledCatalog
 from familyhubs_sdk.views._definition import ViewCatalog
+from familyhubs_sdk.views._rows import RowBuilder
 from familyhubs_sdk.views._vocab import IdentifierType
 
 __all__ = ["SQLViewConnector", "SQLViewConnectorConfig"]
@@ -96,9 +103,23 @@ class SQLViewConnector(SourceConnector):
     ) -> None:
         super().__init__(name or catalog.source_system or "warehouse", timeout_s=timeout_s)
         # Reads need no transaction: autocommit saves the ROLLBACK round trip on every return.
-        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # DuckDB has no isolation levels to switch (its SQLAlchemy dialect refuses AUTOCOMMIT).
+        self.engine = (
+            engine
+            if engine.dialect.name == "duckdb"
+            else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self.catalog = catalog
+        #: The connection :meth:`session` pins for this thread's reads, if any.
+        self._local = threading.local()
         self.compiled = CompiledCatalog(catalog, dialect=engine.dialect)
+        #: psycopg: statements compiled once to run on the driver (see :meth:`_fetch`).
+        self._direct: _DirectStatements | None = (
+            _DirectStatements(engine.dialect) if engine.dialect.driver == "psycopg" else None
+        )
+        self._driver_error: type[Exception] = (
+            engine.dialect.loaded_dbapi.Error if self._direct is not None else Exception
+        )
         self.capabilities = frozenset(
             capability
             for view, capability in _VIEW_CAPABILITY.items()
@@ -187,6 +208,21 @@ class SQLViewConnector(SourceConnector):
     def read_family(self, person_keys: Sequence[str]) -> list[FamilyMembership]:
         return self._lookup(FamilyMembership, Capability.FAMILY, person_keys)
 
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Within the block, this thread's reads share one pooled connection, taken at the first
+        read and returned at the end: one checkout per federated read, not one per statement."""
+        if getattr(self._local, "active", False):
+            yield
+            return
+        self._local.active, self._local.conn = True, None
+        try:
+            yield
+        finally:
+            conn, self._local.active, self._local.conn = self._local.conn, False, None
+            if conn is not None:
+                conn.close()
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -203,23 +239,111 @@ class SQLViewConnector(SourceConnector):
         self, model: type[R], statement: sa.Select[Any], params: Mapping[str, Any]
     ) -> list[R]:
         try:
-            with self.engine.connect() as conn:
-                rows = conn.execute(statement, params).mappings().all()
+            if getattr(self._local, "active", False):
+                conn = self._local.conn
+                if conn is None:
+                    conn = self._local.conn = self.engine.connect()
+                names, rows = self._fetch(conn, statement, params)
+            else:
+                with self.engine.connect() as conn:
+                    names, rows = self._fetch(conn, statement, params)
         except sa.exc.DBAPIError as exc:
             # The driver's message can carry SQL and data: name the failure's kind only.
             raise ConnectorError(
                 f"source {self.name!r}: the database refused the {model.view} read "
                 f"({type(exc.orig).__name__})"
             ) from None
+        return _validated(self.name, model, names, rows)
+
+    def _fetch(
+        self, conn: sa.Connection, statement: sa.Select[Any], params: Mapping[str, Any]
+    ) -> tuple[tuple[str, ...], Sequence[Any]]:
+        """The statement's column names and rows. On psycopg, a statement whose parameters
+        need no conversion runs on the driver directly, as a prepared statement: SQLAlchemy's
+        per-execution work costs more than the round trip of a short indexed read."""
+        direct = self._direct.get(statement) if self._direct is not None else None
+        if direct is None:
+            result = conn.execute(statement, params)
+            return tuple(result.keys()), result.all()
+        compiled, names = direct
+        state = compiled.construct_expanded_state(dict(params))
         try:
-            return [model.model_validate(row) for row in rows]
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(state.statement, state.parameters, prepare=True)
+                return names, cursor.fetchall()
+            finally:
+                cursor.close()
+        except self._driver_error as exc:
+            if getattr(exc, "sqlstate", None) is None:  # the connection itself failed
+                conn.invalidate()
+            # As SQLAlchemy would: the caller names the failure's kind only.
+            raise sa.exc.DBAPIError(None, None, exc) from None
+
+
+
+def _validated(source: str, model: type[R], names: tuple[str, ...], rows: Sequence[Any]) -> list[R]:
+    """Rows as canonical records, each validated once. The last column names the definition a
+    row came from; a row that does not fit is skipped and counted under it (with the reason,
+    never the value), and a period ending before it starts is shown without its end, counted."""
+    # zip() stops at the shorter: the definition column, last, is left out of every record.
+    fields = names[:-1]
+    repairs_end = "period_end" in fields
+    records: list[R] = []
+    faults: dict[tuple[str, str, bool], int] = {}
+    build = _builder(model)
+    for row in rows:
+        # Built directly when the cheap per-field checks pass (its end, if any, is kept).
+        fast = build.fast_row(fields, row)
+        if fast is not None:
+            records.append(fast)
+            continue
+        data = dict(zip(fields, row, strict=False))
+        try:
+            record = model.model_validate(data)
         except ValidationError as exc:
-            error = exc.errors(include_input=False, include_url=False)[0]
-            field = ".".join(str(part) for part in error["loc"])
-            raise ConnectorError(
-                f"source {self.name!r}: a {model.view} row does not fit the canonical view "
-                f"({field}: {error['msg']}); fix the view definition"
-            ) from None
+            key = (row[-1], fault_reason(exc), True)
+            faults[key] = faults.get(key, 0) + 1
+            continue
+        if repairs_end and data["period_end"] is not None and record.period_end is None:  # type: ignore[attr-defined]
+            key = (row[-1], END_BEFORE_START, False)
+            faults[key] = faults.get(key, 0) + 1
+        records.append(record)
+    if faults:
+        report_row_faults(
+            RowFault(source, definition, reason, count, skipped)
+            for (definition, reason, skipped), count in sorted(faults.items())
+        )
+    return records
+
+
+#: A statement compiled for the driver, and its column names.
+_Direct = tuple[Any, tuple[str, ...]]
+
+
+class _DirectStatements:
+    """Statements compiled once for the driver with their column names, or ``None`` for one
+    whose parameters need SQLAlchemy's conversions (those go through SQLAlchemy)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+        self._compiled: dict[int, tuple[sa.Select[Any], _Direct | None]] = {}
+
+    def get(self, statement: sa.Select[Any]) -> _Direct | None:
+        found = self._compiled.get(id(statement))
+        if found is not None and found[0] is statement:
+            return found[1]
+        compiled = statement.compile(dialect=self._dialect)
+        # The column names, read once (the driver's description costs a column object each).
+        names = tuple(statement.selected_columns.keys())
+        direct: _Direct | None = None if compiled._bind_processors else (compiled, names)
+        self._compiled[id(statement)] = (statement, direct)  # keeps the statement alive
+        return direct
+
+
+@cache
+def _builder(model: type[R]) -> RowBuilder[R]:
+    return RowBuilder(model)
 
 
 def _limit_statements(engine: Engine, milliseconds: int) -> None:

@@ -23,10 +23,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,6 +54,7 @@ __all__ = [
     "RetryPolicy",
     "RunReport",
     "enqueue",
+    "enqueue_message",
     "outbox_status",
     "retry_dead",
 ]
@@ -83,6 +85,14 @@ def enqueue(
     Returns the jobs' idempotency keys. Each key is random (not derived from the request), the
     same for every attempt of its job, and unique across jobs.
     """
+    rows = job_rows(request_id=request_id, channels=channels, now=now)
+    connection.execute(outbox_jobs.insert(), rows)
+    return [str(row["idempotency_key"]) for row in rows]
+
+
+def job_rows(*, request_id: str, channels: Iterable[str], now: datetime) -> list[dict[str, object]]:
+    """The outbox rows :func:`enqueue` writes, for a caller that writes them in its own statement
+    (the submitter's single round trip on PostgreSQL)."""
     rows: list[dict[str, object]] = [
         {
             "id": str(uuid.uuid4()),
@@ -98,8 +108,39 @@ def enqueue(
     ]
     if not rows:
         raise DeliveryError("a request needs at least one delivery channel")
-    connection.execute(outbox_jobs.insert(), rows)
-    return [str(row["idempotency_key"]) for row in rows]
+    return rows
+
+
+def enqueue_message(
+    connection: Connection,
+    *,
+    channel: str,
+    message: Mapping[str, Any],
+    now: datetime,
+    request_id: str | None = None,
+) -> str:
+    """Add one job that sends ``message`` (a JSON-ready mapping, e.g. a
+    :class:`~familyhubs_sdk.delivery.Notification`'s payload) to a person, inside the caller's
+    transaction, and return its idempotency key.
+
+    The message is stored with the job (the outbox must keep what it sends until it is sent) and
+    cleared once the job is delivered. ``request_id`` ties it to a request when there is one.
+    """
+    key = f"fh_{secrets.token_hex(16)}"
+    connection.execute(
+        outbox_jobs.insert().values(
+            id=str(uuid.uuid4()),
+            request_id=request_id,
+            channel=channel,
+            idempotency_key=key,
+            status=JobStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            message=dict(message),
+        )
+    )
+    return key
 
 
 class RetryPolicy(BaseModel):
@@ -130,6 +171,8 @@ class ClaimedJob:
     attempts: int  # including this one
     created_at: datetime
     lease: datetime
+    #: What :func:`enqueue_message` stored: the job sends this to a person, not a request.
+    message: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,59 +243,78 @@ class OutboxWorker:
         self._clock = clock
         self._rng = rng
         self._lockable = engine.dialect.name in ("postgresql", "mysql", "mariadb")
+        self._recording: ThreadPoolExecutor | None = None
+        #: Claims in one ``UPDATE … RETURNING`` (see :meth:`claim`).
+        self._returning = engine.dialect.name in ("postgresql", "sqlite")
 
     # -- claiming ----------------------------------------------------------------------------
 
     def claim(self) -> list[ClaimedJob]:
-        """Claim up to ``batch_size`` due jobs (pending and due, or in flight past their lease)."""
+        """Claim up to ``batch_size`` due jobs (pending and due, or in flight past their lease).
+
+        The whole batch in one transaction: on PostgreSQL, ``SELECT … FOR UPDATE SKIP LOCKED``
+        then one ``UPDATE … RETURNING`` of exactly those rows; on SQLite (one writer at a time)
+        one ``UPDATE … RETURNING``; on MariaDB and MySQL the locked ``SELECT``, one ``UPDATE``
+        and a read of the rows this claim's lease token won.
+        """
         now = self._clock()
+        # A microsecond-unique lease time doubles as this claim's token.
+        lease = now + self.lease + timedelta(microseconds=secrets.randbelow(1_000))
         jobs = outbox_jobs.c
         due = sa.or_(
             sa.and_(jobs.status == JobStatus.PENDING.value, jobs.next_attempt_at <= now),
             sa.and_(jobs.status == JobStatus.IN_FLIGHT.value, jobs.lease_expires_at < now),
         )
-        query = (
-            sa.select(jobs.id, jobs.lease_expires_at, jobs.status)
+        candidates = (
+            sa.select(jobs.id)
             .where(due, jobs.channel.in_(list(self.channels)))
             .order_by(jobs.next_attempt_at)
             .limit(self.batch_size)
         )
         if self._lockable:
-            query = query.with_for_update(skip_locked=True)
-        claimed: list[ClaimedJob] = []
+            candidates = candidates.with_for_update(skip_locked=True)
+        take = outbox_jobs.update().values(
+            status=JobStatus.IN_FLIGHT.value, lease_expires_at=lease, attempts=jobs.attempts + 1
+        )
+        detail = (jobs.id, jobs.request_id, jobs.channel, jobs.idempotency_key, jobs.attempts,
+                  jobs.created_at, jobs.message)  # fmt: skip
         with self.engine.begin() as conn:
-            for row in conn.execute(query).all():
-                # A microsecond-unique lease time doubles as this claim's token.
-                lease = now + self.lease + timedelta(microseconds=secrets.randbelow(1_000))
-                won = conn.execute(
-                    outbox_jobs.update()
-                    .where(jobs.id == row.id, jobs.status == row.status, due)
-                    .values(
-                        status=JobStatus.IN_FLIGHT.value,
-                        lease_expires_at=lease,
-                        attempts=jobs.attempts + 1,
+            if self._returning and not self._lockable:
+                rows = conn.execute(
+                    take.where(jobs.id.in_(candidates.scalar_subquery()), due).returning(*detail)
+                ).all()
+            else:
+                # The rows are locked by this transaction from here: the UPDATE takes exactly
+                # them (a locking subquery inside the UPDATE may be run again by the planner).
+                ids = list(conn.scalars(candidates))
+                if not ids:
+                    return []
+            if self._returning and self._lockable:
+                rows = conn.execute(take.where(jobs.id.in_(ids), due).returning(*detail)).all()
+            elif not self._returning:
+                conn.execute(take.where(jobs.id.in_(ids), due))
+                rows = conn.execute(
+                    sa.select(*detail).where(
+                        jobs.id.in_(ids),
+                        jobs.status == JobStatus.IN_FLIGHT.value,
+                        jobs.lease_expires_at == lease,
                     )
-                )
-                if won.rowcount != 1:
-                    continue  # another worker got there first
-                detail = conn.execute(
-                    sa.select(
-                        jobs.request_id, jobs.channel, jobs.idempotency_key, jobs.attempts,
-                        jobs.created_at,
-                    ).where(jobs.id == row.id)
-                ).one()  # fmt: skip
-                claimed.append(
-                    ClaimedJob(
-                        id=row.id,
-                        request_id=detail.request_id,
-                        channel=detail.channel,
-                        idempotency_key=detail.idempotency_key,
-                        attempts=detail.attempts,
-                        created_at=detail.created_at,
-                        lease=lease,
-                    )
-                )
-        return claimed
+                ).all()
+        rows = sorted(rows, key=lambda row: row.created_at)
+        return [
+            ClaimedJob(
+                id=row.id,
+                # "" for a message that belongs to no request (a resume link)
+                request_id=row.request_id or "",
+                channel=row.channel,
+                idempotency_key=row.idempotency_key,
+                attempts=row.attempts,
+                created_at=row.created_at,
+                lease=lease,
+                message=row.message,
+            )
+            for row in rows
+        ]
 
     # -- delivering --------------------------------------------------------------------------
 
@@ -265,10 +327,28 @@ class OutboxWorker:
         meanwhile (another worker reclaimed it) is counted in ``lost_leases`` and left as the
         other worker leaves it."""
         report = RunReport(claimed=len(jobs))
+        # Outcomes are recorded on a second thread while the next jobs are delivered: each
+        # commit takes every outcome that arrived since the last one began (one commit for many
+        # fast deliveries), and a delivered job is recorded one commit after its delivery, never
+        # held back behind a slow one (where its lease could run out and it be sent again).
+        done: list[tuple[ClaimedJob, DeliveryResult, int]] = []
+        recording: Future[None] | None = None
         for job in jobs:
-            result, took_ms = self._deliver(job)
-            self._finish(job, result, took_ms, report)
+            done.append((job, *self._deliver(job)))
+            if recording is None or recording.done():
+                if recording is not None:
+                    recording.result()  # a failed commit stops the run, as before
+                recording = self._recorder().submit(self._finish_all, done, report)
+                done = []
+        if recording is not None:
+            recording.result()
+        self._finish_all(done, report)
         return report
+
+    def _recorder(self) -> ThreadPoolExecutor:
+        if self._recording is None:
+            self._recording = ThreadPoolExecutor(1, thread_name_prefix="familyhubs-outbox")
+        return self._recording
 
     def run(self, stop: threading.Event, *, idle_s: float = 1.0) -> None:
         """Work until ``stop`` is set: drain what is due, then wait ``idle_s`` before looking
@@ -290,57 +370,77 @@ class OutboxWorker:
             result = DeliveryResult.retry(f"channel raised {type(exc).__name__}")
         return result, int((time.perf_counter() - started) * 1000)
 
-    def _finish(
-        self, job: ClaimedJob, result: DeliveryResult, took_ms: int, report: RunReport
+    def _finish_all(
+        self, done: Sequence[tuple[ClaimedJob, DeliveryResult, int]], report: RunReport
     ) -> None:
+        """Record every attempt and each job's new state in one transaction. A job whose lease
+        another worker took meanwhile is left as that worker leaves it (``lost_leases``)."""
+        if not done:
+            return
         now = self._clock()
         jobs = outbox_jobs.c
-        detail = result.detail[:500] or None
-        values: dict[str, object] = {"lease_expires_at": None, "last_error": detail}
-        dead = False
-        if result.outcome is DeliveryOutcome.DELIVERED:
-            values.update(status=JobStatus.DELIVERED.value, delivered_at=now, last_error=None)
-        else:
-            delay = self.retry.delay(job.attempts, self._rng)
-            if result.retry_after is not None:
-                delay = max(delay, timedelta(seconds=min(result.retry_after, self.retry.cap_s)))
-            dead = (
-                result.outcome is DeliveryOutcome.PERMANENT
-                or now + delay - job.created_at > self.retry.max_age
-            )
-            if dead:
-                values.update(status=JobStatus.DEAD.value)
-            else:
-                values.update(status=JobStatus.PENDING.value, next_attempt_at=now + delay)
+        changes = [(job, result, self._next_state(job, result, now)) for job, result, _ in done]
         with self.engine.begin() as conn:
             conn.execute(
-                delivery_attempts.insert().values(
-                    job_id=job.id,
-                    attempted_at=now,
-                    outcome=result.outcome.value,
-                    detail=detail,
-                    duration_ms=took_ms,
-                )
+                delivery_attempts.insert(),
+                [
+                    {
+                        "job_id": job.id,
+                        "attempted_at": now,
+                        "outcome": result.outcome.value,
+                        "detail": result.detail[:500] or None,
+                        "duration_ms": took_ms,
+                    }
+                    for job, result, took_ms in done
+                ],
             )
-            owned = conn.execute(
-                outbox_jobs.update()
-                .where(
-                    jobs.id == job.id,
-                    jobs.status == JobStatus.IN_FLIGHT.value,
-                    jobs.lease_expires_at == job.lease,
-                )
-                .values(**values)
-            ).rowcount
-        if owned != 1:
-            report.lost_leases += 1  # another worker reclaimed it; its outcome stands
-            return
+            owned = [
+                conn.execute(
+                    outbox_jobs.update()
+                    .where(
+                        jobs.id == job.id,
+                        jobs.status == JobStatus.IN_FLIGHT.value,
+                        jobs.lease_expires_at == job.lease,
+                    )
+                    .values(**values)
+                ).rowcount
+                == 1
+                for job, _result, values in changes
+            ]
+        for (job, result, values), mine in zip(changes, owned, strict=True):
+            if not mine:
+                report.lost_leases += 1  # another worker reclaimed it; its outcome stands
+            elif result.outcome is DeliveryOutcome.DELIVERED:
+                report.delivered += 1
+            elif values["status"] == JobStatus.DEAD.value:
+                report.dead += 1
+                self._alert(job, result.detail[:500] or result.outcome.value)
+            else:
+                report.retried += 1
+
+    def _next_state(
+        self, job: ClaimedJob, result: DeliveryResult, now: datetime
+    ) -> dict[str, object]:
+        """The job's columns after this attempt: delivered, due again later, or dead."""
+        detail = result.detail[:500] or None
+        values: dict[str, object] = {"lease_expires_at": None, "last_error": detail}
         if result.outcome is DeliveryOutcome.DELIVERED:
-            report.delivered += 1
-        elif dead:
-            report.dead += 1
-            self._alert(job, detail or result.outcome.value)
+            # A delivered message's address and link are no longer needed: do not keep them.
+            values.update(
+                status=JobStatus.DELIVERED.value, delivered_at=now, last_error=None, message=None
+            )
+            return values
+        delay = self.retry.delay(job.attempts, self._rng)
+        if result.retry_after is not None:
+            delay = max(delay, timedelta(seconds=min(result.retry_after, self.retry.cap_s)))
+        if (
+            result.outcome is DeliveryOutcome.PERMANENT
+            or now + delay - job.created_at > self.retry.max_age
+        ):
+            values.update(status=JobStatus.DEAD.value)
         else:
-            report.retried += 1
+            values.update(status=JobStatus.PENDING.value, next_attempt_at=now + delay)
+        return values
 
     def _alert(self, job: ClaimedJob, detail: str) -> None:
         if self.on_dead_letter is None:
@@ -397,10 +497,10 @@ def outbox_status(engine: Engine, *, dead_limit: int = 100, clock: Clock = utc_n
             DeadJob(row.id, row.reference, row.channel, row.attempts, row.last_error)
             for row in conn.execute(
                 sa.select(
-                    jobs.id, support_requests.c.reference, jobs.channel, jobs.attempts,
-                    jobs.last_error,
+                    jobs.id, sa.func.coalesce(support_requests.c.reference, "").label("reference"),
+                    jobs.channel, jobs.attempts, jobs.last_error,
                 )
-                .join(support_requests, support_requests.c.id == jobs.request_id)
+                .outerjoin(support_requests, support_requests.c.id == jobs.request_id)
                 .where(jobs.status == JobStatus.DEAD.value)
                 .order_by(jobs.created_at)
                 .limit(dead_limit)

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from sqlalchemy.engine import Engine
 
 from familyhubs_sdk._config import Settings
+from familyhubs_sdk.demo._access_reviews import REVIEWS_PREFIX, ReviewPages
 from familyhubs_sdk.demo._find_a_child import FindAChildPages
 from familyhubs_sdk.demo._http import (
     ANALYTICS_PREFIX,
@@ -34,6 +35,7 @@ from familyhubs_sdk.demo._inbox import InboxPages
 from familyhubs_sdk.demo._reports import AnalyticsPages, AuditPages
 from familyhubs_sdk.demo._services import DemoServices, with_demo_secret
 from familyhubs_sdk.demo._sessions import SessionStore
+from familyhubs_sdk.demo._uploads import is_multipart, read_multipart
 from familyhubs_sdk.demo._users import DEMO_USERS, demo_user
 from familyhubs_sdk.rendering import Renderer, static_path
 from familyhubs_sdk.store import current_revision
@@ -78,7 +80,8 @@ def _static_files() -> dict[str, tuple[bytes, str]]:
 
 class DemoApp:
     """Routes: ``/`` (home), ``/sign-in``, ``/sign-out``, ``/find-a-child/...``,
-    ``/request-support/...``, ``/inbox/...``, ``/analytics/``, ``/audit/...``, static files.
+    ``/request-support/...``, ``/inbox/...``, ``/analytics/``, ``/audit/...`` (the emergency
+    access review queue at ``/audit/reviews``), static files.
 
     :param services: what the pages run on; built here (with a synthetic warehouse in the data
         folder, and a secret key for this run if none is configured) when not given.
@@ -108,6 +111,8 @@ class DemoApp:
             (TIMELINE_PREFIX, FindAChildPages(self.pages, self.services).handle, _GET_POST),
             (INBOX_PREFIX, InboxPages(self.pages, self.services).handle, _GET_POST),
             (ANALYTICS_PREFIX, AnalyticsPages(self.pages, self.services).handle, _GET),
+            # Before the audit: the more specific prefix answers first.
+            (REVIEWS_PREFIX, ReviewPages(self.pages, self.services).handle, _GET_POST),
             (AUDIT_PREFIX, AuditPages(self.pages, self.services).handle, _GET),
         )
 
@@ -195,12 +200,23 @@ class DemoApp:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
-        if length < 0 or length > MAX_FORM_BYTES:
+        content_type = environ.get("CONTENT_TYPE", "")
+        # Files only where the journey takes them (its evidence page), within its limits.
+        uploads = is_multipart(content_type) and request.path.startswith(SUPPORT_PREFIX + "/")
+        files_allowed = (
+            self.flow.body_limits(request.path.removeprefix(SUPPORT_PREFIX)).max_files_bytes
+            if uploads
+            else 0
+        )
+        if length < 0 or length > MAX_FORM_BYTES + files_allowed:
             return self.pages.message(
                 request, "Too much text", "Shorten your answer and try again.", 413
             )
-        body = environ["wsgi.input"].read(length).decode("utf-8", "replace") if length else ""
-        request.form = parse_qs(body, keep_blank_values=True)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        if uploads:
+            request.form, request.files = read_multipart(content_type, raw)
+        else:
+            request.form = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
         if not hmac.compare_digest(first(request.form, "csrf_token"), request.session.csrf_token):
             return self.pages.message(
                 request,

@@ -17,7 +17,14 @@ from familyhubs_sdk._config import Settings
 from familyhubs_sdk.demo._sessions import DemoSession
 from familyhubs_sdk.demo._users import DemoUser, demo_user
 from familyhubs_sdk.rendering import Renderer, asset_tags
-from familyhubs_sdk.web import Handler, Viewer, WebRequest, apply_session, read_session
+from familyhubs_sdk.web import (
+    Handler,
+    UploadedFile,
+    Viewer,
+    WebRequest,
+    apply_session,
+    read_session,
+)
 
 __all__ = [
     "ANALYTICS_PREFIX",
@@ -85,6 +92,8 @@ class DemoRequest:
     query: Mapping[str, Sequence[str]] = field(default_factory=dict)
     form: Mapping[str, Sequence[str]] = field(default_factory=dict)
     client: str | None = None
+    #: Posted files (only the journey's evidence page takes them).
+    files: Mapping[str, Sequence[UploadedFile]] = field(default_factory=dict)
 
     @property
     def user(self) -> DemoUser | None:
@@ -146,8 +155,11 @@ class Pages:
         status: int = 200,
         *,
         link: tuple[str, str] | None = None,
+        service_name: str | None = None,
+        title_suffix: str | None = None,
     ) -> Reply:
-        """A fragment (an SDK renderer's ``Markup``) in the layout, and a ``link`` after it."""
+        """A fragment (an SDK renderer's ``Markup``) in the layout, and a ``link`` after it;
+        ``service_name`` and ``title_suffix`` (the journey's) follow the page's title."""
         return self.render(
             request,
             "familyhubs/demo/fragment.html",
@@ -155,6 +167,8 @@ class Pages:
             status=status,
             content=content,
             link=link,
+            service_name=service_name,
+            title_suffix=title_suffix,
         )
 
     def serve(
@@ -177,6 +191,7 @@ class Pages:
                 base_path=base_path,
                 form=request.form,
                 query=request.query,
+                files=request.files,
                 session=read_session(request.session.values),
                 viewer=viewer,
                 csrf_token=request.session.csrf_token,
@@ -187,7 +202,15 @@ class Pages:
         if answer.location is not None:
             return Reply.redirect(answer.location)
         shown = link if answer.status == 200 else None
-        return self.page(request, answer.title, answer.html, answer.status, link=shown)
+        # The journey's pages carry the form's service name and title suffix, as GOV.UK titles
+        # do; the timeline screens keep the demo's own.
+        journey = hasattr(handler, "title_suffix")
+        service = handler.service_name if journey else None
+        suffix: str | None = getattr(handler, "title_suffix", None)
+        return self.page(
+            request, answer.title, answer.html, answer.status, link=shown,
+            service_name=service, title_suffix=suffix,
+        )  # fmt: skip
 
     def message(
         self,

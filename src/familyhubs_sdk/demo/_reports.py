@@ -23,7 +23,8 @@ from familyhubs_sdk.support import (
     render_report,
     request_insights,
 )
-from familyhubs_sdk.timeline import AccessReason, AuditAction, render_viewed_by
+from familyhubs_sdk.support.analytics import Suppression
+from familyhubs_sdk.timeline import AccessReason, AccessReviews, AuditAction, render_viewed_by
 from familyhubs_sdk.web import WebRequest, read_session
 
 __all__ = ["RECENT_AUDIT_EVENTS", "AnalyticsPages", "AuditPages"]
@@ -48,14 +49,18 @@ class AnalyticsPages:
         if path.strip("/"):
             return self.pages.message(request, "Page not found", "Check the address.", 404)
         store, tree, renderer = self.services.store, self.services.tree, self.pages.renderer
+        # One suppression rule for every figure on the page, so the report and the insights
+        # never show the same small count one way and the other.
+        rule = Suppression()
         report = build_report(load_events(store, tree.id), tree)
-        insights = request_insights(store, tree=tree)
+        insights = request_insights(store, tree=tree, suppress_below=rule.below)
         return self.pages.render(
             request,
             "familyhubs/demo/analytics.html",
             "Form analytics",
-            report=render_report(report, renderer=renderer),
+            report=render_report(report, renderer=renderer, suppression=rule),
             insights=render_insights(insights, renderer=renderer),
+            suppression=rule,
         )
 
 
@@ -87,6 +92,11 @@ class AuditPages:
                 "Access audit",
                 events=audit.query(limit=RECENT_AUDIT_EVENTS),
                 limit=RECENT_AUDIT_EVENTS,
+                pending_reviews=len(
+                    AccessReviews(
+                        self.services.store, audit=audit, policy=self.services.timeline.policy
+                    ).queue(user.viewer, status="pending")
+                ),
             )
         if parts == ["events.csv"]:
             out = io.StringIO()

@@ -19,7 +19,17 @@ from familyhubs_sdk._config import Settings
 from familyhubs_sdk.delivery import FileDropChannel, OutboxWorker
 from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.store import create_engine
-from familyhubs_sdk.support import RequestComposer, RequestInbox, build_flow, default_tree
+from familyhubs_sdk.support import (
+    EvidenceUploads,
+    FilesystemEvidenceStorage,
+    NoScanner,
+    RequestComposer,
+    RequestInbox,
+    SQLEvidenceIndex,
+    build_flow,
+    default_tree,
+)
+from familyhubs_sdk.support.messages import MessageComposer, MessageSettings, RequestMessages
 from familyhubs_sdk.synthetic import WarehouseSummary, build_warehouse, connectors
 from familyhubs_sdk.synthetic._service import demo_timeline_service
 from familyhubs_sdk.timeline import AuditLog, TimelineScreens
@@ -27,6 +37,8 @@ from familyhubs_sdk.timeline import AuditLog, TimelineScreens
 __all__ = [
     "DEMO_CHILDREN",
     "FILE_DROP_FOLDER",
+    "MESSAGES_FOLDER",
+    "MESSAGE_DROP_CHANNEL",
     "WAREHOUSE_FILE",
     "DemoServices",
     "SampleChild",
@@ -39,6 +51,13 @@ DEMO_CHILDREN = 600
 WAREHOUSE_FILE = "demo-warehouse.db"
 #: The folder in the data folder that the outbox worker delivers requests into.
 FILE_DROP_FOLDER = "file-drop"
+#: The folder in the data folder where the demo's messages to people (the referrer's status
+#: update) are delivered, one JSON file each, in place of GOV.UK Notify.
+MESSAGES_FOLDER = "messages"
+#: The delivery channel name of :data:`MESSAGES_FOLDER`.
+MESSAGE_DROP_CHANNEL = "message_drop"
+#: Where the demo keeps uploaded supporting evidence, inside its data folder.
+EVIDENCE_FOLDER = "evidence"
 
 
 def with_demo_secret(settings: Settings) -> tuple[Settings, bool]:
@@ -89,8 +108,31 @@ class DemoServices:
         # build_flow turns on "Save and come back later" (ResumeTokens) and form analytics
         # (AnalyticsRecorder), both in the store.
         self.tree = default_tree()
-        self.flow = build_flow(settings, engine=store, tree=self.tree, renderer=renderer)
-        self.inbox = RequestInbox(store)
+        # Supporting evidence is on, as an LA would run it; the demo's files stay in its folder
+        # and are not scanned (pass ClamAVScanner(...) to scan them).
+        self.evidence = EvidenceUploads(
+            FilesystemEvidenceStorage(settings.data_dir / EVIDENCE_FOLDER),
+            SQLEvidenceIndex(store),
+            scanner=NoScanner(),
+        )
+        self.flow = build_flow(
+            settings, engine=store, tree=self.tree, renderer=renderer, evidence=self.evidence
+        )
+        # The referrer hears when their request is accepted or declined (with the reason): the
+        # demo turns these messages on, into a folder, unless the host configured its own.
+        self.messages = RequestMessages(
+            settings.messages
+            if settings.messages != MessageSettings()
+            else MessageSettings(
+                channel=MESSAGE_DROP_CHANNEL,
+                referrer_receipt=True,
+                status_update=True,
+                share_decline_reason=True,
+            )
+        )
+        self.inbox = RequestInbox(store, on_status_change=self.messages)
+        self.messages_folder: Path = settings.data_dir / MESSAGES_FOLDER
+        self.messages_folder.mkdir(parents=True, exist_ok=True)
         self.drop_folder: Path = settings.data_dir / FILE_DROP_FOLDER
         self.drop_folder.mkdir(parents=True, exist_ok=True)
         self.sample_children = self._samples()
@@ -104,8 +146,14 @@ class DemoServices:
         ``file_drop``, where :class:`~familyhubs_sdk.support.StoreSubmitter` sends by default)."""
         return OutboxWorker(
             self.store,
-            [FileDropChannel(self.drop_folder)],
-            RequestComposer(self.store, tree=self.tree),
+            [
+                FileDropChannel(self.drop_folder),
+                FileDropChannel(self.messages_folder, name=MESSAGE_DROP_CHANNEL),
+            ],
+            MessageComposer(
+                la_name=self.settings.la_name,
+                requests=RequestComposer(self.store, tree=self.tree),
+            ),
         )
 
     def close(self) -> None:

@@ -1,4 +1,5 @@
-"""The demo's people: three professionals who find a child, and a member of the receiving team.
+"""The demo's people: three professionals who find a child, a member of the receiving team, and
+an information governance officer who reads the access audit and reviews emergency access.
 
 Demo sign-in has no password: choosing a person is the whole of it. A real portal asks its own
 sign-in (Entra ID, GOV.UK One Login, the LA's SSO) who is there and passes the SDK a
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from familyhubs_sdk.synthetic import DEMO_VIEWERS
 from familyhubs_sdk.timeline import Viewer
 
-__all__ = ["DEMO_USERS", "RECEIVING_TEAM", "DemoUser", "demo_user"]
+__all__ = ["DEMO_USERS", "INFORMATION_GOVERNANCE", "RECEIVING_TEAM", "DemoUser", "demo_user"]
 
 #: Receives requests for support: the early help front door's inbox.
 RECEIVING_TEAM = Viewer(
@@ -20,6 +21,15 @@ RECEIVING_TEAM = Viewer(
     name="Rae Tan",
     role="receiving_team",
     organisation="Exampleshire Early Help Front Door",
+)
+
+#: Reads the access audit and its CSV, sees who has viewed any record and reviews emergency
+#: access: the only demo role with the ``audit`` permission.
+INFORMATION_GOVERNANCE = Viewer(
+    id="demo-ig",
+    name="Ines Grant",
+    role="information_governance",
+    organisation="Exampleshire Council Information Governance",
 )
 
 
@@ -64,6 +74,12 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         RECEIVING_TEAM,
         "Receiving team member",
         "The inbox: open the requests for support that arrive, accept or decline them.",
+    ),
+    DemoUser(
+        INFORMATION_GOVERNANCE,
+        "Information governance officer",
+        "The access audit: who has viewed each record, the audit's CSV, and the queue of "
+        "emergency access to review.",
     ),
 )
 

@@ -49,9 +49,10 @@ from familyhubs_sdk.web import (
     WebRequest,
     WebResponse,
     apply_session,
-    default_layout,
+    client_address,
     read_session,
 )
+from familyhubs_sdk.web._pages import handler_layout
 
 __all__ = ["DJANGO_CSRF_FIELD", "support_urls", "timeline_urls"]
 
@@ -86,6 +87,7 @@ def _serve(
     viewer: _ViewerOf | None,
     layout: Layout,
     limits: BodyLimits,
+    trusted_proxies: int,
 ) -> HttpResponse:
     """Answer a Django request with ``handler``: the one code path for every mount."""
     full = str(request.path)
@@ -105,7 +107,11 @@ def _serve(
                 session=read_session(request.session),
                 viewer=viewer(request) if viewer else None,
                 csrf_token=get_token(request),
-                client=request.META.get("REMOTE_ADDR"),
+                client=client_address(
+                    request.META.get("REMOTE_ADDR"),
+                    [request.META.get("HTTP_X_FORWARDED_FOR", "")],
+                    trusted_proxies=trusted_proxies,
+                ),
             )
         )
     return _response(request, answer, layout)
@@ -119,7 +125,11 @@ def _response(request: HttpRequest, answer: WebResponse, layout: Layout) -> Http
 
 
 def _urls(
-    handler: Handler, names: tuple[str, str], viewer: _ViewerOf | None, layout: Layout | None
+    handler: Handler,
+    names: tuple[str, str],
+    viewer: _ViewerOf | None,
+    layout: Layout | None,
+    trusted_proxies: int,
 ) -> list[URLPattern]:
     """The mount point and the pages below it (URL ``names``), all served by :func:`_serve`."""
     if handler.csrf.field != DJANGO_CSRF_FIELD:
@@ -127,10 +137,10 @@ def _urls(
             f'build the handler with csrf=CsrfRule(field="{DJANGO_CSRF_FIELD}") for Django\'s '
             "CSRF middleware"
         )
-    page = layout or default_layout(handler.renderer, service_name=handler.service_name)
+    page = layout or handler_layout(handler)
 
     def serve(request: HttpRequest, step: str, limits: BodyLimits) -> HttpResponse:
-        return _serve(handler, request, step, viewer, page, limits)
+        return _serve(handler, request, step, viewer, page, limits, trusted_proxies)
 
     checked = csrf_protect(serve)
 
@@ -148,24 +158,36 @@ def _urls(
 
 
 def support_urls(
-    flow: Handler, *, viewer: _ViewerOf | None = None, layout: Layout | None = None
+    flow: Handler,
+    *,
+    viewer: _ViewerOf | None = None,
+    layout: Layout | None = None,
+    trusted_proxies: int = 0,
 ) -> list[URLPattern]:
     """URL patterns for the journey; include them under any prefix.
 
     :param viewer: the signed-in professional for a request, if the portal has a sign-in:
         they are the referrer.
+    :param trusted_proxies: how many reverse proxies stand in front of the app; the client's
+        address (for rate limits) is then read from ``X-Forwarded-For``
+        (:func:`~familyhubs_sdk.web.client_address`). ``0``, the default, never reads it.
     """
-    return _urls(flow, ("familyhubs-support-start", "familyhubs-support-step"), viewer, layout)
+    names = ("familyhubs-support-start", "familyhubs-support-step")
+    return _urls(flow, names, viewer, layout, trusted_proxies)
 
 
 def timeline_urls(
-    screens: Handler, *, viewer: _ViewerOf, layout: Layout | None = None
+    screens: Handler,
+    *,
+    viewer: _ViewerOf,
+    layout: Layout | None = None,
+    trusted_proxies: int = 0,
 ) -> list[URLPattern]:
     """URL patterns for the timeline screens; include them under any prefix.
 
     :param viewer: the signed-in professional for a request (e.g. from ``request.user``), or
         ``None`` (the screens then answer 401).
+    :param trusted_proxies: as for :func:`support_urls`.
     """
-    return _urls(
-        screens, ("familyhubs-timeline-search", "familyhubs-timeline-screen"), viewer, layout
-    )
+    names = ("familyhubs-timeline-search", "familyhubs-timeline-screen")
+    return _urls(screens, names, viewer, layout, trusted_proxies)

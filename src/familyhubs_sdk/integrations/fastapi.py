@@ -48,9 +48,10 @@ from familyhubs_sdk.web import (
     WebRequest,
     WebResponse,
     apply_session,
-    default_layout,
+    client_address,
     read_session,
 )
+from familyhubs_sdk.web._pages import handler_layout
 
 __all__ = ["support_router", "timeline_router"]
 
@@ -116,6 +117,7 @@ async def _serve(
     viewer: _ViewerOf | None,
     csrf_token: _TokenOf | None,
     layout: Layout,
+    trusted_proxies: int,
 ) -> Response:
     """Answer a Starlette request with ``handler``: the one code path for every mount."""
     limits = body_limits(handler, request.method, step)
@@ -135,7 +137,11 @@ async def _serve(
             session=read_session(request.session),
             viewer=viewer(request) if viewer else None,
             csrf_token=csrf_token(request) if csrf_token else None,
-            client=request.client.host if request.client else None,
+            client=client_address(
+                request.client.host if request.client else None,
+                request.headers.getlist("x-forwarded-for"),
+                trusted_proxies=trusted_proxies,
+            ),
         )
         answer = await run_in_threadpool(handler.handle, web_request)
     apply_session(request.session, answer.session)
@@ -145,16 +151,21 @@ async def _serve(
 
 
 def _router(
-    handler: Handler, viewer: _ViewerOf | None, csrf_token: _TokenOf | None, layout: Layout | None
+    handler: Handler,
+    viewer: _ViewerOf | None,
+    csrf_token: _TokenOf | None,
+    layout: Layout | None,
+    trusted_proxies: int,
 ) -> APIRouter:
     """The mount point and the pages below it, all served by :func:`_serve`."""
-    page = layout or default_layout(handler.renderer, service_name=handler.service_name)
+    page = layout or handler_layout(handler)
     router = APIRouter()
 
     async def view(request: Request, step: str = "") -> Response:
         return await _serve(
-            handler, request, step, viewer=viewer, csrf_token=csrf_token, layout=page
-        )
+            handler, request, step, viewer=viewer, csrf_token=csrf_token, layout=page,
+            trusted_proxies=trusted_proxies,
+        )  # fmt: skip
 
     router.add_api_route("/", view, methods=["GET", "POST"], include_in_schema=False)
     router.add_api_route("/{step:path}", view, methods=["GET", "POST"], include_in_schema=False)
@@ -167,13 +178,17 @@ def support_router(
     viewer: _ViewerOf | None = None,
     csrf_token: _TokenOf | None = None,
     layout: Layout | None = None,
+    trusted_proxies: int = 0,
 ) -> APIRouter:
     """A router serving the journey; include it under any prefix.
 
     :param viewer: the signed-in professional for a request, if the portal has a sign-in:
         they are the referrer.
+    :param trusted_proxies: how many reverse proxies stand in front of the app; the client's
+        address (for rate limits) is then read from ``X-Forwarded-For``
+        (:func:`~familyhubs_sdk.web.client_address`). ``0``, the default, never reads it.
     """
-    return _router(flow, viewer, csrf_token, layout)
+    return _router(flow, viewer, csrf_token, layout, trusted_proxies)
 
 
 def timeline_router(
@@ -182,10 +197,12 @@ def timeline_router(
     viewer: _ViewerOf,
     csrf_token: _TokenOf | None = None,
     layout: Layout | None = None,
+    trusted_proxies: int = 0,
 ) -> APIRouter:
     """A router serving the timeline screens; include it under any prefix.
 
     :param viewer: the signed-in professional for a request, or ``None`` (the screens then
         answer 401).
+    :param trusted_proxies: as for :func:`support_router`.
     """
-    return _router(screens, viewer, csrf_token, layout)
+    return _router(screens, viewer, csrf_token, layout, trusted_proxies)

@@ -42,9 +42,10 @@ from familyhubs_sdk.web import (
     WebRequest,
     WebResponse,
     apply_session,
-    default_layout,
+    client_address,
     read_session,
 )
+from familyhubs_sdk.web._pages import handler_layout
 
 __all__ = ["FamilyHubsSupport", "FamilyHubsTimeline"]
 
@@ -84,6 +85,7 @@ def _serve(
     viewer: Callable[[], Viewer | None] | None,
     csrf_token: Callable[[], str] | None,
     layout: Layout,
+    trusted_proxies: int,
 ) -> BaseResponse:
     """Answer Flask's current request with ``handler``: the one code path for every mount."""
     limits = body_limits(handler, request.method, path)
@@ -103,7 +105,11 @@ def _serve(
                 session=read_session(session),
                 viewer=viewer() if viewer else None,
                 csrf_token=csrf_token() if csrf_token else None,
-                client=request.remote_addr,
+                client=client_address(
+                    request.remote_addr,
+                    request.headers.getlist("X-Forwarded-For"),
+                    trusted_proxies=trusted_proxies,
+                ),
             )
         )
     apply_session(session, answer.session)
@@ -127,12 +133,14 @@ class _Mount:
         url_prefix: str,
         csrf_token: Callable[[], str] | None,
         layout: Layout | None,
+        trusted_proxies: int = 0,
     ) -> None:
         self.handler = handler
+        self.trusted_proxies = trusted_proxies
         self.viewer = viewer
         self.url_prefix = url_prefix.rstrip("/")
         self.csrf_token = csrf_token
-        self.layout = layout or default_layout(handler.renderer, service_name=handler.service_name)
+        self.layout = layout or handler_layout(handler)
         if app is not None:
             self.init_app(app)
 
@@ -155,6 +163,7 @@ class _Mount:
             viewer=self.viewer,
             csrf_token=self.csrf_token,
             layout=self.layout,
+            trusted_proxies=self.trusted_proxies,
         )
 
 
@@ -165,6 +174,9 @@ class FamilyHubsSupport(_Mount):
         the referrer.
     :param csrf_token: returns the portal's CSRF token for this session.
     :param layout: builds the whole page around a fragment (default: the SDK's GOV.UK page).
+    :param trusted_proxies: how many reverse proxies stand in front of the app; the client's
+        address (for rate limits) is then read from ``X-Forwarded-For``
+        (:func:`~familyhubs_sdk.web.client_address`). ``0``, the default, never reads it.
     """
 
     name = "familyhubs_support"
@@ -179,11 +191,13 @@ class FamilyHubsSupport(_Mount):
         viewer: Callable[[], Viewer | None] | None = None,
         csrf_token: Callable[[], str] | None = None,
         layout: Layout | None = None,
+        trusted_proxies: int = 0,
     ) -> None:
         self.flow = flow
         super().__init__(
-            flow, app, viewer=viewer, url_prefix=url_prefix, csrf_token=csrf_token, layout=layout
-        )
+            flow, app, viewer=viewer, url_prefix=url_prefix, csrf_token=csrf_token, layout=layout,
+            trusted_proxies=trusted_proxies,
+        )  # fmt: skip
 
 
 class FamilyHubsTimeline(_Mount):
@@ -191,6 +205,7 @@ class FamilyHubsTimeline(_Mount):
 
     :param viewer: returns the signed-in professional, or ``None`` when nobody is signed in
         (the screens then answer 401; protect them with the portal's own sign-in).
+    :param trusted_proxies: as for :class:`FamilyHubsSupport`.
     """
 
     name = "familyhubs_timeline"
@@ -205,9 +220,10 @@ class FamilyHubsTimeline(_Mount):
         url_prefix: str = "/find-a-child",
         csrf_token: Callable[[], str] | None = None,
         layout: Layout | None = None,
+        trusted_proxies: int = 0,
     ) -> None:
         self.screens = screens
         super().__init__(
             screens, app, viewer=viewer, url_prefix=url_prefix, csrf_token=csrf_token,
-            layout=layout,
+            layout=layout, trusted_proxies=trusted_proxies,
         )  # fmt: skip

@@ -15,6 +15,10 @@ from familyhubs_sdk.questiontree._checker import Problem as Problem
 from familyhubs_sdk.questiontree._checker import check_tree as check_tree
 from familyhubs_sdk.questiontree._checker import mermaid as mermaid
 from familyhubs_sdk.questiontree._conditions import Answer as Answer
+from familyhubs_sdk.questiontree._copy import Confirmation as Confirmation
+from familyhubs_sdk.questiontree._copy import Declaration as Declaration
+from familyhubs_sdk.questiontree._copy import ExitContacts as ExitContacts
+from familyhubs_sdk.questiontree._copy import FormCopy as FormCopy
 from familyhubs_sdk.questiontree._engine import AnswerResult as AnswerResult
 from familyhubs_sdk.questiontree._engine import ChangeResult as ChangeResult
 from familyhubs_sdk.questiontree._engine import JourneyState as JourneyState
@@ -27,6 +31,7 @@ from familyhubs_sdk.questiontree._engine import change as change
 from familyhubs_sdk.questiontree._engine import current_step as current_step
 from familyhubs_sdk.questiontree._engine import is_complete as is_complete
 from familyhubs_sdk.questiontree._engine import path_answers as path_answers
+from familyhubs_sdk.questiontree._engine import question_options as question_options
 from familyhubs_sdk.questiontree._engine import remove_repeat as remove_repeat
 from familyhubs_sdk.questiontree._engine import start as start
 from familyhubs_sdk.questiontree._engine import walk as walk
@@ -45,9 +50,11 @@ from familyhubs_sdk.questiontree._progress import Progress as Progress
 from familyhubs_sdk.questiontree._progress import progress as progress
 from familyhubs_sdk.questiontree._summary import IndicatedOutcome as IndicatedOutcome
 from familyhubs_sdk.questiontree._summary import SummaryRow as SummaryRow
+from familyhubs_sdk.questiontree._summary import declaration as declaration
 from familyhubs_sdk.questiontree._summary import outcomes as outcomes
 from familyhubs_sdk.questiontree._summary import summary as summary
 from familyhubs_sdk.questiontree._validation import FieldError as FieldError
+from familyhubs_sdk.questiontree._validation import RawValue as RawValue
 from familyhubs_sdk.questiontree._versions import Migration as Migration
 from familyhubs_sdk.questiontree._versions import migrate_state as migrate_state
 
@@ -56,8 +63,12 @@ __all__ = [
     "AnswerResult",
     "ChangeResult",
     "CheckReport",
+    "Confirmation",
+    "Declaration",
+    "ExitContacts",
     "ExitPage",
     "FieldError",
+    "FormCopy",
     "Group",
     "IndicatedOutcome",
     "JourneyState",
@@ -68,6 +79,7 @@ __all__ = [
     "Progress",
     "Question",
     "QuestionTree",
+    "RawValue",
     "Route",
     "Section",
     "Step",
@@ -79,6 +91,7 @@ __all__ = [
     "change",
     "check_tree",
     "current_step",
+    "declaration",
     "dump_tree",
     "is_complete",
     "load_tree",
@@ -88,6 +101,7 @@ __all__ = [
     "outcomes",
     "path_answers",
     "progress",
+    "question_options",
     "remove_repeat",
     "start",
     "summary",

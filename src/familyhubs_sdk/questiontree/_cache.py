@@ -13,10 +13,12 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from familyhubs_sdk.questiontree._engine import Walk, WalkKey
+    from datetime import date
+
+    from familyhubs_sdk.questiontree._engine import JourneyState, Walk
     from familyhubs_sdk.questiontree._progress import ProgressBounds
 
-__all__ = ["WALK_CACHE_SIZE", "LRUCache", "Once", "TreeCache"]
+__all__ = ["WALK_CACHE_SIZE", "LRUCache", "Once", "TreeCache", "WalkKey"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -109,6 +111,33 @@ class Once(Generic[T]):
 
     def __reduce__(self) -> tuple[type[Once[T]], tuple[()]]:
         return type(self), ()
+
+
+class WalkKey:
+    """A walk's key: the state, by value, and the day.
+
+    A state's answers are a dict, so the state cannot be a key by itself; equal states share a
+    walk (a walk depends only on the tree, the answers and the day), and a key holds its state,
+    so it can never be mistaken for a later one.
+    """
+
+    __slots__ = ("_hash", "state", "today")
+
+    def __init__(self, state: JourneyState, today: date) -> None:
+        self.state = state
+        self.today = today
+        # Cheap, and equal for equal states; keys that collide are told apart by __eq__.
+        self._hash = hash((today, len(state.answers), len(state.repeats), state.closed))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, WalkKey)
+            and self.today == other.today
+            and (self.state is other.state or self.state == other.state)
+        )
 
 
 class TreeCache:

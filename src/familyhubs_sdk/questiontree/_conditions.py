@@ -8,9 +8,11 @@ A condition is one mapping with a single key:
 * ``answered: q``, ``not_answered: q``
 * ``count: [q, op, n]`` (options selected, or repeats of a group), ``number: [q, op, n]``
 * ``date: [q, op, offset]`` compares a date answer with today plus ``offset`` (``-5y``, ``+3m``,
-  ``-14d``): ``date: [child_birth_date, after, -5y]`` is "born in the last five years".
+  ``-2w``, ``-14d``): ``date: [child_birth_date, after, -5y]`` is "born in the last five years".
 * ``any_repeat: {group: g, when: c}``, ``all_repeats: {group: g, when: c}``: ``c`` evaluated in
   each repetition of group ``g`` (question ids inside ``c`` refer to that repetition).
+* a plain string, ``domestic_abuse_now``: the tree's named condition of that name, evaluated where
+  it is used (inside a group, its question ids may refer to the repetition).
 
 ``op`` is one of ``<``, ``<=``, ``==``, ``!=``, ``>=``, ``>`` (``before``/``after`` for dates).
 Evaluation errors raise :class:`ConditionError`; they never turn into "false".
@@ -20,11 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeAlias
 
 from familyhubs_sdk.errors import ConditionError, TreeDefinitionError, UnansweredQuestionError
+from familyhubs_sdk.questiontree._dates import OFFSET_FORMS, parse_offset, shift
 
 Answer: TypeAlias = str | list[str] | int | float | None
 #: Looks an answer up by question id in the current scope; raises KeyError for unknown ids.
@@ -40,7 +43,9 @@ _OPS: Mapping[str, Callable[[Any, Any], bool]] = {
     "before": lambda a, b: a < b,
     "after": lambda a, b: a > b,
 }
-_OFFSET = re.compile(r"^([+-])(\d{1,3})([ymd])$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+#: Named conditions of a tree, parsed; what a reference (``"ref"``) reads.
+Named = Mapping[str, "Condition"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Context:
     repeats: Callable[[str], Sequence[Lookup]]
     #: Number of repetitions of a group, for ``count``.
     repeat_count: Callable[[str], int | None]
+    #: The tree's named conditions.
+    named: Named = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,27 +70,48 @@ class Condition:
     args: tuple[Any, ...]
     data: Any
 
-    def questions(self) -> Iterator[str]:
-        """Question ids this condition reads directly (not inside repeat scopes)."""
+    def children(self, named: Named) -> tuple[Condition, ...]:
+        """The conditions this one combines (``all``, ``any``, ``not``), or the named condition it
+        refers to (when ``named`` has it); none for the others."""
         if self.op in ("all", "any"):
-            for child in self.args:
-                yield from child.questions()
-        elif self.op == "not":
-            yield from self.args[0].questions()
-        elif self.op in ("any_repeat", "all_repeats"):
-            return
-        else:
-            yield self.args[0]
+            return self.args
+        if self.op == "not":
+            return (self.args[0],)
+        found = named.get(self.args[0]) if self.op == "ref" else None
+        return () if found is None else (found,)
 
-    def groups(self) -> Iterator[tuple[str, Condition]]:
+    def leaves(self, named: Named | None = None) -> Iterator[Condition]:
+        """Every condition that reads answers (or aggregates over a group), with combinations and
+        named conditions (from ``named``) looked through."""
+        if self.op in ("all", "any", "not", "ref"):
+            for child in self.children(named or {}):
+                yield from child.leaves(named)
+        else:
+            yield self
+
+    def questions(self, named: Named | None = None) -> Iterator[str]:
+        """Question ids this condition reads directly (not inside repeat scopes)."""
+        for leaf in self.leaves(named):
+            if leaf.op not in ("any_repeat", "all_repeats"):
+                yield leaf.args[0]
+
+    def groups(self, named: Named | None = None) -> Iterator[tuple[str, Condition]]:
         """(group id, inner condition) for every repeat aggregate."""
-        if self.op in ("all", "any"):
+        for leaf in self.leaves(named):
+            if leaf.op in ("any_repeat", "all_repeats"):
+                yield leaf.args[0], leaf.args[1]
+
+    def references(self) -> Iterator[str]:
+        """Names of the named conditions used here, in repeat scopes too (not looked through)."""
+        if self.op == "ref":
+            yield self.args[0]
+        elif self.op in ("all", "any"):
             for child in self.args:
-                yield from child.groups()
+                yield from child.references()
         elif self.op == "not":
-            yield from self.args[0].groups()
+            yield from self.args[0].references()
         elif self.op in ("any_repeat", "all_repeats"):
-            yield self.args[0], self.args[1]
+            yield from self.args[1].references()
 
     def evaluate(self, ctx: Context) -> bool:
         """True or false; :class:`ConditionError` when it cannot be decided."""
@@ -93,8 +121,14 @@ class Condition:
 
 def parse_condition(data: Any, path: str) -> Condition:
     """Parse the written form of a condition; errors name ``path``."""
+    if isinstance(data, str):
+        if not _NAME.match(data):
+            raise TreeDefinitionError(f"{path}: {data!r} is not the name of a condition")
+        return Condition("ref", (data,), data)
     if not isinstance(data, Mapping) or len(data) != 1:
-        raise TreeDefinitionError(f"{path}: a condition is a mapping with exactly one key")
+        raise TreeDefinitionError(
+            f"{path}: a condition is a mapping with exactly one key, or a condition's name"
+        )
     ((op, raw),) = data.items()
     parser = _PARSERS.get(op)
     if parser is None:
@@ -138,12 +172,11 @@ def _number_compare(raw: Any, path: str) -> tuple[Any, ...]:
 
 
 def _date_compare(raw: Any, path: str) -> tuple[Any, ...]:
-    qid, op, offset = _compare(raw, path, ("before", "after", "<", "<=", "==", "!=", ">=", ">"))
-    match = _OFFSET.match(str(offset))
-    if match is None:
-        raise TreeDefinitionError(f"{path}: offset must look like -5y, +3m or -14d")
-    sign, amount, unit = match.groups()
-    return (qid, op, (-1 if sign == "-" else 1) * int(amount), unit)
+    qid, op, text = _compare(raw, path, ("before", "after", "<", "<=", "==", "!=", ">=", ">"))
+    offset = parse_offset(text)
+    if offset is None:
+        raise TreeDefinitionError(f"{path}: offset must look like {OFFSET_FORMS}")
+    return (qid, op, *offset)
 
 
 def _children(raw: Any, path: str) -> tuple[Any, ...]:
@@ -200,21 +233,6 @@ def _selected(ctx: Context, qid: str) -> list[str]:
     return value
 
 
-def _shift(today: date, amount: int, unit: str) -> date:
-    if unit == "d":
-        return date.fromordinal(today.toordinal() + amount)
-    months = today.year * 12 + today.month - 1 + (amount * 12 if unit == "y" else amount)
-    year, month = divmod(months, 12)
-    day = min(
-        today.day, [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]
-    )
-    return date(year, month + 1, day)
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
 def _eval_date(c: Condition, ctx: Context) -> bool:
     qid, op, amount, unit = c.args
     value = _required(ctx, qid)
@@ -222,7 +240,7 @@ def _eval_date(c: Condition, ctx: Context) -> bool:
         answered = date.fromisoformat(str(value))
     except ValueError:
         raise ConditionError(f"{qid!r} is not a date answer") from None
-    return _OPS[op](answered, _shift(ctx.today, amount, unit))
+    return _OPS[op](answered, shift(ctx.today, amount, unit))
 
 
 def _eval_number(c: Condition, ctx: Context) -> bool:
@@ -242,10 +260,14 @@ def _eval_count(c: Condition, ctx: Context) -> bool:
 
 def _eval_repeats(c: Condition, ctx: Context, combine: Callable[[Iterator[bool]], bool]) -> bool:
     group, inner = c.args
-    return combine(
-        inner.evaluate(Context(lookup, ctx.today, ctx.repeats, ctx.repeat_count))
-        for lookup in ctx.repeats(group)
-    )
+    return combine(inner.evaluate(replace(ctx, lookup=lookup)) for lookup in ctx.repeats(group))
+
+
+def _eval_ref(c: Condition, ctx: Context) -> bool:
+    named = ctx.named.get(c.args[0])
+    if named is None:
+        raise ConditionError(f"no condition named {c.args[0]!r}")
+    return named.evaluate(ctx)
 
 
 _EVALUATORS: Mapping[str, Callable[[Condition, Context], bool]] = {
@@ -266,4 +288,5 @@ _EVALUATORS: Mapping[str, Callable[[Condition, Context], bool]] = {
     "date": _eval_date,
     "any_repeat": lambda c, ctx: _eval_repeats(c, ctx, any),
     "all_repeats": lambda c, ctx: _eval_repeats(c, ctx, all),
+    "ref": _eval_ref,
 }

@@ -26,21 +26,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from familyhubs_sdk.errors import StepNotOnPathError, TreeDefinitionError
+from familyhubs_sdk.questiontree._cache import WalkKey
 from familyhubs_sdk.questiontree._conditions import Answer, Context, Lookup
+from familyhubs_sdk.questiontree._dynamic import live_options, live_question, renumber
 from familyhubs_sdk.questiontree._model import (
     END,
+    END_REPEAT,
     EXIT_PREFIX,
     Group,
+    Option,
     Question,
     QuestionTree,
-    next_after,
+    Route,
 )
 from familyhubs_sdk.questiontree._validation import FieldError, RawValue, coerce
 
@@ -57,6 +61,7 @@ __all__ = [
     "current_step",
     "is_complete",
     "path_answers",
+    "question_options",
     "remove_repeat",
     "start",
     "walk",
@@ -103,33 +108,6 @@ class Walk:
     ending: str | None
 
 
-class WalkKey:
-    """A walk's key: the state, by value, and the day.
-
-    A state's answers are a dict, so the state cannot be a key by itself; equal states share a
-    walk (a walk depends only on the tree, the answers and the day), and a key holds its state,
-    so it can never be mistaken for a later one.
-    """
-
-    __slots__ = ("_hash", "state", "today")
-
-    def __init__(self, state: JourneyState, today: date) -> None:
-        self.state = state
-        self.today = today
-        # Cheap, and equal for equal states; keys that collide are told apart by __eq__.
-        self._hash = hash((today, len(state.answers), len(state.repeats), state.closed))
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, WalkKey)
-            and self.today == other.today
-            and (self.state is other.state or self.state == other.state)
-        )
-
-
 @dataclass(frozen=True)
 class AnswerResult:
     """The new state, or the error that refused the answer (the state is then unchanged)."""
@@ -147,8 +125,17 @@ def _count(group: Group, state: JourneyState) -> int:
     return max(state.repeats.get(group.id, 0), group.min_repeats)
 
 
-def lookups(tree: QuestionTree, state: JourneyState, today: date) -> tuple[Lookup, Context]:
-    """The top-level lookup and evaluation context for ``state``."""
+def lookups(
+    tree: QuestionTree,
+    state: JourneyState,
+    today: date,
+    counts: Mapping[str, int] | None = None,
+) -> tuple[Lookup, Context]:
+    """The top-level lookup and evaluation context for ``state``; ``counts`` overrides the
+    number of repetitions of each group."""
+
+    def count(group: Group) -> int:
+        return counts.get(group.id, 0) if counts is not None else _count(group, state)
 
     def top(qid: str) -> Answer:
         if qid in tree.question_index:
@@ -167,20 +154,29 @@ def lookups(tree: QuestionTree, state: JourneyState, today: date) -> tuple[Looku
 
     def repeats(group_id: str) -> Sequence[Lookup]:
         group = tree.group_index[group_id]
-        return [item(group, i) for i in range(_count(group, state))]
+        return [item(group, i) for i in range(count(group))]
 
     def repeat_count(qid: str) -> int | None:
         group = tree.group_index.get(qid)
-        return None if group is None else _count(group, state)
+        return None if group is None else count(group)
 
-    return top, Context(top, today, repeats, repeat_count)
+    return top, Context(top, today, repeats, repeat_count, tree.named_conditions)
 
 
-def _route(question: Question, following: Mapping[str, str], ctx: Context) -> str:
-    for route in question.routes:
+def _route(routes: tuple[Route, ...], default: str, ctx: Context) -> str:
+    """The first route whose condition holds, else ``default``."""
+    for route in routes:
         if route.condition.evaluate(ctx):
             return route.goto
-    return next_after(question, following)
+    return default
+
+
+def _question_route(
+    tree: QuestionTree, question: Question, siblings: tuple[Question, ...], ctx: Context
+) -> str:
+    return tree.resolve(
+        _route(question.routes, tree.default_next(question, siblings), ctx), siblings
+    )
 
 
 def walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
@@ -201,7 +197,6 @@ def walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
 
 def _walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
     _top, ctx = lookups(tree, state, today)
-    following = tree._following(tree.questions)
     steps: list[Step] = []
     target = tree.start
     visited: set[str] = set()
@@ -217,28 +212,33 @@ def _walk(tree: QuestionTree, state: JourneyState, today: date) -> Walk:
             steps.append(step)
             if question.id not in state.answers:
                 return Walk(tuple(steps), step, None)
-            target = _route(question, following, ctx)
+            target = _question_route(tree, question, tree.questions, ctx)
             continue
         group = tree.group_index[target]
-        outcome = _walk_group(tree, group, state, ctx, steps)
-        if outcome is not None:
-            return outcome
-        target = group.next or END
+        found = _walk_group(tree, group, state, ctx, steps)
+        if isinstance(found, Walk):
+            return found
+        target = found
 
 
 def _walk_group(
     tree: QuestionTree, group: Group, state: JourneyState, ctx: Context, steps: list[Step]
-) -> Walk | None:
+) -> Walk | str:
+    """Walk every repetition of ``group``: a :class:`Walk` when the journey stops inside it,
+    else where the way on goes. A route from inside to a top-level question, a group or the end
+    of the form leaves the group there: no more repetitions, no "add another?"."""
     count = _count(group, state)
     index = {q.id: q for q in group.questions}
-    following = tree._following(group.questions)
+    repeats = ctx.repeats(group.id)
     for i in range(count):
-        item = Context(ctx.repeats(group.id)[i], ctx.today, ctx.repeats, ctx.repeat_count)
+        item = replace(ctx, lookup=repeats[i])
         target = group.questions[0].id
         seen: set[str] = set()
-        while target != END:
+        while target != END_REPEAT:
             if target.startswith(EXIT_PREFIX):
                 return Walk(tuple(steps), None, target)
+            if target not in index:
+                return target
             if target in seen:
                 raise TreeDefinitionError(f"routes in group {group.id!r} loop back to {target!r}")
             seen.add(target)
@@ -248,12 +248,12 @@ def _walk_group(
             steps.append(step)
             if address not in state.answers:
                 return Walk(tuple(steps), step, None)
-            target = _route(question, following, item)
+            target = _question_route(tree, question, group.questions, item)
     if group.id not in state.closed and count < group.max_repeats:
         step = Step(f"{group.id}[+]", "add_another", None, group, count)
         steps.append(step)
         return Walk(tuple(steps), step, None)
-    return None
+    return _route(group.routes, group.next or END, ctx)
 
 
 def current_step(tree: QuestionTree, state: JourneyState, today: date) -> Step | None:
@@ -284,10 +284,10 @@ def answer(
     :raises StepNotOnPathError: when ``address`` is not a question on the current path (a stale
         form, a replayed POST or a crafted one); nothing is stored.
     """
-    step = _on_path(tree, state, address, today)[1]
+    route, step = _on_path(tree, state, address, today)
     if step.question is None:
         raise StepNotOnPathError(f"{address!r} is not a question")
-    value = coerce(step.question, raw, today)
+    value = coerce(live_question(tree, state, step.question, route.steps), raw, today)
     if isinstance(value, FieldError):
         return AnswerResult(state, value)
     answers = {**state.answers, address: value}
@@ -349,10 +349,32 @@ def remove_repeat(
             answers[address] = value
         elif position > index:
             answers[f"{group_id}[{position - 1}].{match['question']}"] = value
+    for question in tree.questions:
+        # Answers naming repetitions ("children_2") follow them up; one naming the repetition
+        # removed loses it, and is asked again if nothing is left.
+        if group_id in question.options_from and question.id in answers:
+            value = renumber(answers.pop(question.id), group_id, index)
+            if value not in (None, []):
+                answers[question.id] = value
     repeats = {**state.repeats, group_id: count - 1}
     return state.model_copy(
         update={"answers": answers, "repeats": repeats, "closed": state.closed - {group_id}}
     )
+
+
+def question_options(
+    tree: QuestionTree, state: JourneyState, address: str, today: date
+) -> tuple[Option, ...]:
+    """The options to show for the question at ``address`` now: for a question with
+    ``options_from``, one per repetition of those groups on the path before it, labelled by
+    each repetition's title answer, then its fixed options; otherwise its options.
+
+    :raises StepNotOnPathError: when ``address`` is not a question on the current path.
+    """
+    route, step = _on_path(tree, state, address, today)
+    if step.question is None:
+        raise StepNotOnPathError(f"{address!r} is not a question")
+    return live_options(tree, state, step.question, route.steps)
 
 
 def back(tree: QuestionTree, state: JourneyState, address: str, today: date) -> str | None:
@@ -360,6 +382,22 @@ def back(tree: QuestionTree, state: JourneyState, address: str, today: date) -> 
     route, step = _on_path(tree, state, address, today)
     position = route.steps.index(step)
     return route.steps[position - 1].address if position else None
+
+
+def path_context(tree: QuestionTree, state: JourneyState, today: date) -> Context:
+    """An evaluation context over the current path only: answers that fell off it read as not
+    answered, and a group has as many repetitions as the path walks (none when it is off the
+    path)."""
+    answered = path_answers(tree, state, today)
+    on_path = {step.address for step, _ in answered}
+    counts: dict[str, int] = {}
+    for step, _value in answered:
+        if step.group is not None:
+            counts[step.group.id] = max(counts.get(step.group.id, 0), (step.index or 0) + 1)
+    visible = state.model_copy(
+        update={"answers": {k: v for k, v in state.answers.items() if k in on_path}}
+    )
+    return lookups(tree, visible, today, counts)[1]
 
 
 def path_answers(tree: QuestionTree, state: JourneyState, today: date) -> list[tuple[Step, Answer]]:

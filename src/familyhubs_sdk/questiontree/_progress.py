@@ -16,7 +16,14 @@ from datetime import date
 
 from familyhubs_sdk.errors import TreeDefinitionError
 from familyhubs_sdk.questiontree._engine import JourneyState, Walk, walk
-from familyhubs_sdk.questiontree._model import END, EXIT_PREFIX, Group, Question, QuestionTree
+from familyhubs_sdk.questiontree._model import (
+    END,
+    END_REPEAT,
+    EXIT_PREFIX,
+    Group,
+    Question,
+    QuestionTree,
+)
 
 __all__ = ["Progress", "ProgressBounds", "progress", "remaining_bounds"]
 
@@ -55,6 +62,25 @@ def _combine(options: list[Bounds | None]) -> Bounds | None:
     return min(b[0] for b in reachable), max(b[1] for b in reachable)
 
 
+def _plus(*parts: Bounds | None, times: tuple[int, int] = (1, 1)) -> Bounds | None:
+    """The sum of ``parts``, the first counted ``times`` (fewest, most) over; ``None`` when
+    any part is."""
+    if any(p is None for p in parts):
+        return None
+    first, *rest = parts
+    assert first is not None  # noqa: S101 - checked just above; narrows for mypy
+    low, high = first[0] * times[0], first[1] * times[1]
+    for part in rest:
+        assert part is not None  # noqa: S101 - as above
+        low, high = low + part[0], high + part[1]
+    return low, high
+
+
+#: Inside a group, from one question: the counts to the end of its repetition (``stay``), and
+#: to the end of the form by a route out of the group (``leave``); ``None`` where there is none.
+Item = tuple[Bounds | None, Bounds | None]
+
+
 class ProgressBounds:
     """Fewest/most questions from each node of one tree to the end of the form.
 
@@ -67,7 +93,7 @@ class ProgressBounds:
         self._tree = tree
         self._lock = threading.Lock()
         self._top: dict[str, Bounds | None] = {}
-        self._inner: dict[tuple[str, str], Bounds | None] = {}
+        self._inner: dict[tuple[str, str], Item] = {}
 
     def target(self, target: str) -> Bounds | None:
         """From ``target`` (a question or group id, ``end`` or an exit) to the end of the form;
@@ -77,13 +103,17 @@ class ProgressBounds:
         with self._lock:
             return self._target(target, set())
 
-    def item(self, group: Group, qid: str) -> Bounds | None:
-        """From ``qid`` to the end of one repetition of ``group``."""
+    def item(self, group: Group, qid: str) -> Item:
+        """From ``qid`` to the end of one repetition of ``group``, and out of the group."""
         key = (group.id, qid)
         if key in self._inner:
             return self._inner[key]
         with self._lock:
-            return self._item(group, qid, set())
+            return self._item(group, qid, set(), set())
+
+    def after(self, group: Group) -> Bounds | None:
+        """From the end of ``group`` (its routes and ``next``) to the end of the form."""
+        return _combine([self.target(t) for t in self._tree.group_targets(group)])
 
     def _target(self, target: str, active: set[str]) -> Bounds | None:
         if target == END:
@@ -105,37 +135,53 @@ class ProgressBounds:
             after = _combine(
                 [self._target(t, active) for t in tree.targets(question, tree.questions)]
             )
-            return None if after is None else (after[0] + 1, after[1] + 1)
+            return _plus(after, (1, 1))
         group = tree.group_index[target]
-        item = self._item(group, group.questions[0].id, set())
-        after = self._target(group.next or END, active)
-        if after is None or item is None:
-            return None
-        return (
-            group.min_repeats * item[0] + after[0],
-            group.max_repeats * item[1] + after[1],
-        )
+        stay, leave = self._item(group, group.questions[0].id, set(), active)
+        after = _combine([self._target(t, active) for t in tree.group_targets(group)])
+        return _repeats(group, 0, stay, leave, after)
 
-    def _item(self, group: Group, qid: str, active: set[str]) -> Bounds | None:
+    def _item(self, group: Group, qid: str, active: set[str], top: set[str]) -> Item:
         key = (group.id, qid)
         if key not in self._inner:
             if qid in active:
                 raise TreeDefinitionError(f"routes in group {group.id!r} loop back to {qid!r}")
             active.add(qid)
             question: Question = next(q for q in group.questions if q.id == qid)
-            options: list[Bounds | None] = []
+            inner = {q.id for q in group.questions}
+            stays: list[Bounds | None] = []
+            leaves: list[Bounds | None] = []
             for t in self._tree.targets(question, group.questions):
-                options.append(
-                    (0, 0)
-                    if t == END
-                    else None
-                    if t.startswith(EXIT_PREFIX)
-                    else self._item(group, t, active)
-                )
-            after = _combine(options)
-            self._inner[key] = None if after is None else (after[0] + 1, after[1] + 1)
+                if t == END_REPEAT:
+                    stays.append((0, 0))
+                elif t in inner:
+                    stay, leave = self._item(group, t, active, top)
+                    stays.append(stay)
+                    leaves.append(leave)
+                else:
+                    leaves.append(self._target(t, top))
+            self._inner[key] = (
+                _plus(_combine(stays), (1, 1)),
+                _plus(_combine(leaves), (1, 1)),
+            )
             active.discard(qid)
         return self._inner[key]
+
+
+def _repeats(
+    group: Group, done: int, stay: Bounds | None, leave: Bounds | None, after: Bounds | None
+) -> Bounds | None:
+    """From the start of a group's next repetition (``done`` already finished, "add another?"
+    not yet answered) to the end of the form: stop now, repeat to the maximum and go on, or
+    leave the group by a route from inside a later repetition."""
+    more_low = max(0, group.min_repeats - done)
+    more_high = group.max_repeats - done
+    options = [_plus(stay, after, times=(more_low, more_high)) if more_low else None]
+    if not more_low:
+        options.append(_plus(stay, after, times=(0, more_high)) if stay else after)
+    if more_high > 0:
+        options.append(_plus(stay, leave, times=(0, more_high - 1)) if stay else leave)
+    return _combine(options)
 
 
 def remaining_bounds(tree: QuestionTree) -> ProgressBounds:
@@ -154,17 +200,18 @@ def _remaining(tree: QuestionTree, state: JourneyState, route: Walk) -> Bounds:
     group = current.group
     index = current.index or 0
     count = max(state.repeats.get(group.id, 0), group.min_repeats)
-    after = bounds.target(group.next or END) or (0, 0)
-    item_all = bounds.item(group, group.questions[0].id) or (0, 0)
+    after = bounds.after(group)
+    stay, leave = bounds.item(group, group.questions[0].id)
     if current.kind == "add_another":
-        more_min = max(0, group.min_repeats - count) * item_all[0]
-        return (more_min + after[0], (group.max_repeats - count) * item_all[1] + after[1])
+        return _repeats(group, count, stay, leave, after) or (0, 0)
     qid = current.question.id if current.question is not None else group.questions[0].id
-    here = bounds.item(group, qid) or (1, 1)
-    return (
-        here[0] + (count - index - 1) * item_all[0] + after[0],
-        here[1] + (group.max_repeats - index - 1) * item_all[1] + after[1],
-    )
+    here_stay, here_leave = bounds.item(group, qid)
+    # The repetitions already added after this one are asked unless one leaves the group; then
+    # "add another?".
+    rest = _repeats(group, count, stay, leave, after)
+    for _later in range(count - index - 1):
+        rest = _combine([_plus(stay, rest), leave])
+    return _combine([_plus(here_stay, rest), here_leave]) or (1, 1)
 
 
 def progress(tree: QuestionTree, state: JourneyState, today: date) -> Progress:

@@ -1,4 +1,9 @@
-"""Turn what was posted into an answer, or a GOV.UK-style error message with a stable code."""
+"""Turn what was posted into an answer, or a GOV.UK-style error message with a stable code.
+
+What may be posted (``RawValue``): a string for most questions; a list of strings for multiple
+choice (a single string is one choice); a mapping of ``day``, ``month`` and ``year`` for a date;
+and, through the Python API, an ``int`` or ``float`` for a number (``9`` as well as ``"9"``).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,19 @@ from typing import Any
 
 from familyhubs_sdk._text import unsafe_character
 from familyhubs_sdk.questiontree._conditions import Answer
+from familyhubs_sdk.questiontree._dates import DateBound, spoken
+from familyhubs_sdk.questiontree._messages import Wording
 from familyhubs_sdk.questiontree._model import Question
 
-__all__ = ["FieldError", "coerce", "nhs_number_is_valid"]
+__all__ = ["FieldError", "RawValue", "coerce", "nhs_number_is_valid"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
-RawValue = str | Sequence[str] | Mapping[str, str] | None
+#: What a form posts for one question: text, a list of choices, date parts, or (from Python) a
+#: number.
+RawValue = str | int | float | Sequence[str] | Mapping[str, str | int] | None
 
 
 @dataclass(frozen=True)
@@ -41,13 +50,12 @@ def nhs_number_is_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _name(question: Question) -> str:
-    label = question.label.rstrip("?").strip()
-    return label[0].lower() + label[1:] if label[:2] != label[:2].upper() else label
-
-
 def _error(question: Question, code: str, default: str, parts: tuple[str, ...] = ()) -> FieldError:
     return FieldError(code, question.messages.get(code, default), parts)
+
+
+def _wording(question: Question) -> Wording:
+    return Wording.of(question.kind, question.short_label)
 
 
 def coerce(question: Question, raw: RawValue, today: date) -> Answer | FieldError:
@@ -62,23 +70,22 @@ def coerce(question: Question, raw: RawValue, today: date) -> Answer | FieldErro
         return _multiple(question, raw)
     if kind == "date":
         return _date(question, raw, today)
-    text = (
-        raw if isinstance(raw, str) else (raw[0] if isinstance(raw, list | tuple) and raw else "")
-    )
-    text = str(text).strip()
+    if kind == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return _number_value(question, float(raw))
+    text = str(_one(raw)).strip()
     if unsafe_character(text, single_line=kind != "long_text") is not None:
         return _error(
             question,
             "invalid_characters",
-            f"{question.label.rstrip('?')} must only include letters, numbers, spaces "
+            f"{_wording(question).subject} must only include letters, numbers, spaces "
             "and punctuation you can see",
         )
     if not text:
         if not question.required:
             return None
-        verb = "Select" if kind in ("single_choice", "yes_no") else "Enter"
-        what = "an answer" if verb == "Select" else _name(question)
-        return _error(question, "required", f"{verb} {what}")
+        if kind in ("single_choice", "yes_no"):
+            return _error(question, "required", "Select an answer")
+        return _error(question, "required", f"Enter {_wording(question).inner}")
     if kind in ("single_choice", "yes_no"):
         if text not in {o.value for o in question.options}:
             return _error(question, "invalid_option", "Select one of the options")
@@ -88,10 +95,17 @@ def coerce(question: Question, raw: RawValue, today: date) -> Answer | FieldErro
     return result
 
 
+def _one(raw: RawValue) -> object:
+    """The one value posted for a single-value question (the first, if a list came)."""
+    if isinstance(raw, list | tuple):
+        return raw[0] if raw else ""
+    if isinstance(raw, bool) or raw is None or isinstance(raw, Mapping):
+        return ""
+    return raw
+
+
 def _multiple(question: Question, raw: RawValue) -> Answer | FieldError:
-    values = (
-        [raw] if isinstance(raw, str) else list(raw or []) if not isinstance(raw, Mapping) else []
-    )
+    values = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list | tuple) else []
     values = [str(v) for v in values if str(v).strip()]
     if not values:
         if not question.required:
@@ -115,27 +129,68 @@ def _multiple(question: Question, raw: RawValue) -> Answer | FieldError:
 def _date(question: Question, raw: RawValue, today: date) -> Answer | FieldError:
     parts = {k: str(v).strip() for k, v in raw.items()} if isinstance(raw, Mapping) else {}
     day, month, year = (parts.get(k, "") for k in ("day", "month", "year"))
-    name = question.messages.get("name", "The date")
+    words = _wording(question)
     if not (day or month or year):
         if not question.required:
             return None
-        return _error(question, "required", f"Enter {name[0].lower() + name[1:]}")
+        return _error(question, "required", f"Enter {words.inner}")
     missing = tuple(k for k, v in (("day", day), ("month", month), ("year", year)) if not v)
     if missing:
         return _error(
-            question, "date_incomplete", f"{name} must include a {' and '.join(missing)}", missing
+            question,
+            "date_incomplete",
+            f"{words.subject} must include a {' and '.join(missing)}",
+            missing,
         )
+    if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        return _error(question, "date_invalid", f"{words.subject} must be a real date")
+    if len(year) != 4:
+        return _error(question, "date_year_format", "Year must include 4 numbers", ("year",))
     try:
         value = date(int(year), int(month), int(day))
     except ValueError:
-        return _error(question, "date_invalid", f"{name} must be a real date")
-    if len(year) != 4:
-        return _error(question, "date_invalid", f"{name} must be a real date", ("year",))
+        return _error(question, "date_invalid", f"{words.subject} must be a real date")
+    return _date_in_range(question, value, today, words)
+
+
+def _date_in_range(
+    question: Question, value: date, today: date, words: Wording
+) -> Answer | FieldError:
     if question.date_rule == "past" and value >= today:
-        return _error(question, "date_not_past", f"{name} must be in the past")
+        return _error(question, "date_not_past", f"{words.subject} must be in the past")
     if question.date_rule == "future" and value < today:
-        return _error(question, "date_not_future", f"{name} must be today or in the future")
+        return _error(
+            question, "date_not_future", f"{words.subject} must be today or in the future"
+        )
+    low, high = question.date_bounds
+    if low is not None and value < low.on(today):
+        return _error(
+            question, "date_too_early", _range_message(words, low, high, today, after=True)
+        )
+    if high is not None and value > high.on(today):
+        return _error(
+            question, "date_too_late", _range_message(words, high, low, today, after=False)
+        )
     return value.isoformat()
+
+
+def _range_message(
+    words: Wording, bound: DateBound, other: DateBound | None, today: date, *, after: bool
+) -> str:
+    """GOV.UK's wording for a date on the wrong side of ``bound`` (the earliest date when
+    ``after``, else the latest): "…must be between 1 June 2001 and 1 March 2027" when ``other``
+    bounds it too, "…must be today or in the past", "…must be the same as or after 1 September
+    2020"."""
+    subject = words.subject
+    if other is not None:
+        first, last = (bound, other) if after else (other, bound)
+        return f"{subject} must be between {spoken(first.on(today))} and {spoken(last.on(today))}"
+    if bound.is_today:
+        return f"{subject} must be today or in the {'future' if after else 'past'}"
+    if bound.fixed is None and (bound.amount, bound.unit) == ((1 if after else -1), "d"):
+        return f"{subject} must be in the {'future' if after else 'past'}"
+    side = "after" if after else "before"
+    return f"{subject} must be the same as or {side} {spoken(bound.on(today))}"
 
 
 def _text(question: Question, text: str) -> Answer | FieldError:
@@ -146,7 +201,7 @@ def _text(question: Question, text: str) -> Answer | FieldError:
         return _error(
             question,
             "too_long",
-            f"{question.label.rstrip('?')} must be {limit} characters or fewer",
+            f"{_wording(question).subject} must be {limit:,} characters or fewer",
         )
     return text
 
@@ -155,13 +210,26 @@ def _number(question: Question, text: str) -> Answer | FieldError:
     try:
         value = float(text.replace(",", ""))
     except ValueError:
-        return _error(question, "not_a_number", f"Enter {_name(question)} as a number")
+        value = float("nan")
+    return _number_value(question, value)
+
+
+def _number_value(question: Question, value: float) -> Answer | FieldError:
+    subject = _wording(question).subject
     if value != value or value in (float("inf"), float("-inf")):
-        return _error(question, "not_a_number", f"Enter {_name(question)} as a number")
-    if question.minimum is not None and value < question.minimum:
-        return _error(question, "too_small", f"The number must be {question.minimum:g} or more")
-    if question.maximum is not None and value > question.maximum:
-        return _error(question, "too_large", f"The number must be {question.maximum:g} or less")
+        return _error(question, "not_a_number", f"{subject} must be a number")
+    if question.whole_number and not value.is_integer():
+        return _error(question, "not_whole_number", f"{subject} must be a whole number")
+    low, high = question.number_bounds
+    too_small = low is not None and value < low
+    if too_small or (high is not None and value > high):
+        if low is not None and high is not None:
+            message = f"{subject} must be between {low:g} and {high:g}"
+        elif low is not None:
+            message = f"{subject} must be {low:g} or more"
+        else:
+            message = f"{subject} must be {high:g} or less"
+        return _error(question, "too_small" if too_small else "too_large", message)
     return int(value) if value.is_integer() else value
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from familyhubs_sdk.questiontree._dynamic import all_values
 from familyhubs_sdk.questiontree._engine import JourneyState
-from familyhubs_sdk.questiontree._model import QuestionTree
+from familyhubs_sdk.questiontree._model import Option, QuestionTree
 from familyhubs_sdk.questiontree._validation import FieldError, coerce
 
 __all__ = ["Migration", "migrate_state"]
@@ -42,6 +43,11 @@ def migrate_state(tree: QuestionTree, state: JourneyState, today: date) -> Migra
     kept, dropped = {}, []
     for address, value in state.answers.items():
         question = _question(tree, address)
+        if question is not None and question.options_from:
+            # Which repetitions exist is only known once every answer is in: keep any value
+            # the question can ever offer.
+            everything = tuple(Option(value=v, label=v) for v in sorted(all_values(tree, question)))
+            question = question.model_copy(update={"options": everything})
         checked = None if question is None else coerce(question, _raw(value), today)  # type: ignore[arg-type]
         if question is None or isinstance(checked, FieldError):
             dropped.append(address)

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import os
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,22 @@ __all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "normalise_url"]
 
 #: How long a SQLite writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+# Every engine this module made, so a forked child can drop the connections it inherited.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child (gunicorn ``--preload`` workers, multiprocessing): a pooled connection
+    is a socket shared with the parent, and two processes talking on one socket corrupt each
+    other's sessions. ``dispose(close=False)`` gives the child an empty pool without closing the
+    parent's connections (SQLAlchemy's "using connection pools with multiprocessing")."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 # A bare dialect name picks the driver the matching extra installs.
 _DEFAULT_DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
@@ -52,6 +70,8 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
       idle timeout is replaced instead of failing a request; MySQL connections are recycled hourly.
     * Every database: ``hide_parameters``, so bound values (names, identifiers, token hashes) never
       appear in an exception's text or in SQL echo logs.
+    * Fork-safe: a process forked after the engine connected (gunicorn ``--preload`` workers)
+      starts with an empty pool of its own and never uses the parent's connections.
 
     Any ``engine_options`` are passed to :func:`sqlalchemy.create_engine` and win over these.
     """
@@ -70,6 +90,7 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
             options["pool_recycle"] = 3600
     options.update(engine_options)
     engine = sa.create_engine(parsed, **options)
+    _ENGINES.add(engine)
     if backend == "sqlite":
         _tune_sqlite(engine, wal=not in_memory)
     return engine

@@ -50,6 +50,9 @@ from familyhubs_sdk.store._schema import (
     drafts,
     evidence_files,
     outbox_jobs,
+    rate_limits,
+    request_assignments,
+    request_notes,
     request_status_history,
     resume_tokens,
     support_requests,
@@ -76,6 +79,8 @@ ENV_PREFIX = "FAMILYHUBS_RETENTION__"
 # names the value rather than importing it; anything else, even a status added later, keeps the
 # request.
 _DELIVERED = "delivered"
+# JobStatus.DEAD: a job given up on. Only a request-less one can go (see RetentionPolicy).
+_DEAD = "dead"
 
 # Every table purge() can remove rows from, in the order reports list them.
 _TABLES = (
@@ -83,10 +88,13 @@ _TABLES = (
     resume_tokens,
     support_requests,
     request_status_history,
+    request_assignments,
+    request_notes,
     outbox_jobs,
     delivery_attempts,
     evidence_files,
     analytics_events,
+    rate_limits,
 )
 
 # Words that mean "keep for ever" where YAML's null or an empty value is awkward (environment).
@@ -121,18 +129,33 @@ class RetentionPolicy(BaseModel):
       spotting a double post) that many days after submission. A draft's evidence that never
       became part of a request goes with it; its resume tokens too.
     * ``requests_days`` — support requests that many days after they were made, with their
-      status history, outbox jobs, delivery attempts and evidence files.
+      status history, the receiving team's assignment and internal notes, outbox jobs, delivery
+      attempts and evidence files.
     * ``evidence_days`` — the files of requests made that many days ago (the request itself may
       stay longer), and uploads never sent with a request once both the file and its draft's
       submission or expiry are that old.
     * ``outbox_days`` — delivered jobs, and their attempts, delivered that many days ago, unless
       their request is held or waiting for another job. A request whose jobs have all gone this
       way counts as delivered: the SDK writes at least one job with every request.
+      Jobs that belong to no request (messages such as a resume link) go the same number of days
+      after they were delivered, or after they were queued when they are dead: nothing else
+      depends on them, and the links they carry expired long before.
     * ``analytics_days`` — form-use events that old. 395 days (13 months) by default, so this
       month can be compared with the same month last year.
+    * ``rate_limit_window_minutes`` — the window of the portal's
+      :class:`~familyhubs_sdk.support.StoreRateLimit` (15 minutes, as ``build_flow`` uses): a
+      count in ``fh_rate_limits`` goes once its window has ended, when it can no longer refuse
+      anything. Set it to the ``per`` your own limit uses; a shorter value would let a purge
+      restart counts that are still running.
 
     Resume tokens have no window: one used or expired is only the hash of a dead secret, so it
     goes on every run.
+
+    Three of the SDK's tables are never purged. The access audit (``fh_audit_events``) and the
+    review of emergency access (``fh_access_reviews``), which belongs to it, are kept for the
+    LA's audit retention schedule, by its database administrator. Person links
+    (``fh_person_links``) hold only source-record ids, who decided and when: an accepted link is
+    what joins a child's records, and a rejected one stops the pair being proposed again.
 
     >>> RetentionPolicy.from_mapping({"requests_days": 0})
     Traceback (most recent call last):
@@ -147,6 +170,7 @@ class RetentionPolicy(BaseModel):
     evidence_days: _Days = None
     outbox_days: _Days = None
     analytics_days: _Days = 395
+    rate_limit_window_minutes: _Days = 15
     #: Rows (or requests) removed per transaction: small enough that no lock is held for long.
     batch_size: int = Field(default=500, ge=1, le=10_000)
 
@@ -168,6 +192,7 @@ class RetentionPolicy(BaseModel):
             evidence_days=90,
             outbox_days=365,
             analytics_days=395,
+            rate_limit_window_minutes=15,
         )
 
     @classmethod
@@ -329,6 +354,8 @@ def _remove_requests(batch: _Batch, ids: Sequence[Any]) -> None:
     batch.delete(delivery_attempts, delivery_attempts.c.job_id.in_(jobs))
     batch.delete(outbox_jobs, outbox_jobs.c.request_id.in_(ids))
     batch.delete(request_status_history, request_status_history.c.request_id.in_(ids))
+    batch.delete(request_assignments, request_assignments.c.request_id.in_(ids))
+    batch.delete(request_notes, request_notes.c.request_id.in_(ids))
     batch.delete_evidence(evidence_files.c.request_id.in_(ids))
     # The rows are locked, so this re-check cannot fail; if it ever did, raising rolls the whole
     # batch back rather than leave a request without its history.
@@ -430,6 +457,7 @@ def _phases(policy: RetentionPolicy, now: datetime) -> list[_Phase]:
                 remove_delivered,
             )
         )
+        phases.append(_request_less_jobs(cutoff(policy.outbox_days)))
 
     if policy.analytics_days is not None:
         phases.append(
@@ -439,7 +467,47 @@ def _phases(policy: RetentionPolicy, now: datetime) -> list[_Phase]:
                 lambda batch, ids: batch.delete(analytics_events, analytics_events.c.id.in_(ids)),
             )
         )
+
+    if policy.rate_limit_window_minutes is not None:
+        # StoreRateLimit numbers windows floor(epoch seconds / window); any lower one has ended.
+        window = int(now.timestamp() // (policy.rate_limit_window_minutes * 60))
+        window_ended = rate_limits.c.window_no < window
+        phases.append(
+            _Phase(
+                rate_limits.c.key,
+                window_ended,
+                # Checked again: a key tried meanwhile has moved its row to the current window.
+                lambda batch, ids: batch.delete(
+                    rate_limits, sa.and_(rate_limits.c.key.in_(ids), window_ended)
+                ),
+            )
+        )
     return phases
+
+
+def _request_less_jobs(cutoff: datetime) -> _Phase:
+    """Outbox jobs of no request, delivered or dead before ``cutoff``, with their attempts.
+
+    A pending or in-flight one is still on its way and stays.
+    """
+    jobs = outbox_jobs.c
+    due = sa.and_(
+        jobs.request_id.is_(None),
+        sa.or_(
+            sa.and_(jobs.status == _DELIVERED, jobs.delivered_at < cutoff),
+            sa.and_(jobs.status == _DEAD, jobs.created_at < cutoff),
+        ),
+    )
+
+    def remove(batch: _Batch, ids: Sequence[Any]) -> None:
+        # Checked again, so a dead job retried meanwhile keeps its attempts as well as itself.
+        done = sa.and_(jobs.id.in_(ids), due)
+        batch.delete(
+            delivery_attempts, delivery_attempts.c.job_id.in_(sa.select(jobs.id).where(done))
+        )
+        batch.delete(outbox_jobs, done)
+
+    return _Phase(jobs.id, due, remove)
 
 
 def _take_write_lock(connection: Connection) -> None:

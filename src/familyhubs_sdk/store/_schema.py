@@ -16,6 +16,7 @@ import sqlalchemy.dialects.mysql
 from familyhubs_sdk.store._types import UTCDateTime
 
 __all__ = [
+    "access_reviews",
     "analytics_events",
     "audit_events",
     "delivery_attempts",
@@ -25,6 +26,9 @@ __all__ = [
     "metadata",
     "outbox_jobs",
     "person_links",
+    "rate_limits",
+    "request_assignments",
+    "request_notes",
     "request_status_history",
     "resume_tokens",
     "support_requests",
@@ -127,10 +131,11 @@ outbox_jobs = sa.Table(
     "fh_outbox_jobs",
     metadata,
     _uuid(primary_key=True),
+    # None for a message that belongs to no request (a draft's resume link).
     _uuid(
         "request_id",
         sa.ForeignKey("fh_support_requests.id", ondelete="RESTRICT"),
-        nullable=False,
+        nullable=True,
         index=True,
     ),
     sa.Column("channel", sa.String(50), nullable=False),
@@ -142,6 +147,8 @@ outbox_jobs = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("delivered_at", UTCDateTime(), nullable=True),
     sa.Column("last_error", sa.String(500), nullable=True),
+    # A message to a person (kind, address, reference, link): cleared once it is delivered.
+    sa.Column("message", sa.JSON(), nullable=True),
     sa.Index(None, "status", "next_attempt_at"),
 )
 
@@ -230,19 +237,95 @@ audit_events = sa.Table(
     sa.Column("break_glass", sa.Boolean(), nullable=False, server_default=sa.false()),
     # Typed by the viewer when they use break-glass access; never the data they saw.
     sa.Column("justification", sa.String(500), nullable=True),
+    # The professional's name as their sign-in gave it, for "who has viewed this record".
+    sa.Column("actor_name", sa.String(200), nullable=True),
     sa.Index(None, "subject_ref", "occurred_at"),
     sa.Index(None, "actor_id", "occurred_at"),
 )
 
+# Reviewed links between two source records no shared identifier joins: proposed by a linker,
+# accepted or rejected by a person. Accepted rows feed identity resolution; rejected rows stop the
+# same pair being proposed again. Keys and match weights only, never names or dates of birth.
 person_links = sa.Table(
     "fh_person_links",
     metadata,
     sa.Column("id", _BigId, primary_key=True, autoincrement=True),
-    sa.Column("master_id", sa.String(64), nullable=False, index=True),
     sa.Column("source_system", sa.String(50), nullable=False),
     sa.Column("source_person_id", sa.String(100), nullable=False),
+    sa.Column("linked_source_system", sa.String(50), nullable=False),
+    sa.Column("linked_person_id", sa.String(100), nullable=False),
     sa.Column("link_method", sa.String(30), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
     sa.Column("confidence", sa.Float(), nullable=True),
+    sa.Column("match_weight", sa.Float(), nullable=True),
+    sa.Column("matched_fields", sa.String(200), nullable=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
-    sa.UniqueConstraint("source_system", "source_person_id"),
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.Column("decided_at", UTCDateTime(), nullable=True),
+    sa.UniqueConstraint(
+        "source_system",
+        "source_person_id",
+        "linked_source_system",
+        "linked_person_id",
+        name="uq_fh_person_links_pair",
+    ),
+)
+
+# Who in the receiving team is dealing with a request: a person's or a team's id from the host's
+# directory. One row per assigned request, removed with the request.
+request_assignments = sa.Table(
+    "fh_request_assignments",
+    metadata,
+    _uuid(
+        "request_id",
+        sa.ForeignKey("fh_support_requests.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("assignee", sa.String(200), nullable=False, index=True),
+    sa.Column("assigned_by", sa.String(200), nullable=False),
+    sa.Column("assigned_at", UTCDateTime(), nullable=False),
+)
+
+# The receiving team's internal triage notes on a request: typed by the team, for the team. Never
+# sent to the referrer or the family, never exported; removed with the request.
+request_notes = sa.Table(
+    "fh_request_notes",
+    metadata,
+    sa.Column("id", _BigId, primary_key=True, autoincrement=True),
+    _uuid(
+        "request_id",
+        sa.ForeignKey("fh_support_requests.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("body", sa.String(2000), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# One review of emergency (break-glass) access: one professional's emergency reads of one subject
+# on one day (UTC), as the audit holds them; pending until information governance reviews it.
+access_reviews = sa.Table(
+    "fh_access_reviews",
+    metadata,
+    sa.Column("id", _BigId, primary_key=True, autoincrement=True),
+    sa.Column("subject_ref", sa.String(64), nullable=False),
+    sa.Column("actor_id", sa.String(200), nullable=False),
+    sa.Column("day", sa.Date(), nullable=False),
+    sa.Column("outcome", sa.String(30), nullable=False),
+    sa.Column("note", sa.String(500), nullable=True),
+    sa.Column("reviewer_id", sa.String(200), nullable=False),
+    sa.Column("reviewer_name", sa.String(200), nullable=True),
+    sa.Column("reviewed_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("subject_ref", "actor_id", "day"),
+)
+
+# Rate-limit counters shared by every web process: one row per key (a client and what it tried,
+# never a token), counting allowed attempts in the current fixed window of time.
+rate_limits = sa.Table(
+    "fh_rate_limits",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("window_no", sa.BigInteger(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
 )

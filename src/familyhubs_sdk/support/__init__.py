@@ -52,10 +52,13 @@ from familyhubs_sdk.support.journey import FormFlow as FormFlow
 from familyhubs_sdk.support.journey import InMemoryDraftStore as InMemoryDraftStore
 from familyhubs_sdk.support.journey import JourneyOptions as JourneyOptions
 from familyhubs_sdk.support.journey import RateLimit as RateLimit
+from familyhubs_sdk.support.journey import RedisRateLimit as RedisRateLimit
 from familyhubs_sdk.support.journey import Resumed as Resumed
+from familyhubs_sdk.support.journey import ResumeLinkSender as ResumeLinkSender
 from familyhubs_sdk.support.journey import ResumeTokens as ResumeTokens
 from familyhubs_sdk.support.journey import SlidingWindowRateLimit as SlidingWindowRateLimit
 from familyhubs_sdk.support.journey import SQLDraftStore as SQLDraftStore
+from familyhubs_sdk.support.journey import StoreRateLimit as StoreRateLimit
 from familyhubs_sdk.support.journey import UploadedFile as UploadedFile
 from familyhubs_sdk.support.journey import WebRequest as WebRequest
 from familyhubs_sdk.support.journey import WebResponse as WebResponse
@@ -104,6 +107,7 @@ __all__ = [
     "JourneyOptions",
     "NoScanner",
     "RateLimit",
+    "RedisRateLimit",
     "RequestAnswer",
     "RequestComposer",
     "RequestInbox",
@@ -111,6 +115,7 @@ __all__ = [
     "RequestOutcome",
     "RequestRecord",
     "RequestStatus",
+    "ResumeLinkSender",
     "ResumeTokens",
     "Resumed",
     "SQLDraftStore",
@@ -119,6 +124,7 @@ __all__ = [
     "SlidingWindowRateLimit",
     "StatusChange",
     "StatusChoice",
+    "StoreRateLimit",
     "StoreSubmitter",
     "Submitter",
     "SupportRequest",

@@ -7,6 +7,7 @@ from familyhubs_sdk.synthetic._load import WarehouseSummary as WarehouseSummary
 from familyhubs_sdk.synthetic._load import build_warehouse as build_warehouse
 from familyhubs_sdk.synthetic._load import catalogs as catalogs
 from familyhubs_sdk.synthetic._load import connectors as connectors
+from familyhubs_sdk.synthetic._load import export_lake as export_lake
 from familyhubs_sdk.synthetic._service import DEMO_VIEWERS as DEMO_VIEWERS
 from familyhubs_sdk.synthetic._service import SOURCE_LABELS as SOURCE_LABELS
 from familyhubs_sdk.synthetic._service import demo_access_rules as demo_access_rules
@@ -23,4 +24,5 @@ __all__ = [
     "connectors",
     "demo_access_rules",
     "demo_timeline_service",
+    "export_lake",
 ]

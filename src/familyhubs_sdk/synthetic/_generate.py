@@ -12,13 +12,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from familyhubs_sdk.synthetic._lifecourse import (
+    COVERAGE_START,
+    HV_REVIEWS,
+    TODAY,
+    age_in_years,
+    at_age,
+    between,
+    reception_year,
+    school_places,
+)
 from familyhubs_sdk.views._identifiers import upn_check_letter
 
 __all__ = ["TODAY", "Batch", "Generator", "Subject"]
 
-#: The synthetic warehouse's "now": every event is before it.
-TODAY = datetime(2026, 11, 1, 2, 0)
-_EARLIEST = datetime(2015, 1, 1)
 
 _GIVEN_F = (
     "Olivia",
@@ -96,14 +103,6 @@ _SURNAMES = (
     "Hughes",
     "Edwards",
 )
-_SCHOOLS = (
-    "Riverside Primary School",
-    "Hillcrest Academy",
-    "St Anne's CofE Primary",
-    "Northfield High School",
-    "Meadow View Infants",
-    "Oakwood Secondary",
-)
 _SITES = ("County Hospital A&E", "Children's Emergency Department", "Urgent Treatment Centre")
 _TEAMS = (
     "Assessment Team North",
@@ -114,8 +113,9 @@ _TEAMS = (
     "Early Help Hub West",
 )
 _CONTACT_SOURCES = ("1A", "1B", "1C", "1D", "1E", "9Z")
-_NEEDS = ("N1", "N2", "N3", "N4", "N5", "N6")
-_HV_TYPES = ("NBV", "R68", "R1Y", "R2Y", "TGT")
+#: Primary needs at referral whose labels describe a family's circumstances (disability,
+#: parental illness, acute stress), not an allegation: demo data must not read like flags.
+_NEEDS = ("N2", "N3", "N4")
 
 
 @dataclass
@@ -196,12 +196,7 @@ class Generator:
                     email,
                 ),
             )
-        for source, start in (
-            ("lcs", date(2015, 1, 1)),
-            ("health", date(2016, 4, 1)),
-            ("education", date(2015, 9, 1)),
-            ("police", date(2018, 1, 1)),
-        ):
+        for source, start in COVERAGE_START.items():
             batch.add("la_source_coverage", (source, TODAY, start, None))
         return batch
 
@@ -243,51 +238,44 @@ class Generator:
         rnd = self.random
         surname = rnd.choice(_SURNAMES)
         need = rnd.choices(("low", "medium", "high"), weights=(60, 30, 10))[0]
-        members: list[str] = []
-        mother = self._person(batch, rnd.choice(_GIVEN_F), surname, "F", _birth(rnd, 1975, 2004))
-        members.append(mother)
+        births = self._births(rnd.choices((1, 2, 3, 4), weights=(40, 35, 18, 7))[0])
+        mother_born, father_born = _parents_births(rnd, births)
+        members = [self._person(batch, rnd.choice(_GIVEN_F), surname, "F", mother_born)]
+        mother = members[0]
         father = None
         if rnd.random() < 0.6:
-            father = self._person(
-                batch, rnd.choice(_GIVEN_M), surname, "M", _birth(rnd, 1970, 2002)
-            )
+            father = self._person(batch, rnd.choice(_GIVEN_M), surname, "M", father_born)
             members.append(father)
-        children = []
-        for _ in range(rnd.choices((1, 2, 3, 4), weights=(40, 35, 18, 7))[0]):
-            if self.children_made >= self.children:
-                break
+        children: list[tuple[str, date]] = []
+        for born in births:
             self.children_made += 1
             sex = rnd.choice("FM")
-            born = _birth(rnd, 2008, 2026)
-            child = self._person(
-                batch,
-                rnd.choice(_GIVEN_F if sex == "F" else _GIVEN_M),
-                surname,
-                sex,
-                born,
-                child=True,
-            )
-            children.append(child)
+            given = rnd.choice(_GIVEN_F if sex == "F" else _GIVEN_M)
+            child = self._person(batch, given, surname, sex, born, child=True)
+            children.append((child, born))
             heavy = self.children_made % self.heavy_every == 0
             self._history(batch, child, born, "high" if heavy else need, heavy=heavy)
             batch.add("la_family_relationships", (self._next("R"), child, mother, "mother"))
             if father:
                 batch.add("la_family_relationships", (self._next("R"), child, father, "father"))
-        for a in children:
-            for b in children:
+        for a, _ in children:
+            for b, _ in children:
                 if a != b:
                     batch.add("la_family_relationships", (self._next("R"), a, b, "sibling"))
-        if need == "high" and children:
-            for _ in range(rnd.randint(1, 4)):
-                when = _between(rnd, datetime(2018, 1, 1), TODAY)
-                for child in children:
-                    self._event(
-                        batch,
-                        child,
-                        "police_notifications",
-                        (self._next("PN"), child, when, "DA", "Shire Police"),
-                    )
-        self.families.append(members + children)
+        if need == "high" and rnd.random() < 0.35:
+            self._police(batch, children)
+        self.families.append(members + [child for child, _ in children])
+
+    def _births(self, wanted: int) -> list[date]:
+        """Up to ``wanted`` children's birth dates, eldest first, 11 months to 5 years apart."""
+        rnd = self.random
+        births = [_birth(rnd, 2008, 2026)]
+        while len(births) < wanted and self.children_made + len(births) < self.children:
+            born = births[-1] + timedelta(days=rnd.randint(330, 1800))
+            if born >= TODAY.date():
+                break
+            births.append(born)
+        return births
 
     def _person(
         self, batch: Batch, given: str, surname: str, sex: str, born: date, *, child: bool = False
@@ -298,7 +286,7 @@ class Generator:
         if child:
             nhs = self._nhs_number()
             batch.add("ssd_linked_identifiers", (self._next("L"), pid, "NHS Number", nhs, born))
-            if born <= date(2022, 9, 1):
+            if datetime(reception_year(born), 9, 1) < TODAY:  # a UPN comes with a school place
                 upn = self._new_upn()
                 batch.add(
                     "ssd_linked_identifiers",
@@ -314,136 +302,120 @@ class Generator:
         self.subjects[person].events += 1
 
     def _history(self, batch: Batch, pid: str, born: date, need: str, *, heavy: bool) -> None:
-        rnd = self.random
-        subject = self.subjects[pid]
-        start = max(datetime.combine(born, datetime.min.time()), _EARLIEST)
         scale = {"low": 0, "medium": 1, "high": 2}[need]
+        self._social_care(batch, pid, born, scale)
+        subject = self.subjects[pid]
+        if subject.nhs_number:
+            self._health(batch, pid, subject.nhs_number, born, scale, heavy=heavy)
+        if subject.upn:
+            self._education(batch, pid, subject.upn, born, scale)
+
+    def _social_care(self, batch: Batch, pid: str, born: date, scale: int) -> None:
+        rnd = self.random
+        start = _from(born, "lcs")
         sw = rnd.choice(self.social_workers)
         for _ in range(rnd.randint((0, 1, 3)[scale], (1, 4, 10)[scale])):
-            self._event(
-                batch,
-                pid,
-                "ssd_contacts",
-                (self._next("C"), pid, _between(rnd, start, TODAY), rnd.choice(_CONTACT_SOURCES)),
-            )
+            when = between(rnd, start, TODAY)
+            source = rnd.choice(_CONTACT_SOURCES)
+            self._event(batch, pid, "ssd_contacts", (self._next("C"), pid, when, source))
         for _ in range(rnd.randint(0, (0, 1, 3)[scale])):
-            opened = _between(rnd, start, TODAY)
+            opened = between(rnd, start, TODAY)
             closed = _maybe_end(rnd, opened, 400)
-            self._event(
-                batch,
-                pid,
-                "ssd_cin_episodes",
-                (
-                    self._next("CIN"),
-                    pid,
-                    opened,
-                    closed,
-                    rnd.choice(_TEAMS[:4]),
-                    sw,
-                    rnd.choice(_NEEDS),
-                ),
-            )
-            batch.add(
-                "ssd_involvements",
-                (
-                    self._next("I"),
-                    sw,
-                    "SW",
-                    rnd.choice(_TEAMS[:4]),
-                    pid,
-                    opened.date(),
-                    closed.date() if closed else None,
-                ),
-            )
+            team = rnd.choice(_TEAMS[:4])
+            need = rnd.choice(_NEEDS)
+            row: tuple[object, ...] = (self._next("CIN"), pid, opened, closed, team, sw, need)
+            self._event(batch, pid, "ssd_cin_episodes", row)
+            self._involvement(batch, sw, "SW", team, pid, opened, closed)
         for _ in range(rnd.randint(0, (1, 2, 3)[scale])):
-            opened = _between(rnd, start, TODAY)
+            opened = between(rnd, start, TODAY)
             closed = _maybe_end(rnd, opened, 300)
             worker = rnd.choice(self.social_workers)
-            self._event(
-                batch,
-                pid,
-                "ssd_early_help_episodes",
-                (self._next("EH"), pid, opened, closed, rnd.choice(_TEAMS[4:]), worker),
-            )
-            batch.add(
-                "ssd_involvements",
-                (
-                    self._next("I"),
-                    worker,
-                    "EHP",
-                    rnd.choice(_TEAMS[4:]),
-                    pid,
-                    opened.date(),
-                    closed.date() if closed else None,
-                ),
-            )
-        if scale == 2 and rnd.random() < 0.2:
-            opened = _between(rnd, start, TODAY)
-            self._event(
-                batch,
-                pid,
-                "ssd_cla_episodes",
-                (self._next("CLA"), pid, opened, _maybe_end(rnd, opened, 700), "N1"),
-            )
-        nhs = subject.nhs_number
-        if nhs:
-            visits = rnd.randint((0, 1, 2)[scale], (3, 5, 10)[scale]) + (400 if heavy else 0)
-            for _ in range(visits):
-                self._event(
-                    batch,
-                    pid,
-                    "health_ae_attendances",
-                    (self._next("AE"), nhs, _between(rnd, start, TODAY), rnd.choice(_SITES)),
-                )
-            under_five_end = min(
-                datetime.combine(born, datetime.min.time()) + timedelta(days=5 * 365), TODAY
-            )
-            if under_five_end > start:
-                hv = rnd.choice(self.practitioners)
-                for _ in range(rnd.randint(3, 12) + (120 if heavy else 0)):
-                    self._event(
-                        batch,
-                        pid,
-                        "health_visiting_contacts",
-                        (
-                            self._next("HV"),
-                            nhs,
-                            _between(rnd, start, under_five_end),
-                            rnd.choice(_HV_TYPES),
-                            hv,
-                        ),
-                    )
-        upn = subject.upn
-        if upn:
-            school_start = max(datetime(born.year + 4, 9, 3), _EARLIEST)
-            if school_start < TODAY:
-                school = rnd.choice(_SCHOOLS)
-                self._event(
-                    batch,
-                    pid,
-                    "edu_enrolments",
-                    (self._next("EN"), upn, school, school_start, None),
-                )
-                for _ in range(rnd.randint(0, (0, 1, 3)[scale])):
-                    self._event(
-                        batch,
-                        pid,
-                        "edu_exclusions",
-                        (
-                            self._next("EX"),
-                            upn,
-                            _between(rnd, school_start, TODAY),
-                            "PERM" if rnd.random() < 0.05 else "SUSP",
-                            school,
-                        ),
-                    )
-                for _ in range(rnd.randint(0, (0, 2, 4)[scale])):
-                    self._event(
-                        batch,
-                        pid,
-                        "edu_attendance_alerts",
-                        (self._next("AT"), upn, _between(rnd, school_start, TODAY), school),
-                    )
+            team = rnd.choice(_TEAMS[4:])
+            row = (self._next("EH"), pid, opened, closed, team, worker)
+            self._event(batch, pid, "ssd_early_help_episodes", row)
+            self._involvement(batch, worker, "EHP", team, pid, opened, closed)
+        if scale == 2 and rnd.random() < 0.1:
+            opened = between(rnd, start, TODAY)
+            row = (self._next("CLA"), pid, opened, _maybe_end(rnd, opened, 700), "N4")
+            self._event(batch, pid, "ssd_cla_episodes", row)
+
+    def _involvement(
+        self,
+        batch: Batch,
+        worker: str,
+        role: str,
+        team: str,
+        pid: str,
+        opened: datetime,
+        closed: datetime | None,
+    ) -> None:
+        ended = closed.date() if closed else None
+        row: tuple[object, ...] = (self._next("I"), worker, role, team, pid, opened.date(), ended)
+        batch.add("ssd_involvements", row)
+
+    def _health(
+        self, batch: Batch, pid: str, nhs: str, born: date, scale: int, *, heavy: bool
+    ) -> None:
+        rnd = self.random
+        start = _from(born, "health")
+        # A benchmark's heavy subject: far more attendances than any child would have.
+        visits = rnd.randint((0, 0, 1)[scale], (2, 3, 6)[scale]) + (400 if heavy else 0)
+        for _ in range(visits):
+            arrived = between(rnd, start, TODAY)
+            row: tuple[object, ...] = (self._next("AE"), nhs, arrived, rnd.choice(_SITES))
+            self._event(batch, pid, "health_ae_attendances", row)
+        hv = rnd.choice(self.practitioners)
+        dates = []
+        for code, (first, last) in HV_REVIEWS.items():
+            due = at_age(born, rnd.randint(first, last)) + timedelta(minutes=rnd.randint(0, 420))
+            if start <= due < TODAY and rnd.random() < 0.92:  # a few families miss a review
+                dates.append((due, code))
+        under_five = min(at_age(born, 5 * 365), TODAY)
+        targeted = rnd.randint(0, (0, 2, 5)[scale]) + (120 if heavy else 0)
+        first_targeted = max(at_age(born, HV_REVIEWS["NBV"][0]), start)
+        if first_targeted < under_five:
+            dates += [(between(rnd, first_targeted, under_five), "TGT") for _ in range(targeted)]
+        for when, code in sorted(dates):
+            row = (self._next("HV"), nhs, when, code, hv)
+            self._event(batch, pid, "health_visiting_contacts", row)
+
+    def _education(self, batch: Batch, pid: str, upn: str, born: date, scale: int) -> None:
+        rnd = self.random
+        coverage = datetime.combine(COVERAGE_START["education"], datetime.min.time())
+        for place in school_places(rnd, born):
+            if place.entry < coverage:
+                continue
+            row: tuple[object, ...] = (self._next("EN"), upn, place.school, place.entry)
+            row += (place.leaving,)
+            self._event(batch, pid, "edu_enrolments", row)
+            # Attendance is a duty from five; suspensions are for older pupils.
+            there = max(place.entry, at_age(born, 5 * 365 + 2))
+            left = place.leaving or TODAY
+            for _ in range(rnd.randint(0, (0, 1, 2)[scale]) if there < left else 0):
+                when = between(rnd, there, left)
+                row = (self._next("AT"), upn, when, place.school)
+                self._event(batch, pid, "edu_attendance_alerts", row)
+            older = max(place.entry, at_age(born, 7 * 365 + 2))
+            if older < left:
+                for _ in range(rnd.randint(0, (0, 0, 2)[scale])):
+                    kind = "PERM" if rnd.random() < 0.03 else "SUSP"
+                    row = (self._next("EX"), upn, between(rnd, older, left), kind, place.school)
+                    self._event(batch, pid, "edu_exclusions", row)
+
+    def _police(self, batch: Batch, children: list[tuple[str, date]]) -> None:
+        """A notification or two to the front door about a family: rare, and only ever about
+        children already born."""
+        rnd = self.random
+        eldest = children[0][1]
+        for _ in range(rnd.choices((1, 2), weights=(80, 20))[0]):
+            when = between(rnd, _from(eldest, "police"), TODAY)
+            for child, born in children:
+                if at_age(born, 0) > when:
+                    continue
+                old_enough = age_in_years(born, when.date()) >= 12
+                kind = "MISS" if old_enough and rnd.random() < 0.2 else "CCN"
+                row: tuple[object, ...] = (self._next("PN"), child, when, kind, "Shire Police")
+                self._event(batch, child, "police_notifications", row)
 
 
 def _birth(rnd: random.Random, first_year: int, last_year: int) -> date:
@@ -452,11 +424,17 @@ def _birth(rnd: random.Random, first_year: int, last_year: int) -> date:
     return start + timedelta(days=rnd.randint(0, (end - start).days))
 
 
-def _between(rnd: random.Random, start: datetime, end: datetime) -> datetime:
-    if end <= start:
-        return start
-    seconds = int((end - start).total_seconds())
-    return start + timedelta(seconds=rnd.randint(0, seconds) // 60 * 60)
+def _parents_births(rnd: random.Random, births: list[date]) -> tuple[date, date]:
+    """The mother's and father's birth dates: aged 17 to 45 and 18 to 50 at every child's birth."""
+    span = (births[-1] - births[0]).days
+    mother_age = rnd.randint(17 * 366, min(38 * 365, 45 * 365 - span))
+    father_age = max(18 * 366, min(mother_age + rnd.randint(-3 * 365, 7 * 365), 50 * 365 - span))
+    return births[0] - timedelta(days=mother_age), births[0] - timedelta(days=father_age)
+
+
+def _from(born: date, source: str) -> datetime:
+    """The first moment an event about a child born on ``born`` can be in ``source``."""
+    return datetime.combine(max(born, COVERAGE_START[source]), datetime.min.time())
 
 
 def _maybe_end(rnd: random.Random, start: datetime, days: int) -> datetime | None:

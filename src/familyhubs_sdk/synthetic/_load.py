@@ -1,11 +1,16 @@
 """Write the synthetic warehouse into any SQLAlchemy database, fast: bulk inserts, ``COPY`` on
-PostgreSQL, indexes built after the load (the ones the shipped view definitions recommend)."""
+PostgreSQL and DuckDB, indexes built after the load (the ones the shipped view definitions
+recommend; none on DuckDB, whose column store scans by zone maps and whose indexes would only slow
+the load). :func:`export_lake` writes the same tables as a lake folder of Parquet files."""
 
 from __future__ import annotations
 
+import csv
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +22,14 @@ from familyhubs_sdk.synthetic._tables import metadata
 from familyhubs_sdk.views._ddl import recommended_indexes
 from familyhubs_sdk.views._definition import ViewCatalog
 
-__all__ = ["SOURCES", "WarehouseSummary", "build_warehouse", "catalogs", "connectors"]
+__all__ = [
+    "SOURCES",
+    "WarehouseSummary",
+    "build_warehouse",
+    "catalogs",
+    "connectors",
+    "export_lake",
+]
 
 #: The synthetic warehouse's source systems, in the order screens list them.
 SOURCES = ("lcs", "health", "education", "police")
@@ -92,6 +104,8 @@ def _write(conn: Connection, backend: str, batch: Batch, summary: WarehouseSumma
         summary.rows[name] = summary.rows.get(name, 0) + len(rows)
         if backend == "postgresql":
             _copy(conn, table, rows)
+        elif backend == "duckdb":
+            _copy_csv(conn, table, rows)
         else:
             columns = [c.name for c in table.columns]
             conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
@@ -105,7 +119,47 @@ def _copy(conn: Connection, table: sa.Table, rows: list[tuple[Any, ...]]) -> Non
             copy.write_row(row)
 
 
+# Marks NULL in the CSV handed to DuckDB: an empty string stays an empty string.
+_NULL = "\\N"
+
+
+def _copy_csv(conn: Connection, table: sa.Table, rows: list[tuple[Any, ...]]) -> None:
+    """DuckDB inserts row by row through its DB-API; its CSV reader loads a batch at once."""
+    with tempfile.TemporaryDirectory(prefix="familyhubs-") as folder:
+        path = Path(folder) / f"{table.name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerows(tuple(_NULL if v is None else v for v in row) for row in rows)
+        conn.exec_driver_sql(
+            f"COPY {table.name} FROM {_quoted(str(path))} "
+            f"(FORMAT csv, HEADER false, NULLSTR {_quoted(_NULL)})"
+        )
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def export_lake(engine: Engine, folder: str | Path) -> list[Path]:
+    """Write each table of the synthetic warehouse in DuckDB ``engine`` as
+    ``folder/<table>.parquet``, a lake folder :func:`~familyhubs_sdk.deployment.lake_engine`
+    reads; returns the files."""
+    if engine.url.get_backend_name() != "duckdb":
+        raise ValueError("export_lake copies from a DuckDB warehouse")
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    written = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            path = root / f"{table.name}.parquet"
+            conn.exec_driver_sql(f"COPY {table.name} TO {_quoted(str(path))} (FORMAT parquet)")
+            written.append(path)
+    return written
+
+
 def _indexes(backend: str) -> list[str]:
+    if backend == "duckdb":
+        return []
     dialect = {"mariadb": "mysql"}.get(backend, backend)
     statements: list[str] = []
     for catalog in catalogs():
@@ -115,7 +169,7 @@ def _indexes(backend: str) -> list[str]:
 
 def _analyse(engine: Engine, backend: str) -> None:
     with engine.begin() as conn:
-        if backend == "postgresql" or backend == "sqlite":
+        if backend in ("postgresql", "sqlite", "duckdb"):
             conn.exec_driver_sql("ANALYZE")
         else:
             for table in metadata.sorted_tables:

@@ -4,6 +4,7 @@ any database."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,11 +45,19 @@ _involvements = sa.Table(
     _metadata,
     sa.Column("inv_id", sa.String(20), primary_key=True),
     sa.Column("inv_person", sa.String(20), index=True),
-    sa.Column("inv_worker", sa.String(20)),
+    # A worker's surrogate key, as reporting warehouses hold it: the lookup finds their id.
+    sa.Column("inv_worker_sk", sa.Integer),
     sa.Column("inv_role", sa.String(40)),
     sa.Column("inv_team", sa.String(60)),
-    sa.Column("inv_from", sa.Date),
-    sa.Column("inv_to", sa.Date),
+    # Date-times held as ISO text: the catalog casts them to the involvement's dates.
+    sa.Column("inv_from", sa.String(19)),
+    sa.Column("inv_to", sa.String(19)),
+)
+_worker_keys = sa.Table(
+    "kit_worker_keys",
+    _metadata,
+    sa.Column("worker_sk", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("wid", sa.String(20)),
 )
 _workers = sa.Table(
     "kit_workers",
@@ -62,7 +71,8 @@ _workers = sa.Table(
 _worker_contacts = sa.Table(
     "kit_worker_contacts",
     _metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
+    # Ids are given, not generated: DuckDB has no SERIAL or AUTO_INCREMENT.
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("wid", sa.String(20), index=True),
     sa.Column("channel", sa.String(20)),
     sa.Column("address", sa.String(120)),
@@ -71,7 +81,7 @@ _worker_contacts = sa.Table(
 _family = sa.Table(
     "kit_family",
     _metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("pid", sa.String(20), index=True),
     sa.Column("other_pid", sa.String(20)),
     sa.Column("rel", sa.String(20)),
@@ -123,14 +133,22 @@ _CATALOG = {
             "name": "involvements",
             "view": "involvement",
             "table": "kit_involvements",
+            "lookups": [
+                {
+                    "name": "worker",
+                    "table": "kit_worker_keys",
+                    "keys": {"inv_worker_sk": "worker_sk"},
+                    "how": "inner",
+                }
+            ],
             "columns": {
                 "source_ref": "inv_id",
                 "person_key": "inv_person",
-                "professional_id": "inv_worker",
+                "professional_id": "worker.wid",
                 "role": "inv_role",
                 "team": "inv_team",
-                "period_start": "inv_from",
-                "period_end": "inv_to",
+                "period_start": {"column": "inv_from", "cast": "date"},
+                "period_end": {"column": "inv_to", "cast": "date"},
             },
         },
         {
@@ -217,17 +235,22 @@ def write_contract_tables(engine: Engine, dataset: ContractDataset) -> ViewCatal
             ],
         )
         conn.execute(_events.insert(), events)
+        surrogate = {w.professional_id: n for n, w in enumerate(dataset.professionals, start=1)}
+        conn.execute(
+            _worker_keys.insert(),
+            [{"worker_sk": n, "wid": wid} for wid, n in surrogate.items()],
+        )
         conn.execute(
             _involvements.insert(),
             [
                 {
                     "inv_id": i.source_ref,
                     "inv_person": i.person_key,
-                    "inv_worker": i.professional_id,
+                    "inv_worker_sk": surrogate[i.professional_id],
                     "inv_role": i.role,
                     "inv_team": i.team,
-                    "inv_from": i.period_start,
-                    "inv_to": i.period_end,
+                    "inv_from": _as_text(i.period_start),
+                    "inv_to": _as_text(i.period_end),
                 }
                 for i in dataset.involvements
             ],
@@ -249,19 +272,25 @@ def write_contract_tables(engine: Engine, dataset: ContractDataset) -> ViewCatal
             _worker_contacts.insert(),
             [
                 {
+                    "id": n,
                     "wid": c.professional_id,
                     "channel": c.system.value,
                     "address": c.value,
                     "line": c.use.value,
                 }
-                for c in dataset.contact_points
+                for n, c in enumerate(dataset.contact_points, start=1)
             ],
         )
         conn.execute(
             _family.insert(),
             [
-                {"pid": f.person_key, "other_pid": f.related_person_key, "rel": f.relationship}
-                for f in dataset.family
+                {
+                    "id": n,
+                    "pid": f.person_key,
+                    "other_pid": f.related_person_key,
+                    "rel": f.relationship,
+                }
+                for n, f in enumerate(dataset.family, start=1)
             ],
         )
         conn.execute(
@@ -276,3 +305,8 @@ def write_contract_tables(engine: Engine, dataset: ContractDataset) -> ViewCatal
             ],
         )
     return ViewCatalog.from_data(_CATALOG)
+
+
+def _as_text(day: date | None) -> str | None:
+    """A date as a reporting warehouse writes a date-time in a text column."""
+    return None if day is None else f"{day.isoformat()} 00:00:00"

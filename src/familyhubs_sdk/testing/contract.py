@@ -33,6 +33,8 @@ from familyhubs_sdk.views._canonical import (
     SourceCoverage,
     TimelineEvent,
 )
+from familyhubs_sdk.views._definition import DISPLAY_TEXT_FIELDS
+from familyhubs_sdk.views._sample import reads_as_prose
 
 __all__ = ["ConnectorContract", "IndexedConnectorContract"]
 
@@ -104,10 +106,13 @@ class ConnectorContract:
                 for item in items:
                     assert isinstance(item, CanonicalRecord)
                     assert item.model_config.get("extra") == "forbid"
-                    for value in item.model_dump().values():
+                    for name, value in item.model_dump().items():
                         assert not isinstance(value, str) or (
                             len(value) <= 254 and "\n" not in value
                         )
+                        # Display text is a name or a code's label, never a sentence.
+                        if name in DISPLAY_TEXT_FIELDS and isinstance(value, str):
+                            assert not reads_as_prose(value), f"{item.view}.{name} reads as prose"
 
     # -- timeline ----------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """The access audit: one append-only row for every look at a child's or family's record.
 
-Each row says who looked (id, role, organisation), at whom (an opaque reference, never a name or
-identifier), why (the reason and the legal basis they gave), when (UTC), with what outcome, and
-whether break-glass access was used (with its justification). It never holds what was shown.
+Each row says who looked (id, name, role, organisation), at whom (an opaque reference, never a
+name or identifier), why (the reason and the legal basis they gave), when (UTC), with what
+outcome, and whether break-glass access was used (with its justification). It never holds what
+was shown.
 
 The SDK offers no way to change or delete a row. On PostgreSQL, make that true for everyone; see
 ``docs/security.md`` for the ``REVOKE`` and trigger recipe.
@@ -53,6 +54,20 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     #: Who has viewed a record: reading the audit about one subject is itself audited.
     VIEWED_BY = "viewed_by"
+    #: Information governance reviewed an emergency access (the outcome is in the review).
+    ACCESS_REVIEW = "access_review"
+    #: The receiving team's inbox listed requests (one event per request on the page).
+    REQUEST_LIST = "request_list"
+    #: A member of the receiving team opened one request for support.
+    REQUEST_VIEW = "request_view"
+    #: A request was assigned, given an internal note or changed status in the inbox.
+    REQUEST_CHANGE = "request_change"
+    #: A person accepted a proposed link between two records (one event per record, and one
+    #: per person under their master id where the resolver knows it).
+    LINK_ACCEPT = "link_accept"
+    #: A person rejected a proposed link between two records (one event per record, and one
+    #: per person under their master id where the resolver knows it).
+    LINK_REJECT = "link_reject"
 
 
 class AuditOutcome(StrEnum):
@@ -80,6 +95,8 @@ class AuditEvent(BaseModel):
     outcome: AuditOutcome
     break_glass: bool = False
     justification: str | None = Field(default=None, max_length=500)
+    #: The viewer's name as the host's sign-in gave it (``None`` in rows from older releases).
+    actor_name: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _break_glass_needs_justification(self) -> AuditEvent:
@@ -124,16 +141,24 @@ class AuditLog:
         break_glass: bool = False,
         justification: str | None = None,
         connection: sa.Connection | None = None,
+        subject_ref: str | None = None,
     ) -> AuditEvent:
-        """Append one event and return it. Pass ``connection`` to write inside your transaction."""
+        """Append one event and return it. Pass ``connection`` to write inside your transaction.
+
+        ``subject_ref`` names the subject by the reference already stored (an event about an
+        audit row, such as an access review), instead of ``subject_id``.
+        """
+        if subject_id is not None:
+            subject_ref = self.subject_ref(subject_id)
         event = AuditEvent(
             occurred_at=self._clock(),
             request_id=request_id or uuid.uuid4().hex,
             actor_id=viewer.id,
+            actor_name=viewer.name[:200] or None,
             actor_role=viewer.role,
             actor_organisation=viewer.organisation,
             action=action,
-            subject_ref=self.subject_ref(subject_id) if subject_id is not None else None,
+            subject_ref=subject_ref,
             reason=reason,
             basis=basis,
             outcome=outcome,

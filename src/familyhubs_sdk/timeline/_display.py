@@ -99,6 +99,8 @@ class ContactCard(_Frozen):
     current: bool = False
     last_involved: date | None = None
     contact_points: tuple[ContactPoint, ...] = ()
+    #: The day they left; their card then carries their team's duty contact, not their own.
+    left_on: date | None = None
 
 
 class FamilyMember(_Frozen):
@@ -125,6 +127,22 @@ class SourceNotice(_Frozen):
     state: SourceState
     coverage_from: date | None = None
     record_count: int = 0
+    #: Records this source holds that the viewer cannot see (counted only where the access
+    #: rules let their existence be shown).
+    hidden_count: int = 0
+    #: The source may hold records the viewer's role cannot see, and the rules do not let the
+    #: screen say whether it does: said whatever the source holds, so it reveals nothing.
+    may_hold_hidden: bool = False
+    #: Whom to ask about what is hidden: the source's duty contact, if the rules name one.
+    ask: ContactCard | None = None
+    #: Records this source holds for the child that did not fit their canonical view and could
+    #: not be shown (the rest of the source is).
+    skipped_count: int = 0
+
+    @property
+    def hides_records(self) -> bool:
+        """Whether the screen must say records may be hidden: never "no records" then."""
+        return self.hidden_count > 0 or self.may_hold_hidden
 
 
 class TimelineFilters(_Frozen):

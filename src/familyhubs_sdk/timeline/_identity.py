@@ -22,9 +22,14 @@ source keys people by NHS number, from an NHS number). They are stable however t
 ordered and for as long as the key stays the same, not when a record with a smaller key joins or
 the key is rotated; store the crosswalk if you need them to persist.
 
-Probabilistic linkage (on names and dates of birth) is not built in. An adapter, for example over
-Splink, implements :class:`ProbabilisticLinker`; :func:`accept_proposals` turns its proposals at or
-above a threshold into ``probabilistic`` links, with the same refusal to join different identifiers.
+Records no shared identifier joins (a police record known by name and date of birth only) are
+joined by links a person accepted: pass them as ``accepted`` (from
+:meth:`~familyhubs_sdk.timeline.LinkStore.accepted`). They are applied after the identifiers, with
+the same refusal to join different NHS numbers, UPNs or LA person ids, and a record they name that
+no person view holds still gives its source the key to ask for. Proposals come from a
+:class:`ProbabilisticLinker` (for example :class:`~familyhubs_sdk.timeline.SplinkLinker`); only a
+person turns one into a link. :func:`accept_proposals` turns proposals at or above a threshold
+straight into ``probabilistic`` links, for batch matching with no review.
 
 >>> people = [
 ...     Person(source_system="lcs", person_key="C1", nhs_number="943 476 5919"),
@@ -71,6 +76,7 @@ from familyhubs_sdk.views._vocab import IdentifierType, LinkMethod
 
 __all__ = [
     "MASTER_ID",
+    "AcceptedLink",
     "DeterministicResolver",
     "IdentityResolver",
     "LinkProposal",
@@ -88,6 +94,26 @@ MASTER_ID = "master_id"
 _LINKING = (LinkMethod.NHS_NUMBER, LinkMethod.UPN, LinkMethod.LA_PERSON_ID)
 
 _Ref = tuple[str, str]  # (source_system, person_key): one source's record
+
+
+class AcceptedLink(Protocol):
+    """Two source records a person said are the same child (e.g. a
+    :class:`~familyhubs_sdk.timeline.ReviewedLink` they accepted)."""
+
+    @property
+    def left(self) -> tuple[str, str]:
+        """``(source_system, person_key)`` of one record."""
+        ...
+
+    @property
+    def right(self) -> tuple[str, str]:
+        """``(source_system, person_key)`` of the other."""
+        ...
+
+    @property
+    def method(self) -> LinkMethod:
+        """How the link was found: ``probabilistic`` or ``manual``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +242,28 @@ def _master_id(refs: Iterable[_Ref], key: bytes) -> str:
     return f"m_{hmac.new(key, message, hashlib.sha256).hexdigest()[:32]}"
 
 
-def _link(people: Iterable[Person], key: bytes) -> tuple[list[_Record], list[PersonLink]]:
-    records = _distinct_records(people)
+def _with_linked_refs(records: list[_Record], accepted: Sequence[AcceptedLink]) -> list[_Record]:
+    """``records`` plus a bare record for each linked one no person view holds, sorted."""
+    known = {record.ref for record in records}
+    bare = {
+        ref for link in accepted for ref in (_ref(link.left), _ref(link.right)) if ref not in known
+    }
+    if not bare:
+        return records
+    empty: Mapping[LinkMethod, str] = MappingProxyType({})
+    return sorted([*records, *(_Record(ref, empty) for ref in bare)], key=lambda r: r.ref)
+
+
+def _ref(end: Sequence[str]) -> _Ref:
+    source_system, person_key = end
+    return (str(source_system), str(person_key))
+
+
+def _link(
+    people: Iterable[Person], key: bytes, accepted: Iterable[AcceptedLink] = ()
+) -> tuple[list[_Record], list[PersonLink]]:
+    pairs = list(accepted)
+    records = _with_linked_refs(_distinct_records(people), pairs)
     clusters = _Clusters(records)
     methods: dict[int, LinkMethod] = {}
     for n, method in enumerate(_LINKING):
@@ -228,6 +274,20 @@ def _link(people: Iterable[Person], key: bytes) -> tuple[list[_Record], list[Per
         for grown in clusters.merge_groups(groups.values(), guards=_LINKING[:n]):
             for i in grown:
                 methods.setdefault(i, method)
+    # Accepted links last: a person's decision joins what no identifier did, never what the
+    # identifiers keep apart.
+    position = {record.ref: i for i, record in enumerate(records)}
+    joined: dict[int, LinkMethod] = {}
+    for link in pairs:
+        for end in (link.left, link.right):
+            joined.setdefault(position[_ref(end)], LinkMethod(link.method))
+    for grown in clusters.merge_groups(
+        [(position[_ref(link.left)], position[_ref(link.right)]) for link in pairs],
+        guards=_LINKING,
+    ):
+        for i in grown:
+            if i in joined:
+                methods.setdefault(i, joined[i])
     links: list[PersonLink] = []
     for rows in clusters.members().values():
         master_id = _master_id((records[i].ref for i in rows), key)
@@ -325,10 +385,15 @@ class DeterministicResolver:
 
     :param key: keys the master ids (at least 32 bytes): ``settings.derived_key("master_id")``.
         The same key gives the same ids; a new key gives new ones (see ``docs/security.md``).
+    :param accepted: links a person accepted between records no identifier joins (from
+        :meth:`~familyhubs_sdk.timeline.LinkStore.accepted`), applied after the identifiers and
+        never joining different NHS numbers, UPNs or LA person ids.
     """
 
-    def __init__(self, people: Iterable[Person], *, key: bytes) -> None:
-        records, links = _link(people, _checked_key(key))
+    def __init__(
+        self, people: Iterable[Person], *, key: bytes, accepted: Iterable[AcceptedLink] = ()
+    ) -> None:
+        records, links = _link(people, _checked_key(key), accepted)
         #: The crosswalk, as :func:`link_people` returns it.
         self.links: tuple[PersonLink, ...] = tuple(links)
         by_ref = {record.ref: record for record in records}
@@ -436,10 +501,14 @@ class LinkProposal:
     score: float
     #: The fields that agreed, e.g. ``("family_name", "birth_date")``.
     matched_fields: tuple[str, ...] = ()
+    #: The linker's match weight (log2 of the Bayes factor), where it gives one.
+    match_weight: float | None = None
 
     def __post_init__(self) -> None:
         if math.isnan(self.score) or not 0.0 <= self.score <= 1.0:
             raise ValueError("a proposal's score must be between 0 and 1")
+        if self.match_weight is not None and not math.isfinite(self.match_weight):
+            raise ValueError("a proposal's match weight must be a finite number")
         if (self.left.source_system, self.left.person_key) == (
             self.right.source_system,
             self.right.person_key,

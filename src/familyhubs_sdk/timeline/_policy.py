@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.errors import ConfigurationError
-from familyhubs_sdk.timeline._display import ContactCard, TimelineEntry
+from familyhubs_sdk.timeline._display import ContactCard, ContactPoint, TimelineEntry
 from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = [
@@ -47,9 +47,11 @@ __all__ = [
     "AccessPolicy",
     "AccessRules",
     "ConsentCheck",
+    "DutyContact",
     "RelationshipCheck",
     "RoleRule",
     "SearchScope",
+    "SourceRule",
     "View",
 ]
 
@@ -82,12 +84,61 @@ class RoleRule(BaseModel):
     audit: bool = False
 
 
+class DutyContact(BaseModel):
+    """Whom a professional asks about a source's records they cannot see: a team's duty line."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=50)
+    email: str | None = Field(default=None, max_length=200)
+
+    def card(self, source: str) -> ContactCard:
+        """This duty contact as a contact card (id ``duty:<source>``)."""
+        points = []
+        if self.phone:
+            points.append(ContactPoint(system="phone", value=self.phone, use="duty",
+                                       label="Duty phone"))  # fmt: skip
+        if self.email:
+            points.append(ContactPoint(system="email", value=self.email, use="duty",
+                                       label="Duty email"))  # fmt: skip
+        return ContactCard(id=f"duty:{source}", name=self.name, contact_points=tuple(points))
+
+
+class SourceRule(BaseModel):
+    """What the screens say about one source's records a viewer cannot see.
+
+    By default a viewer is told that a source holds records they cannot see, and whom to ask:
+    reading "no records" as "no involvement" is the greater risk. A sensitivity left out of
+    ``disclose_hidden`` is never counted: for it the screen says only that the source may hold
+    records the viewer's role cannot see, whether or not it does.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: The team to ask (its duty phone or email), named wherever records are hidden.
+    ask: DutyContact | None = None
+    #: Sensitivities whose hidden records may be counted on screen; ``None``: all of them.
+    disclose_hidden: frozenset[str] | None = None
+
+    def discloses(self, sensitivity: str) -> bool:
+        """Whether hidden records of ``sensitivity`` may be counted on screen."""
+        return self.disclose_hidden is None or sensitivity in self.disclose_hidden
+
+
 class AccessRules(BaseModel):
-    """The LA's access rules: one :class:`RoleRule` per role."""
+    """The LA's access rules: one :class:`RoleRule` per role, and per source (by connector
+    name) what is said about records a viewer cannot see."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     roles: Mapping[str, RoleRule]
+    sources: Mapping[str, SourceRule] = Field(default_factory=dict)
+
+    def source(self, name: str) -> SourceRule:
+        """The rule for source ``name``; a source not listed discloses hidden records, with
+        nobody named to ask."""
+        return self.sources.get(name) or SourceRule()
 
     @classmethod
     def from_yaml(cls, text: str) -> AccessRules:
@@ -145,6 +196,17 @@ class AccessDecision(BaseModel):
         if not any(fnmatchcase(kind, pattern) for pattern in self.rule.event_kinds):
             return False
         return self.consent is None or self.consent(kind.split(".", 1)[0])
+
+    def sees_all(self, sensitivity: str) -> bool:
+        """Whether every event of ``sensitivity`` may be shown, whatever its kind: if not, a
+        source may hold records of it this viewer cannot see."""
+        return (
+            self.allowed
+            and self.rule is not None
+            and sensitivity in self.rule.sensitivities
+            and "*" in self.rule.event_kinds
+            and self.consent is None
+        )
 
     def permits_field(self, field: str) -> bool:
         """Whether a contact field (``work_phone``, ``mobile``…) may be shown."""
@@ -225,7 +287,7 @@ class AccessPolicy:
             reason="break_glass" if break_glass else "allowed",
             rule=rule,
             break_glass=break_glass,
-            consent=consented,
+            consent=consented if consent is not None else None,
         )
 
     def may_find(

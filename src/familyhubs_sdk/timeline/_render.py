@@ -61,8 +61,8 @@ DENIAL_MESSAGES: dict[str, tuple[str, str]] = {
         "If you need it, ask your manager to request access from the service owner.",
     ),
     "no_relationship": (
-        "You are not recorded as working with this child.",
-        "If you are, ask the child's lead professional to add you.",
+        "You are not recorded as working with this person or their family.",
+        "If you are, ask their lead professional to add you.",
     ),
     "break_glass_not_permitted": (
         "Your role cannot use emergency access.",
@@ -77,7 +77,7 @@ DENIAL_MESSAGES: dict[str, tuple[str, str]] = {
         "Search for the child again; the link you followed may be out of date.",
     ),
     "age_limit": (
-        "These records are outside the ages your role can see.",
+        "This record is outside the ages your role can see.",
         "Contact the service that holds them.",
     ),
 }
@@ -104,6 +104,21 @@ def month_groups(entries: Iterable[TimelineEntry]) -> list[tuple[str, list[Timel
     return [
         (month, list(group)) for month, group in groupby(ordered, lambda e: govuk_month(e.start))
     ]
+
+
+def year_groups(
+    entries: Iterable[TimelineEntry],
+) -> list[tuple[int, int, list[tuple[str, list[TimelineEntry]]]]]:
+    """Entries newest first as ``(year, how many, month groups)``, the newest year first."""
+    years: list[tuple[int, int, list[tuple[str, list[TimelineEntry]]]]] = []
+    for month, group in month_groups(entries):
+        year = group[0].start.year
+        if years and years[-1][0] == year:
+            years[-1][2].append((month, group))
+            years[-1] = (year, years[-1][1] + len(group), years[-1][2])
+        else:
+            years.append((year, len(group), [(month, group)]))
+    return years
 
 
 def _contact_rows(points: Sequence[ContactPoint]) -> list[tuple[str, str, str | None, bool]]:
@@ -142,12 +157,27 @@ RecordNav = Sequence[tuple[str, str, bool]]
 
 
 def render_timeline_page(
-    page: TimelinePage, *, action: str, nav: RecordNav = (), renderer: Renderer | None = None
+    page: TimelinePage,
+    *,
+    action: str,
+    nav: RecordNav = (),
+    filter_errors: Sequence[dict[str, str]] = (),
+    filter_values: Mapping[str, str] | None = None,
+    contacts_href: str = "#familyhubs-contacts-heading",
+    renderer: Renderer | None = None,
 ) -> Markup:
-    """The timeline screen: person, source notices, filters, timeline and who to contact.
+    """The timeline screen: person, a summary (who works with them now and how to reach them,
+    what each source covers), source notices, filters, the timeline by year (newest first,
+    the newest year open) and who to contact.
 
-    :param action: the URL the filter form submits to (by GET), usually the current page.
+    :param action: the URL the filter form submits to (by GET), usually the current page; the
+        "Clear filters" link goes there too.
     :param nav: links to the record's other screens, shown under the person's name.
+    :param filter_errors: ``{text, href}`` for filter dates that are not real dates
+        (``#filter-from-day``) or are the wrong way round (``#filter-to-day``); see
+        :func:`~familyhubs_sdk.timeline._screens.filter_errors`.
+    :param filter_values: what was typed in the date fields (``from-day``…), shown back.
+    :param contacts_href: where the summary's "Who to contact" link goes.
     """
     cards = _cards(page.contacts)
     anchors = {card.id: anchor for anchor, card, _ in cards}
@@ -156,12 +186,33 @@ def render_timeline_page(
         person=page.person,
         nav=nav,
         sources=page.sources,
+        ask_points=_ask_points(page),
+        leads=[entry for entry in cards if entry[1].current],
+        contacts_href=contacts_href,
         filters=page.filters,
+        filter_errors=list(filter_errors),
+        filter_values=dict(filter_values or {}),
         kind_items=_kind_items(page),
         action=action,
-        groups=month_groups(page.entries),
+        years=year_groups(page.entries),
         contact_anchor=anchors,
         cards=cards,
+    )
+
+
+def _ask_points(page: TimelinePage) -> dict[str, list[tuple[str, str, str | None, bool]]]:
+    """Each source's duty contact, as contact rows, by the source's name on screen."""
+    return {
+        notice.source_name: _contact_rows(notice.ask.contact_points)
+        for notice in page.sources
+        if notice.ask is not None
+    }
+
+
+def render_emergency_banner(*, subject_label: str, renderer: Renderer | None = None) -> Markup:
+    """The banner on every screen of a record opened with emergency access."""
+    return _renderer(renderer).render(
+        "familyhubs/timeline/emergency_banner.html", subject_label=subject_label
     )
 
 
@@ -209,9 +260,16 @@ def render_reason_form(
     allow_break_glass: bool = False,
     justification: str = "",
     errors: Sequence[dict[str, str]] = (),
+    emergency_open: bool = False,
     renderer: Renderer | None = None,
 ) -> Markup:
-    """The reason-for-access question, asked before any record is shown."""
+    """The reason-for-access question, asked before any record is shown.
+
+    :param subject_label: whose record, as the question says it: ``"this child"``, ``"this
+        person"``.
+    :param emergency_open: show the emergency access question open (the viewer came from
+        "Use emergency access").
+    """
     items = [{"value": value, "text": text, "checked": value == chosen} for value, text in reasons]
     return _renderer(renderer).render(
         "familyhubs/timeline/reason_form.html",
@@ -223,6 +281,7 @@ def render_reason_form(
         allow_break_glass=allow_break_glass,
         justification=justification,
         errors=list(errors),
+        emergency_open=emergency_open,
     )
 
 
@@ -233,6 +292,7 @@ _ACTION_TEXT = {
     "family_view": "Family",
     "export": "Export",
     "viewed_by": "Who has viewed",
+    "access_review": "Emergency access reviewed",
 }
 
 
@@ -242,22 +302,47 @@ def render_viewed_by(
     reason_text: Callable[[str], str] = lambda code: code.replace("_", " ").capitalize(),
     renderer: Renderer | None = None,
 ) -> Markup:
-    """ "Who has viewed this record": audit events about one subject, as a table.
-
-    Shows role and organisation beside the user id; the audit keeps no names.
+    """ "Who has viewed this record": audit events about one subject, one row per professional
+    and day (UTC) — name, role and organisation, the times of their first and last look, what
+    they opened and why — newest first. Reading the same record again (a filter changed) adds
+    to its row's count, never a row.
     """
     rows = [
-        (
-            event.occurred_at,
-            f"{event.actor_role}, {event.actor_organisation} ({event.actor_id})",
-            _ACTION_TEXT.get(event.action.value, event.action.value),
-            reason_text(event.reason) if event.reason else "Not given",
-            event.break_glass,
-            event.outcome.value,
-        )
-        for event in events
+        {
+            "day": group[0].occurred_at.date(),
+            "first": group[-1].occurred_at,
+            "last": group[0].occurred_at,
+            "name": group[0].actor_name or group[0].actor_id,
+            "role": group[0].actor_role.replace("_", " ").capitalize(),
+            "organisation": group[0].actor_organisation,
+            "actions": _action_counts(group),
+            "reasons": list(
+                dict.fromkeys(reason_text(e.reason) if e.reason else "Not given" for e in group)
+            ),
+            "break_glass": any(e.break_glass for e in group),
+            "refused": any(e.outcome.value == "denied" for e in group),
+        }
+        for group in viewer_days(events)
     ]
     return _renderer(renderer).render("familyhubs/timeline/viewed_by.html", rows=rows)
+
+
+def viewer_days(events: Iterable[AuditEvent]) -> list[list[AuditEvent]]:
+    """Audit events grouped per professional and UTC day, newest group first, each group
+    newest first."""
+    ordered = sorted(events, key=lambda e: e.occurred_at, reverse=True)
+    groups: dict[tuple[str, date], list[AuditEvent]] = {}
+    for event in ordered:
+        groups.setdefault((event.actor_id, event.occurred_at.date()), []).append(event)
+    return list(groups.values())
+
+
+def _action_counts(group: Sequence[AuditEvent]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for event in reversed(group):
+        text = _ACTION_TEXT.get(event.action.value, event.action.value)
+        counts[text] = counts.get(text, 0) + 1
+    return list(counts.items())
 
 
 #: Fields of the search form, each empty until the viewer types something.
@@ -305,13 +390,15 @@ def render_search_results(
     *,
     record_href: Callable[[SearchResult], str],
     limit: int = 10,
+    mode: str = "name",
     renderer: Renderer | None = None,
 ) -> Markup:
     """At most ``limit`` results, each linking to the record (via the reason question).
 
     :meth:`~familyhubs_sdk.timeline.TimelineService.search` returns at most
     :data:`~familyhubs_sdk.timeline._service.SEARCH_LIMIT`; when ``limit`` results arrive, the
-    page says a narrower search may find others.
+    page says a narrower search may find others. ``mode`` (``nhs_number``, ``upn`` or ``name``,
+    see :attr:`SearchQuery.mode`) chooses what "not found" advises.
     """
     shown = [(result, record_href(result)) for result in results[:limit]]
     return _renderer(renderer).render(
@@ -321,16 +408,23 @@ def render_search_results(
         limit=limit,
         truncated=len(results) > limit,
         at_limit=len(results) == limit,
+        mode=mode,
     )
 
 
 def render_access_denied(
-    reason: str, *, change_reason_href: str | None = None, renderer: Renderer | None = None
+    reason: str,
+    *,
+    change_reason_href: str | None = None,
+    emergency_href: str | None = None,
+    renderer: Renderer | None = None,
 ) -> Markup:
     """What a viewer sees instead of a record they may not see.
 
     :param change_reason_href: where to give a different reason for access; with it, the page
         links there ("Give a different reason").
+    :param emergency_href: where to ask for emergency access, for a role the rules allow it
+        ("Use emergency access").
     """
     message, next_step = DENIAL_MESSAGES.get(
         reason, ("You cannot see this record.", "Contact the service owner if you need access.")
@@ -341,6 +435,7 @@ def render_access_denied(
         message=message,
         next_step=next_step,
         change_reason_href=change_reason_href,
+        emergency_href=emergency_href,
     )
 
 

@@ -37,6 +37,7 @@ from familyhubs_sdk.timeline._render import (
     SEARCH_FIELDS,
     render_access_denied,
     render_contacts_page,
+    render_emergency_banner,
     render_family,
     render_reason_form,
     render_search_form,
@@ -67,6 +68,7 @@ __all__ = [
     "MAX_REMEMBERED_REASONS",
     "REASONS_SESSION_KEY",
     "TimelineScreens",
+    "filter_errors",
     "parse_filters",
 ]
 
@@ -125,6 +127,43 @@ def parse_filters(query: Mapping[str, Sequence[str]]) -> TimelineFilters:
         date_to=_date(query, "to") if custom else None,
         significant_only=_first(query, "significant") == "1",
     )
+
+
+def filter_errors(query: Mapping[str, Sequence[str]]) -> list[dict[str, str]]:
+    """What is wrong with the filter form's chosen dates, as GOV.UK error messages linking to
+    their fields: a date that is not a real one (31 February, a part missing) or a range the
+    wrong way round. Empty unless "Choose dates" is chosen.
+
+    >>> filter_errors({"period": ["custom"], "from-day": ["31"], "from-month": ["2"],
+    ...                "from-year": ["2025"]})[0]["text"]
+    'Date from must be a real date'
+    """
+    if _first(query, "period") != "custom":
+        return []
+    errors = []
+    dates = {}
+    for prefix, name in (("from", "Date from"), ("to", "Date to")):
+        typed = [_first(query, f"{prefix}-{part}") for part in ("day", "month", "year")]
+        if not any(typed):
+            continue
+        dates[prefix] = _date(query, prefix)
+        if dates[prefix] is None or not 1000 <= int(typed[2] or 0) <= 9999:
+            errors.append(_error(f"{name} must be a real date", f"#filter-{prefix}-day"))
+    low, high = dates.get("from"), dates.get("to")
+    if not errors and low is not None and high is not None and low > high:
+        errors.append(
+            _error("Date to must be the same as or after date from", "#filter-to-day")
+        )
+    return errors
+
+
+def _typed_dates(query: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """The filter form's date fields as typed (at most 10 characters each), to show back."""
+    return {
+        f"{prefix}-{part}": _first(query, f"{prefix}-{part}")[:10]
+        for prefix in ("from", "to")
+        for part in ("day", "month", "year")
+    }
 
 
 # -- the reasons given, in the host's session -----------------------------------------------------
@@ -236,12 +275,12 @@ class TimelineScreens:
         )  # fmt: skip
         if request.method == "GET":
             return WebResponse.page(form(), "Find a child")
-        by = request.form_value("by")
         # The date parts post as birth-day, birth-month, birth-year (GOV.UK date input names).
         values = {
             name: request.form_value(name.replace("birth_", "birth-"))[:100]
             for name in SEARCH_FIELDS
         }
+        by = request.form_value("by") or _implied_mode(values)
         query, errors = _search_query(by, values)
         html = form(by=by or None, values=values, errors=errors)
         if query is None:
@@ -250,7 +289,7 @@ class TimelineScreens:
         given = self.reasons_given(request)
         html += render_search_results(
             results, record_href=lambda r: _record_href(request, r, given),
-            limit=SEARCH_LIMIT, renderer=self.renderer,
+            limit=SEARCH_LIMIT, mode=query.mode, renderer=self.renderer,
         )  # fmt: skip
         return WebResponse.page(html, "Find a child – results")
 
@@ -278,9 +317,11 @@ class TimelineScreens:
         )
         html = render_reason_form(
             action=request.url(f"record/{subject_id}/reason"), csrf_token=token,
-            csrf_field=self.csrf.field, subject_label="this child", reasons=self.reasons,
-            chosen=chosen or None, allow_break_glass=allow_break_glass,
-            justification=justification, errors=errors, renderer=self.renderer,
+            csrf_field=self.csrf.field, subject_label=self._subject_label(subject_id),
+            reasons=self.reasons, chosen=chosen or None, allow_break_glass=allow_break_glass,
+            justification=justification, errors=errors,
+            emergency_open=allow_break_glass and _first(request.query, "emergency") == "1",
+            renderer=self.renderer,
         )  # fmt: skip
         title = "Why do you need to see this record?"
         if errors:
@@ -297,9 +338,21 @@ class TimelineScreens:
             return WebResponse.redirect(request.url(f"record/{subject_id}/reason"))
         result = self._read(request, viewer, subject_id, reason, view)
         if not result.allowed or result.page is None:
-            return self._denied(request, subject_id, result.decision.reason)
-        html = self._render_record(request, subject_id, result.page, view)
-        return WebResponse.page(html, f"{result.page.person.name} – {_TITLES[view]}")
+            return self._denied(request, viewer, subject_id, result.decision.reason)
+        errors = filter_errors(request.query) if view == "timeline" else []
+        html = self._render_record(request, subject_id, result.page, view, errors)
+        if result.decision.break_glass:
+            # On every screen of the record: the viewer must not forget how they got in.
+            label = self._subject_label(subject_id)
+            html = render_emergency_banner(subject_label=label, renderer=self.renderer) + html
+        title = f"{result.page.person.name} – {_TITLES[view]}"
+        if errors:
+            return WebResponse.page(html, f"Error: {title}", status=400)
+        return WebResponse.page(html, title)
+
+    def _subject_label(self, subject_id: str) -> str:
+        """Whose record, in the screens' words: an adult is "this person", not "this child"."""
+        return "this person" if self.service.is_adult(subject_id) else "this child"
 
     def _read(
         self, request: WebRequest, viewer: Viewer, subject_id: str, reason: AccessReason, view: str
@@ -310,12 +363,21 @@ class TimelineScreens:
             return self.service.contacts(viewer, subject_id, reason, request_id=request_id)
         if view == "family":
             return self.service.family(viewer, subject_id, reason, request_id=request_id)
+        filters = parse_filters(request.query)
+        if filter_errors(request.query):
+            # Dates that are not real, or the wrong way round, filter nothing until corrected.
+            filters = filters.model_copy(update={"date_from": None, "date_to": None})
         return self.service.timeline(
-            viewer, subject_id, reason, filters=parse_filters(request.query), request_id=request_id
+            viewer, subject_id, reason, filters=filters, request_id=request_id
         )
 
     def _render_record(
-        self, request: WebRequest, subject_id: str, page: TimelinePage, view: str
+        self,
+        request: WebRequest,
+        subject_id: str,
+        page: TimelinePage,
+        view: str,
+        errors: Sequence[dict[str, str]] = (),
     ) -> Markup:
         record = request.url(f"record/{subject_id}")
         nav = [
@@ -331,14 +393,24 @@ class TimelineScreens:
                 member_href=lambda member: request.url(f"record/{member.subject_id}"),
                 renderer=self.renderer,
             )  # fmt: skip
-        return render_timeline_page(page, action=record, nav=nav, renderer=self.renderer)
+        return render_timeline_page(
+            page, action=record, nav=nav, filter_errors=errors,
+            filter_values=_typed_dates(request.query), contacts_href=f"{record}/contacts",
+            renderer=self.renderer,
+        )  # fmt: skip
 
-    def _denied(self, request: WebRequest, subject_id: str, code: str) -> WebResponse:
+    def _denied(
+        self, request: WebRequest, viewer: Viewer, subject_id: str, code: str
+    ) -> WebResponse:
         # A reason that does not open the record may be the wrong one: offer to give another.
         another = code in ("no_relationship", "justification_required")
+        rule = self.service.policy.rules.roles.get(viewer.role)
+        emergency = code == "no_relationship" and rule is not None and rule.may_break_glass
+        reason_url = request.url(f"record/{subject_id}/reason")
         html = render_access_denied(
             code,
-            change_reason_href=request.url(f"record/{subject_id}/reason") if another else None,
+            change_reason_href=reason_url if another else None,
+            emergency_href=f"{reason_url}?emergency=1#emergency-access" if emergency else None,
             renderer=self.renderer,
         )
         return WebResponse.page(html, _DENIED, status=404 if code == "unknown_subject" else 403)
@@ -353,6 +425,17 @@ def _record_href(
     """Straight to the record when the viewer gave a reason for it this session."""
     record = f"record/{result.subject_id}"
     return request.url(record if result.subject_id in given else f"{record}/reason")
+
+
+def _implied_mode(values: Mapping[str, str]) -> str:
+    """The search a form implies when no way to search was chosen: an NHS number typed is a
+    search by NHS number (likewise a UPN; a name or date of birth, by name)."""
+    if values["nhs_number"].strip():
+        return "nhs_number"
+    if values["upn"].strip():
+        return "upn"
+    named = ("given_name", "family_name", "birth_day", "birth_month", "birth_year")
+    return "name" if any(values[name].strip() for name in named) else ""
 
 
 def _search_query(

@@ -33,13 +33,15 @@ only what the policy permits, and write one audit event — allowed, denied or b
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from familyhubs_sdk._clock import Clock, utc_now
-from familyhubs_sdk.connectors._base import Capability, ProfessionalContacts, SourceConnector
+from familyhubs_sdk.connectors._base import Capability, SourceConnector
 from familyhubs_sdk.connectors._federated import (
     Federated,
     FederatedSource,
@@ -47,9 +49,9 @@ from familyhubs_sdk.connectors._federated import (
     SourceOutcome,
 )
 from familyhubs_sdk.timeline._audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
+from familyhubs_sdk.timeline._directory import ProfessionalDirectory
 from familyhubs_sdk.timeline._display import (
     ContactCard,
-    ContactPoint,
     FamilyMember,
     PersonHeader,
     SearchResult,
@@ -60,10 +62,11 @@ from familyhubs_sdk.timeline._display import (
     TimelinePage,
 )
 from familyhubs_sdk.timeline._identity import IdentityResolver, ResolvedSubject, keys_by_source
-from familyhubs_sdk.timeline._names import mask_identifier, normalise_name
+from familyhubs_sdk.timeline._names import mask_identifier
 from familyhubs_sdk.timeline._policy import AccessDecision, AccessPolicy, View, age_on
-from familyhubs_sdk.views._canonical import Involvement, Person, Professional, TimelineEvent
-from familyhubs_sdk.views._vocab import EVENT_KINDS, INVOLVEMENT_ROLES, RELATIONSHIPS
+from familyhubs_sdk.timeline._search import SEARCH_LIMIT, SearchQuery, SubjectFinder
+from familyhubs_sdk.views._canonical import Involvement, Person, TimelineEvent
+from familyhubs_sdk.views._vocab import EVENT_KINDS, RELATIONSHIPS, Sensitivity
 from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = [
@@ -76,20 +79,13 @@ __all__ = [
     "ViewedBy",
 ]
 
+#: From this age a subject is an adult to the screens' words.
+ADULT_AGE = 18
 #: Most events one timeline read asks each source for.
 EVENT_LIMIT = 2_000
-#: Most subjects one search returns (and audits); narrower searches find the rest.
-SEARCH_LIMIT = 10
 #: Most audit events "who has viewed this record" lists, newest first.
 VIEWED_BY_LIMIT = 200
 _PERIODS = {"6m": 182, "1y": 365, "5y": 5 * 365 + 1}
-_POINT_LABELS = {
-    ("phone", "work"): "Work phone",
-    ("phone", "duty"): "Duty phone",
-    ("phone", "mobile"): "Mobile",
-    ("email", "work"): "Work email",
-    ("email", "duty"): "Duty email",
-}
 
 
 class AccessReason(BaseModel):
@@ -101,18 +97,6 @@ class AccessReason(BaseModel):
     reason: str = Field(min_length=1, max_length=100)
     basis: str = Field(default="public_task", min_length=1, max_length=100)
     break_glass_justification: str | None = Field(default=None, max_length=500)
-
-
-class SearchQuery(BaseModel):
-    """Find a child by NHS number, UPN, or name and date of birth."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    nhs_number: str | None = None
-    upn: str | None = None
-    given_name: str | None = Field(default=None, max_length=100)
-    family_name: str | None = Field(default=None, max_length=100)
-    birth_date: date | None = None
 
 
 class Timeline(BaseModel):
@@ -204,6 +188,10 @@ class _Records:
     events: list[TimelineEvent] = field(default_factory=list)
     involvements: list[Involvement] = field(default_factory=list)
     outcomes: tuple[SourceOutcome, ...] = ()
+    #: Per source: how many events the decision hides that the screen may count.
+    hidden: Mapping[str, int] = field(default_factory=dict)
+    #: Sources that may hold events the viewer cannot see, of a sensitivity never counted.
+    may_hold_hidden: frozenset[str] = frozenset()
 
 
 class TimelineService:
@@ -224,6 +212,7 @@ class TimelineService:
         source_labels: Mapping[str, str] | None = None,
         people: Iterable[Person] = (),
         clock: Clock = utc_now,
+        directory: ProfessionalDirectory | None = None,
     ) -> None:
         self.sources = list(sources)
         self.federated = FederatedSource(self.sources)
@@ -232,7 +221,14 @@ class TimelineService:
         self.audit = audit
         self.labels = dict(source_labels or {})
         self._clock = clock
+        #: Where professionals' cards come from (see :class:`ProfessionalDirectory`).
+        self.directory = directory or ProfessionalDirectory()
         self._people = list(people)
+        self._finder = SubjectFinder(resolver, self._people)
+
+    def close(self) -> None:
+        """Stop the worker threads the sources are read on and close the sources' connections."""
+        self.federated.close()
 
     # -- search ------------------------------------------------------------------------------
 
@@ -283,31 +279,15 @@ class TimelineService:
         return sorted(results, key=lambda r: (r.name, r.subject_id))
 
     def _matches(self, query: SearchQuery) -> list[ResolvedSubject]:
-        """The people ``query`` finds: by NHS number, else UPN, else family name and birth date
-        (in a stable order: by the matching record's name, then master id)."""
-        for kind, value in (("nhs_number", query.nhs_number), ("upn", query.upn)):
-            if value:
-                found = self.resolver.resolve(kind, value)
-                return [found] if found is not None else []
-        if not (query.family_name and query.birth_date):
-            return []
-        family = normalise_name(query.family_name)
-        given = normalise_name(query.given_name or "")
-        subjects: dict[str, tuple[str, ResolvedSubject]] = {}
-        for person in self._people:
-            if (
-                person.birth_date == query.birth_date
-                and normalise_name(person.family_name or "") == family
-                and (not given or normalise_name(person.given_name or "").startswith(given))
-            ):
-                found = self.resolver.resolve(
-                    "source_id", f"{person.source_system}:{person.person_key}"
-                )
-                if found is not None:
-                    name = normalise_name(person.given_name or "")
-                    subjects.setdefault(found.master_id, (name, found))
-        ordered = sorted(subjects.values(), key=lambda pair: (pair[0], pair[1].master_id))
-        return [found for _, found in ordered]
+        """The people ``query`` finds, closest first (see :class:`SubjectFinder`)."""
+        return self._finder.matches(query)
+
+    def is_adult(self, subject_id: str) -> bool:
+        """Whether ``subject_id`` is 18 or over (``False`` when unknown or with no date of
+        birth): the screens' words follow it ("this person's record", not "this child's")."""
+        subject = self._resolve_master_id(subject_id)
+        birth = subject.birth_date if subject is not None else None
+        return birth is not None and age_on(birth, self._clock().date()) >= ADULT_AGE
 
     # -- who has viewed -----------------------------------------------------------------------
 
@@ -444,11 +424,14 @@ class TimelineService:
         decision = self._decide(read, subject)
         if subject is None or not decision.allowed:
             return Timeline(decision=decision, audit_event=self._audit(read, decision))
+        # The audit row is written while the sources are read (its round trip overlaps theirs);
+        # the page is returned only once that row is committed, and not at all if it fails.
+        audited = self._audit_meanwhile(read, decision)
         today = self._clock().date()
         records = self._filter(self._fetch(read, subject, decision, today), decision)
         cards = self._cards(records, decision, today)
         page = self._page(read, subject, records, cards, today)
-        event = self._audit(read, decision)
+        event = audited.result()
         return Timeline(decision=decision, page=page, outcomes=records.outcomes, audit_event=event)
 
     # -- the stages of a read -----------------------------------------------------------------
@@ -503,24 +486,41 @@ class TimelineService:
         )
 
     def _filter(self, records: _Records, decision: AccessDecision) -> _Records:
-        """Only the events the decision permits."""
-        visible = [e for e in records.events if decision.permits_event(e.kind, e.sensitivity)]
-        return replace(records, events=visible)
+        """Only the events the decision permits, noting per source what it hid (hidden is
+        never shown as absent; see :class:`~familyhubs_sdk.timeline.SourceRule`)."""
+        visible: list[TimelineEvent] = []
+        hidden: dict[str, int] = {}
+        for event in records.events:
+            if decision.permits_event(event.kind, event.sensitivity):
+                visible.append(event)
+            elif self.policy.rules.source(event.source_system).discloses(event.sensitivity):
+                hidden[event.source_system] = hidden.get(event.source_system, 0) + 1
+        may_hold = frozenset(
+            c.name
+            for c in self.sources
+            if any(
+                not self.policy.rules.source(c.name).discloses(level)
+                and not decision.sees_all(level)
+                for level in Sensitivity
+            )
+        )
+        return replace(records, events=visible, hidden=hidden, may_hold_hidden=may_hold)
 
     def _cards(self, records: _Records, decision: AccessDecision, today: date) -> list[ContactCard]:
         """Who to contact: everyone involved with the child or named on a permitted event, with
         only the contact points the decision permits."""
         if not decision.rule or "contacts" not in decision.rule.views:
             return []
-        latest = _latest_involvements(records.involvements)
-        named = ((e.source_system, e.professional_id) for e in records.events)
-        wanted = _professionals_by_source([*latest, *named])
-        found = self.federated.professional_contacts(wanted).items
-        cards = [
-            _card(contacts, latest.get(_professional_key(contacts.professional)), today)
-            for contacts in found
-        ]
-        return decision.redact_contacts(cards)
+        cards = self.directory.cards(self.federated, records.involvements, records.events, today)
+        return [self._reachable(card) for card in decision.redact_contacts(cards)]
+
+    def _reachable(self, card: ContactCard) -> ContactCard:
+        """A card with no contact point the viewer may see gets its source's duty contact, so
+        every card says how to reach someone."""
+        ask = self.policy.rules.source(card.id.split(":", 1)[0]).ask
+        if card.contact_points or ask is None:
+            return card
+        return card.model_copy(update={"contact_points": ask.card("").contact_points})
 
     def _page(
         self,
@@ -542,6 +542,17 @@ class TimelineService:
             filters=read.filters,
             kind_counts=_kind_counts(entries),
         )
+
+    def _audit_meanwhile(self, read: _Read, decision: AccessDecision) -> Future[AuditEvent]:
+        """The read's audit row, written on the sources' pool while they are read. SQLite is
+        written here and now: an in-memory database is one connection per thread, and a file's
+        write gains nothing from overlapping."""
+        engine = getattr(self.audit, "_engine", None)
+        if engine is not None and engine.dialect.name != "sqlite":
+            return self.federated.submit(partial(self._audit, read, decision))
+        done: Future[AuditEvent] = Future()
+        done.set_result(self._audit(read, decision))
+        return done
 
     def _audit(self, read: _Read, decision: AccessDecision) -> AuditEvent:
         """The read's one audit row: who, why and the outcome, never what was shown."""
@@ -639,7 +650,11 @@ class TimelineService:
 
     def _entry(self, event: TimelineEvent, names: Mapping[str, str]) -> TimelineEntry:
         kind = EVENT_KINDS[event.kind]
-        card = f"{event.source_system}:{event.professional_id}" if event.professional_id else None
+        card = (
+            self.directory.card_id(event.source_system, event.professional_id)
+            if event.professional_id
+            else None
+        )
         return TimelineEntry(
             id=f"{event.source_system}:{event.source_ref}",
             kind=event.kind,
@@ -669,6 +684,7 @@ class TimelineService:
                 notices.append(SourceNotice(source_name=label, state=SourceState.UNAVAILABLE))
                 continue
             covered = coverage.get(connector.name)
+            ask = self.policy.rules.source(connector.name).ask
             notices.append(
                 SourceNotice(
                     source_name=label,
@@ -677,6 +693,10 @@ class TimelineService:
                     record_count=sum(1 for e in records.events if e.source_system == connector.name)
                     if records.keys.get(connector.name)
                     else 0,
+                    hidden_count=records.hidden.get(connector.name, 0),
+                    may_hold_hidden=connector.name in records.may_hold_hidden,
+                    ask=ask.card(connector.name) if ask is not None else None,
+                    skipped_count=outcome.skipped_rows if outcome is not None else 0,
                 )
             )
         for name, label in self.labels.items():
@@ -707,69 +727,6 @@ class _SourceReads:
             else []
         )
         return cls(events, involvements)
-
-
-def _professional_key(professional: Professional) -> tuple[str, str]:
-    return (professional.source_system, professional.professional_id)
-
-
-def _latest_involvements(involvements: Iterable[Involvement]) -> dict[tuple[str, str], Involvement]:
-    """Each professional's most recent involvement, by (source, professional id)."""
-    latest: dict[tuple[str, str], Involvement] = {}
-    for item in involvements:
-        key = (item.source_system, item.professional_id)
-        if key not in latest or item.period_start > latest[key].period_start:
-            latest[key] = item
-    return latest
-
-
-def _professionals_by_source(
-    pairs: Iterable[tuple[str, str | None]],
-) -> dict[str, list[str]]:
-    """Professional ids to look up, by source, each once, in first-seen order."""
-    wanted: dict[str, list[str]] = {}
-    for source, professional in pairs:
-        if professional:
-            wanted.setdefault(source, [])
-            if professional not in wanted[source]:
-                wanted[source].append(professional)
-    return wanted
-
-
-def _card(
-    contacts: ProfessionalContacts, involvement: Involvement | None, today: date
-) -> ContactCard:
-    """One professional's card; their latest involvement says their role and whether it is
-    current."""
-    p = contacts.professional
-    current = involvement is not None and (
-        involvement.period_end is None or involvement.period_end >= today
-    )
-    points = tuple(
-        ContactPoint(
-            system=point.system.value,
-            value=point.value,
-            use=point.use.value,
-            label="Secure email"
-            if point.system.value == "secure_email"
-            else _POINT_LABELS.get((point.system.value, point.use.value), "Contact"),
-        )
-        for point in contacts.contact_points
-    )
-    return ContactCard(
-        id=f"{p.source_system}:{p.professional_id}",
-        name=p.name,
-        role=INVOLVEMENT_ROLES.get(involvement.role) if involvement else p.job_title,
-        team=(involvement.team if involvement and involvement.team else p.team),
-        organisation=p.organisation,
-        current=current,
-        last_involved=(
-            None
-            if current or involvement is None
-            else involvement.period_end or involvement.period_start
-        ),
-        contact_points=points,
-    )
 
 
 def _kind_counts(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, int]]:

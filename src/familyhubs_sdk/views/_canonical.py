@@ -18,7 +18,7 @@ import types
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 import sqlalchemy as sa
 from pydantic import (
@@ -27,6 +27,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -44,6 +47,7 @@ from familyhubs_sdk.views._vocab import (
 
 __all__ = [
     "CANONICAL_VIEWS",
+    "END_BEFORE_START",
     "CanonicalRecord",
     "FamilyMembership",
     "Involvement",
@@ -53,8 +57,11 @@ __all__ = [
     "ProfessionalContactPoint",
     "SourceCoverage",
     "TimelineEvent",
+    "fault_reason",
     "view_columns",
 ]
+
+_T = TypeVar("_T", date, datetime)
 
 #: An identifier or key: short, one line.
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -182,6 +189,11 @@ class TimelineEvent(CanonicalRecord):
         if "sensitivity" not in data and kind is not None:
             data["sensitivity"] = kind.default_sensitivity
 
+    @field_validator("period_end")
+    @classmethod
+    def _end_after_start(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        return _period_end(value, info)
+
     @property
     def display_label(self) -> str:
         """The label, or the kind's own label when the source gives none."""
@@ -202,6 +214,11 @@ class Involvement(CanonicalRecord):
     team: Short | None = None
     period_start: date
     period_end: date | None = None
+
+    @field_validator("period_end")
+    @classmethod
+    def _end_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _period_end(value, info)
 
 
 class ProfessionalContactPoint(CanonicalRecord):
@@ -227,6 +244,8 @@ class Professional(CanonicalRecord):
     job_title: Short | None = None
     team: Short | None = None
     organisation: Short | None = None
+    #: The day they left; from then on their card shows the team's duty contact instead of theirs.
+    period_end: date | None = None
 
 
 class SourceCoverage(CanonicalRecord):
@@ -239,6 +258,26 @@ class SourceCoverage(CanonicalRecord):
     coverage_end: date | None = None
     note: Short | None = None
 
+
+def _period_end(value: _T | None, info: ValidationInfo) -> _T | None:
+    """A period that ends before it starts loses its end (the start is what the timeline
+    orders by); readers count such rows, see :data:`END_BEFORE_START`."""
+    start = info.data.get("period_start")
+    if value is not None and start is not None and value < start:
+        return None
+    return value
+
+
+def fault_reason(error: ValidationError) -> str:
+    """The reason code a row that does not fit its view is counted under: the first field at
+    fault and the error's type (``label:string_pattern_mismatch``), never the value."""
+    first = error.errors(include_input=False, include_url=False, include_context=False)[0]
+    field = ".".join(str(part) for part in first["loc"]) or "row"
+    return f"{field}:{first['type']}"
+
+
+#: The reason code a row whose period ended before it started is counted under.
+END_BEFORE_START = "period_end:before_start"
 
 #: Every canonical view by name.
 CANONICAL_VIEWS: dict[str, type[CanonicalRecord]] = {

@@ -32,9 +32,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from familyhubs_sdk.views._canonical import CANONICAL_VIEWS, view_columns
+from familyhubs_sdk.views._cast import cast_to
 from familyhubs_sdk.views._definition import ColumnSpec, Filter, ViewCatalog, ViewDefinition
 
-__all__ = ["CompiledCatalog", "source_table"]
+__all__ = ["DEFINITION_COLUMN", "CompiledCatalog", "source_table"]
+
+#: The last column of every lookup statement: which definition a row came from, so a row that
+#: does not fit its view is counted against the definition that produced it.
+DEFINITION_COLUMN = "fh_definition"
 
 # Fields holding keys; cast to text so branches over integer and text keys can be joined.
 _KEY_FIELDS = frozenset(
@@ -58,6 +63,27 @@ def source_table(definition: ViewDefinition) -> sa.FromClause:
     return sa.table(definition.table or "", *columns, schema=definition.schema_name)
 
 
+def _joined(
+    definition: ViewDefinition, table: sa.FromClause
+) -> tuple[sa.FromClause, dict[str, sa.ColumnElement[Any]]]:
+    """The definition's table with its lookups joined, and every readable column by reference
+    (``column`` for the table's own, ``lookup.column`` for a lookup's)."""
+    columns: dict[str, sa.ColumnElement[Any]] = {name: table.c[name] for name in table.c.keys()}  # noqa: SIM118 - ColumnCollection
+    joined: sa.FromClause = table
+    for lookup in definition.lookups:
+        other = sa.table(
+            lookup.table,
+            *(sa.column(name) for name in definition.lookup_columns(lookup)),
+            schema=lookup.schema_name,
+        ).alias(lookup.name)
+        condition = sa.and_(
+            *(table.c[mine] == other.c[theirs] for mine, theirs in lookup.keys.items())
+        )
+        joined = joined.join(other, condition, isouter=lookup.how == "left")
+        columns.update({f"{lookup.name}.{name}": other.c[name] for name in other.c.keys()})  # noqa: SIM118 - ColumnCollection
+    return joined, columns
+
+
 class CompiledCatalog:
     """The statements for one catalog, built on first use and kept."""
 
@@ -66,9 +92,12 @@ class CompiledCatalog:
         self._constant = _Constants(dialect)
         self._views: dict[str, list[ViewDefinition]] = {}
         self._tables: dict[str, sa.FromClause] = {}
+        self._froms: dict[str, tuple[sa.FromClause, dict[str, sa.ColumnElement[Any]]]] = {}
         for definition in catalog.definitions:
             self._views.setdefault(definition.view, []).append(definition)
-            self._tables[definition.name] = source_table(definition)
+            table = source_table(definition)
+            self._tables[definition.name] = table
+            self._froms[definition.name] = _joined(definition, table)
         self._lookup = cache(self._build_lookup)
         self._all = cache(self._build_all)
 
@@ -84,9 +113,19 @@ class CompiledCatalog:
         """The source a definition reads (one object per definition, shared by its statements)."""
         return self._tables[definition.name]
 
+    def time_expression(self, definition: ViewDefinition) -> sa.ColumnElement[Any] | None:
+        """What reads are bounded and ordered by: the time column, cast if the definition says."""
+        field = definition.model.time_field
+        if field is None:
+            return None
+        spec = definition.columns[field]
+        column = self.table(definition).c[spec.column or ""]
+        return column if spec.cast is None else cast_to(column, spec.cast)
+
     def branch(self, definition: ViewDefinition) -> sa.Select[Any]:
         """The ``SELECT`` of one definition, columns named as the canonical view's fields."""
         table = self.table(definition)
+        joined, columns = self._froms[definition.name]
         shape = view_columns(definition.view)
         selected: list[sa.ColumnElement[Any]] = []
         where: list[sa.ColumnElement[bool]] = [
@@ -103,12 +142,12 @@ class CompiledCatalog:
                 default = definition.model.model_fields[field].default
                 spec = ColumnSpec(const=default)
             expression, condition = self._expression(
-                table, spec, field, sql_type, required=required
+                columns, spec, field, sql_type, required=required
             )
             if condition is not None:
                 where.append(condition)
             selected.append(expression.label(field))
-        return sa.select(*selected).select_from(table).where(*where)
+        return sa.select(*selected).select_from(joined).where(*where)
 
     def union(self, view: str) -> sa.CompoundSelect[Any] | sa.Select[Any]:
         """Every definition of ``view`` joined with ``UNION ALL`` (a ``CREATE VIEW`` body)."""
@@ -135,10 +174,11 @@ class CompiledCatalog:
             lookup = definition.lookup_column
             if lookup is None:  # pragma: no cover - every keyed view has one (checked on load)
                 raise ValueError(f"{definition.name}: no lookup column")
-            statement = statement.where(table.c[lookup].in_(keys))
-            time = definition.time_column
-            if time is not None:
-                column = table.c[time]
+            statement = statement.where(table.c[lookup].in_(keys)).add_columns(
+                self._constant(definition.name, sa.String(64)).label(DEFINITION_COLUMN)
+            )
+            column = self.time_expression(definition)
+            if column is not None:
                 if since:
                     statement = statement.where(column >= sa.bindparam("since"))
                 if until:
@@ -160,12 +200,19 @@ class CompiledCatalog:
         return outer
 
     def _build_all(self, view: str) -> sa.Select[Any]:
-        inner = self.union(view).subquery("canonical")
+        branches = [
+            self.branch(d).add_columns(
+                self._constant(d.name, sa.String(64)).label(DEFINITION_COLUMN)
+            )
+            for d in self._views[view]
+        ]
+        union = branches[0] if len(branches) == 1 else sa.union_all(*branches)
+        inner = union.subquery("canonical")
         return sa.select(*inner.c)
 
     def _expression(
         self,
-        table: sa.FromClause,
+        columns: dict[str, sa.ColumnElement[Any]],
         spec: ColumnSpec | None,
         field: str,
         sql_type: sa.types.TypeEngine[Any],
@@ -177,7 +224,9 @@ class CompiledCatalog:
             return sa.cast(sa.null(), wanted), None
         if spec.const is not None:
             return self._constant(spec.const, wanted), None
-        column = table.c[spec.column or ""]
+        column = columns[spec.column or ""]
+        if spec.cast is not None:
+            column = cast_to(column, spec.cast)
         if spec.map is None:
             return (sa.cast(column, _KEY_TYPE) if field in _KEY_FIELDS else column), None
         mapping = self.catalog.code_maps[spec.map]

@@ -20,8 +20,19 @@ A catalog file holds code maps and one definition per source table::
 
 Column values are a column name, ``{const: value}``, or ``{column: name, map: code_map}`` with an
 optional ``default`` for codes the map does not list (rows whose code is unmapped and that have no
-default are left out when the field is required). Names are identifiers, never SQL; only ``select``
-takes SQL, written by the LA and read from its own configuration.
+default are left out when the field is required). ``{column: name, cast: date}`` converts a column
+in the warehouse (``date``, ``datetime``, ``integer``, ``text``). A definition's ``lookups`` join
+other tables by key (``how: left`` or ``inner``); their columns are named ``lookup.column``::
+
+    lookups:
+      - {name: hr, table: hr_staff, keys: {worker_key: worker_key}}
+    columns:
+      professional_id: hr.staff_id
+
+Names are identifiers, never SQL; only ``select`` takes SQL, written by the LA and read from its own
+configuration. Display text (labels, services, teams, names) comes from constants, code maps or
+vocabularies; a plain column whose name looks like free text (``OUTCOME_COMMENTS``, ``CASE_NOTE``…)
+is refused unless the definition says why it is safe in ``free_text_reviewed``.
 
 >>> catalog = ViewCatalog.from_yaml('''
 ... source_system: lcs
@@ -41,6 +52,7 @@ takes SQL, written by the LA and read from its own configuration.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cached_property
@@ -62,9 +74,43 @@ from familyhubs_sdk.errors import ViewDefinitionError
 from familyhubs_sdk.views._canonical import CANONICAL_VIEWS, CanonicalRecord
 from familyhubs_sdk.views._vocab import IdentifierType
 
-__all__ = ["ColumnSpec", "Filter", "ViewCatalog", "ViewDefinition"]
+__all__ = [
+    "DISPLAY_TEXT_FIELDS",
+    "ColumnSpec",
+    "Filter",
+    "Lookup",
+    "ViewCatalog",
+    "ViewDefinition",
+    "looks_like_free_text",
+]
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+#: A column of the definition's table, or ``lookup.column`` for a column of one of its lookups.
+ColumnRef = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$"),
+]
+CastType = Literal["date", "datetime", "integer", "text"]
+#: Canonical fields shown as text on a screen: they must not carry a case record's prose.
+DISPLAY_TEXT_FIELDS = frozenset({"label", "service", "team", "job_title", "organisation", "name"})
+# Word stems of column names that usually hold prose written about a person.
+_FREE_TEXT_STEMS = (
+    "COMMENT",
+    "NOTE",
+    "NARRAT",
+    "SUMMAR",
+    "DIAGNOS",
+    "DESCRI",
+    "DETAIL",
+    "REASON",
+    "TEXT",
+    "FREE",
+    "REMARK",
+    "OBSERV",
+    "MEMO",
+    "CONCERN",
+)
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 Scalar = str | int | float | bool | date | datetime
 ViewName = Literal[
     "person",
@@ -85,10 +131,12 @@ class _Strict(BaseModel):
 class ColumnSpec(_Strict):
     """Where a canonical field comes from: a column, a constant, or a column through a code map."""
 
-    column: Identifier | None = None
+    column: ColumnRef | None = None
     const: Scalar | None = None
     map: Identifier | None = None
     default: Scalar | None = None
+    #: Convert the column in the warehouse, e.g. a date-time held as text to a date.
+    cast: CastType | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -103,7 +151,38 @@ class ColumnSpec(_Strict):
             raise ValueError("'default' only goes with 'map'")
         if self.map is not None and self.column is None:
             raise ValueError("'map' needs a 'column'")
+        if self.cast is not None and (self.column is None or self.map is not None):
+            raise ValueError("'cast' goes with a plain 'column' (not 'const' or 'map')")
         return self
+
+    @property
+    def lookup_name(self) -> str | None:
+        """The lookup a ``lookup.column`` reference reads, or ``None`` for the table's own."""
+        if self.column is None or "." not in self.column:
+            return None
+        return self.column.split(".", 1)[0]
+
+
+class Lookup(_Strict):
+    """Another table joined by key, e.g. ``{name: hr, table: hr_staff, keys: {worker_key: key}}``:
+    ``keys`` pairs the definition's columns with the lookup's; ``how`` is ``left`` (rows without a
+    match keep NULLs) or ``inner`` (rows without a match are left out)."""
+
+    name: Identifier
+    schema_name: Identifier | None = Field(default=None, alias="schema")
+    table: Identifier
+    keys: dict[Identifier, Identifier] = Field(min_length=1)
+    how: Literal["left", "inner"] = "left"
+
+
+def looks_like_free_text(column: str) -> bool:
+    """Whether a column's name suggests prose (``OUTCOME_COMMENTS``, ``caseNote``, ``FREE_TXT``).
+
+    >>> looks_like_free_text("OUTCOME_COMMENTS"), looks_like_free_text("site_name")
+    (True, False)
+    """
+    name = column.rsplit(".", 1)[-1]
+    return any(word.upper().startswith(_FREE_TEXT_STEMS) for word in _WORDS.findall(name))
 
 
 class Filter(_Strict):
@@ -140,6 +219,13 @@ class ViewDefinition(_Strict):
     identifier: IdentifierType = IdentifierType.SOURCE_ID
     columns: dict[str, ColumnSpec]
     filters: tuple[Filter, ...] = ()
+    #: Tables joined by key; their columns are mapped as ``lookup.column``.
+    lookups: tuple[Lookup, ...] = ()
+    #: Why plain columns whose names look like free text are safe to show (who reviewed them and
+    #: what they hold); without it such columns are refused.
+    free_text_reviewed: Annotated[str, StringConstraints(min_length=3, max_length=500)] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> ViewDefinition:
@@ -151,13 +237,42 @@ class ViewDefinition(_Strict):
         unknown = sorted(set(self.columns) - set(model.model_fields))
         if unknown:
             raise ValueError(f"{self.view} has no field {unknown[0]!r}")
+        self._check_lookups()
         for field in (model.lookup, model.time_field):
             if field is None:
                 continue
             spec = self.columns.get(field)
-            if spec is None or spec.column is None or spec.map is not None:
-                raise ValueError(f"'{field}' must be mapped to a plain column")
+            if spec is None or spec.column is None or spec.map is not None or spec.lookup_name:
+                raise ValueError(f"'{field}' must be mapped to a plain column of the table")
+            if field == model.lookup and spec.cast is not None:
+                raise ValueError(f"'{field}' is looked up by index: it cannot be cast")
+        self._refuse_free_text()
         return self
+
+    def _check_lookups(self) -> None:
+        names = [lookup.name for lookup in self.lookups]
+        for name in names:
+            if names.count(name) > 1 or name in (self.table, self.name):
+                raise ValueError(f"lookup name {name!r} is used twice")
+        for field, spec in self.columns.items():
+            if spec.lookup_name is not None and spec.lookup_name not in names:
+                raise ValueError(f"columns.{field}: no lookup named {spec.lookup_name!r}")
+
+    def _refuse_free_text(self) -> None:
+        if self.free_text_reviewed is not None:
+            return
+        for field, spec in self.columns.items():
+            if (
+                field in DISPLAY_TEXT_FIELDS
+                and spec.column is not None
+                and spec.map is None
+                and looks_like_free_text(spec.column)
+            ):
+                raise ValueError(
+                    f"column {spec.column!r} mapped to {self.view}.{field} looks like free text; "
+                    "map it through a code map or a constant, or say why it is safe in "
+                    "'free_text_reviewed'"
+                )
 
     @property
     def model(self) -> type[CanonicalRecord]:
@@ -177,9 +292,24 @@ class ViewDefinition(_Strict):
 
     @cached_property
     def source_columns(self) -> tuple[str, ...]:
-        """Every source column the definition reads, in first-use order."""
-        names = [spec.column for spec in self.columns.values() if spec.column is not None]
+        """Every column of the definition's own table it reads, in first-use order."""
+        names = [
+            spec.column
+            for spec in self.columns.values()
+            if spec.column is not None and spec.lookup_name is None
+        ]
         names += [f.column for f in self.filters]
+        names += [column for lookup in self.lookups for column in lookup.keys]
+        return tuple(dict.fromkeys(names))
+
+    def lookup_columns(self, lookup: Lookup) -> tuple[str, ...]:
+        """The columns of ``lookup``'s table the definition reads: its keys, then mapped ones."""
+        names = list(lookup.keys.values())
+        names += [
+            (spec.column or "").split(".", 1)[1]
+            for spec in self.columns.values()
+            if spec.lookup_name == lookup.name
+        ]
         return tuple(dict.fromkeys(names))
 
 

@@ -178,6 +178,12 @@ RELATIONSHIPS: dict[str, str] = {
     "grandparent": "Grandparent",
     "other_relative": "Other relative",
     "household_member": "Lives in the household",
+    # The other side of a parent's, carer's or grandparent's relationship: an adult's record
+    # lists their children too.
+    "child": "Child",
+    "step_child": "Stepchild",
+    "cared_for_child": "Child they care for",
+    "grandchild": "Grandchild",
 }
 
 

@@ -1,9 +1,10 @@
 """The web layer both solutions share: one request and response, a router, the CSRF rule, the
-host's session, the page layout, the rule for control characters in what is posted, and the
-security headers a host sends with the pages. Framework adapters
-(``familyhubs_sdk.integrations``) translate their framework's request into a :class:`WebRequest`
-and a :class:`WebResponse` back, the same way for every handler."""
+host's session, the client's address behind trusted proxies, the page layout, the rule for
+control characters in what is posted, and the security headers a host sends with the pages.
+Framework adapters (``familyhubs_sdk.integrations``) translate their framework's request into a
+:class:`WebRequest` and a :class:`WebResponse` back, the same way for every handler."""
 
+from familyhubs_sdk.web._client import client_address as client_address
 from familyhubs_sdk.web._csrf import CsrfRule as CsrfRule
 from familyhubs_sdk.web._headers import security_headers as security_headers
 from familyhubs_sdk.web._http import BodyLimits as BodyLimits
@@ -42,6 +43,7 @@ __all__ = [
     "WebRequest",
     "WebResponse",
     "apply_session",
+    "client_address",
     "default_layout",
     "message_page",
     "read_session",

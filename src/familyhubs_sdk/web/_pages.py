@@ -11,7 +11,7 @@ from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.web._csrf import CsrfRule
 from familyhubs_sdk.web._http import WebRequest, WebResponse
 
-__all__ = ["Handler", "Layout", "Page", "default_layout", "message_page"]
+__all__ = ["Handler", "Layout", "Page", "default_layout", "handler_layout", "message_page"]
 
 
 class Page(Protocol):
@@ -44,10 +44,20 @@ def default_layout(
     renderer: Renderer,
     *,
     service_name: str,
+    title_suffix: str | None = None,
     stylesheets: tuple[str, ...] = (),
     scripts: tuple[str, ...] = (),
 ) -> Layout:
-    """A layout that puts fragments in the SDK's plain GOV.UK page (``familyhubs/page.html``)."""
+    """A layout that puts fragments in the SDK's plain GOV.UK page (``familyhubs/page.html``),
+    titled as GOV.UK pages are: "Page title – Service name – Suffix" (``title_suffix``, such as
+    the council's name, is left out when ``None``).
+
+    >>> page = message_page(Renderer(), "Page not found", "Check the web address.", status=404)
+    >>> layout = default_layout(Renderer(), service_name="Request support",
+    ...                         title_suffix="Exampleshire Council")
+    >>> "<title>Page not found – Request support – Exampleshire Council</title>" in layout(page)
+    True
+    """
 
     def layout(response: Page) -> str:
         page: Markup = renderer.render(
@@ -55,12 +65,24 @@ def default_layout(
             title=response.title,
             content=response.html,
             service_name=service_name,
+            title_suffix=title_suffix,
             stylesheets=stylesheets,
             scripts=scripts,
         )
         return str(page)
 
     return layout
+
+
+def handler_layout(handler: Handler) -> Layout:
+    """:func:`default_layout` for a handler: its service name and, for the journey, the form's
+    title suffix (``FormFlow.title_suffix``; the timeline screens have none)."""
+    suffix = getattr(handler, "title_suffix", None)
+    return default_layout(
+        handler.renderer,
+        service_name=handler.service_name,
+        title_suffix=suffix if isinstance(suffix, str) else None,
+    )
 
 
 def message_page(

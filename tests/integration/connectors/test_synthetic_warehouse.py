@@ -90,3 +90,35 @@ def test_shipped_views_read_every_event_of_a_child(engine: sa.Engine) -> None:
         "education",
         "police",
     }
+
+
+def test_read_through_the_views_no_event_precedes_a_birth_or_its_source(engine: sa.Engine) -> None:
+    """What a practitioner would see: every event of every child, read back through the shipped
+    views, is after the child's birth and inside its source's coverage; new birth visits are in
+    the first fortnight. (The generator's own rules are the property test's business.)"""
+    summary = build_warehouse(engine, children=60, seed=5)
+    sources = connectors(engine)
+    federated = FederatedSource(sources)
+    coverage = {c.source_system: c.coverage_start for c in federated.coverage().items}
+    assert set(coverage) == {"lcs", "health", "education", "police"}
+    born = {p.person_key: p.birth_date for p in sources[0].all_people()}
+    seen = 0
+    for subject in summary.subjects.values():
+        keys = {
+            "lcs": [subject.la_person_id],
+            "police": [subject.la_person_id],
+            "health": [subject.nhs_number] if subject.nhs_number else [],
+            "education": [subject.upn] if subject.upn else [],
+        }
+        birth = born[subject.la_person_id]
+        assert birth is not None
+        for event in federated.read_timeline(keys, limit=5000).items:
+            seen += 1
+            start = event.period_start.date()
+            assert start >= birth, (event.kind, start, birth)
+            since = coverage[event.source_system]
+            assert since is not None
+            assert start >= since, (event.source_system, start)
+            if event.label == "New birth visit":
+                assert 10 <= (start - birth).days <= 14, (start, birth)
+    assert seen == summary.events

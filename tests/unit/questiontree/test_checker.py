@@ -22,28 +22,28 @@ def q(qid: str, **extra: object) -> dict:
 @pytest.mark.parametrize(
     ("questions", "extra", "message"),
     [
-        ([q("a", next="nowhere")], {}, "questions[0].next: unknown target 'nowhere'"),
+        ([q("a", next="nowhere")], {}, "questions[0] (a).next: unknown target 'nowhere'"),
         (
             [q("a", routes=[{"when": {"equals": ["zz", "yes"]}, "goto": "end"}])],
             {},
-            "questions[0].routes[0].when: unknown question 'zz'",
+            "questions[0] (a).routes[0].when: unknown question 'zz'",
         ),
         (
             [q("a", routes=[{"when": {"equals": ["a", "yes"]}, "goto": "exit:nope"}])],
             {},
-            "questions[0].routes[0].goto: unknown target 'exit:nope'",
+            "questions[0] (a).routes[0].goto: unknown target 'exit:nope'",
         ),
-        ([q("a"), q("a")], {}, "questions[1].id: duplicate id 'a'"),
-        ([q("a", section="missing")], {}, "questions[0].section: unknown section 'missing'"),
+        ([q("a"), q("a")], {}, "questions[1] (a).id: duplicate id 'a' (first at questions[0] (a))"),
+        ([q("a", section="missing")], {}, "questions[0] (a).section: unknown section 'missing'"),
         (
             [q("a", routes=[{"when": {"equals": "a"}, "goto": "end"}])],
             {},
-            "questions[0].routes[0].when.equals: expected [question, value]",
+            "questions[0] (a).routes[0].when.equals: expected [question, value]",
         ),
         (
             [q("a", routes=[{"when": {"maybe": ["a", 1]}, "goto": "end"}])],
             {},
-            "questions[0].routes[0].when: unknown condition 'maybe'",
+            "questions[0] (a).routes[0].when: unknown condition 'maybe'",
         ),
         (
             [
@@ -55,13 +55,13 @@ def q(qid: str, **extra: object) -> dict:
                 }
             ],
             {},
-            "questions[0]: Value error, a short_text question cannot have options",
+            "questions[0] (a): a short_text question cannot have options",
         ),
         ([q("a")], {"start": "b"}, "start: unknown question or group 'b'"),
         (
             [q("a", routes=[{"when": {"date": ["a", "after", "5 years"]}, "goto": "end"}])],
             {},
-            "offset must look like -5y",
+            "offset must look like -25y, \\+9m, -2w or \\+14d",
         ),
         (
             [q("a", routes=[{"when": {"number": ["a", "~", 5]}, "goto": "end"}])],
@@ -100,18 +100,18 @@ def test_load_time_defects_name_the_element(
 
 def test_cycle() -> None:
     report = check_tree(tree([q("a", next="b"), q("b", next="a")]))
-    assert [(p.code, p.path) for p in report.problems] == [("cycle", "questions[0]")]
+    assert [(p.code, p.path) for p in report.problems] == [("cycle", "questions[0] (a)")]
     assert "a → b → a" in str(report.problems[0])
 
 
 def test_unreachable_question() -> None:
     report = check_tree(tree([q("a", next="end"), q("b")]))
-    assert [(p.code, p.path) for p in report.problems] == [("unreachable", "questions[1]")]
+    assert [(p.code, p.path) for p in report.problems] == [("unreachable", "questions[1] (b)")]
 
 
 def test_dead_end() -> None:
     report = check_tree(tree([q("a", next="exit:stop")], exits=[{"id": "stop", "title": "Stop"}]))
-    assert [(p.code, p.path) for p in report.problems] == [("dead_end", "questions[0]")]
+    assert [(p.code, p.path) for p in report.problems] == [("dead_end", "questions[0] (a)")]
 
 
 def test_condition_reading_a_question_not_always_answered() -> None:
@@ -122,7 +122,7 @@ def test_condition_reading_a_question_not_always_answered() -> None:
     ]
     report = check_tree(tree(questions))
     assert [(p.code, p.path) for p in report.problems] == [
-        ("condition_unsafe", "questions[2].routes[0].when")
+        ("condition_unsafe", "questions[2] (c).routes[0].when")
     ]
     # `answered` is the safe way to ask about a question that may not have been asked.
     questions[2]["routes"] = [{"when": {"answered": "b"}, "goto": "end"}]
@@ -141,8 +141,8 @@ def test_unknown_and_duplicate_options() -> None:
     ]
     codes = {(p.code, p.path) for p in check_tree(tree(questions)).problems}
     assert codes == {
-        ("option_duplicate", "questions[0].options[1]"),
-        ("option_unknown", "questions[0].routes[0].when"),
+        ("option_duplicate", "questions[0] (a).options[1]"),
+        ("option_unknown", "questions[0] (a).routes[0].when"),
     }
 
 
@@ -152,13 +152,13 @@ def test_group_defects() -> None:
         "label": "Children",
         "item_label": "child",
         "questions": [
-            {"id": "name", "kind": "short_text", "label": "Name", "next": "end"},
+            {"id": "name", "kind": "short_text", "label": "Name", "next": "end_repeat"},
             {"id": "age", "kind": "number", "label": "Age"},
         ],
     }
     report = check_tree(tree([q("a", next="kids")], groups=[group]))
     assert [(p.code, p.path) for p in report.problems] == [
-        ("unreachable", "groups[0].questions[1]")
+        ("unreachable", "groups[0] (kids).questions[1] (age)")
     ]
 
 
@@ -185,8 +185,8 @@ def test_mermaid_graph_names_every_node() -> None:
         )
     )
     assert text.startswith("flowchart TD")
-    assert "a -->|when| exit_stop" in text
-    assert "exit_stop([\"Call '999'\"])" in text
+    assert 'a -->|"a = no"| EXIT_stop' in text
+    assert 'EXIT_stop(["Call #quot;999#quot;"])' in text
 
 
 def test_reads_of_earlier_answers_from_a_group_and_of_its_count_are_safe() -> None:
@@ -196,7 +196,7 @@ def test_reads_of_earlier_answers_from_a_group_and_of_its_count_are_safe() -> No
         "item_label": "child",
         "next": "b",
         "questions": [
-            q("name", routes=[{"when": {"equals": ["a", "yes"]}, "goto": "end"}]),
+            q("name", routes=[{"when": {"equals": ["a", "yes"]}, "goto": "end_repeat"}]),
             {"id": "age", "kind": "number", "label": "Age"},
         ],
     }

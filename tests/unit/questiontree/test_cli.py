@@ -37,7 +37,7 @@ def test_check_fails_with_each_problem_named(
     bad = GOOD.replace("goto: c}]}", "goto: c}], next: c}")
     assert main(["tree", "check", write(tmp_path, bad)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "questions[1]: 'b' can never be reached from the start [unreachable]"
+    assert out[0] == "questions[1] (b): 'b' can never be reached from the start [unreachable]"
     assert out[-1].endswith("1 problem(s)")
 
 
@@ -47,7 +47,7 @@ def test_check_reports_load_errors_as_errors(
     bad = GOOD.replace("goto: c", "goto: nowhere")
     assert main(["tree", "check", write(tmp_path, bad)]) == 2
     err = capsys.readouterr().err
-    assert "questions[0].routes[0].goto: unknown target 'nowhere' [tree_invalid]" in err
+    assert "questions[0] (a).routes[0].goto: unknown target 'nowhere' [tree_invalid]" in err
 
 
 def test_paths_and_graph(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,3 +91,26 @@ def test_missing_and_non_utf8_files_get_one_line_errors(
     latin.write_bytes(b"title: Caf\xe9\n")
     assert main(["tree", "check", str(latin)]) == 2
     assert "latin.yaml: is not UTF-8 text [tree_invalid]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "paths", "graph"])
+def test_every_command_documents_its_exit_statuses(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["tree", command, "--help"])
+    assert exited.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "0 when the tree has no problems, 1 when the checker finds problems, 2 when" in help_text
+
+
+def test_a_missing_file_exits_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tree", "graph", str(tmp_path / "missing.yaml")]) == 2
+    assert "missing.yaml" in capsys.readouterr().err
+
+
+def test_graph_labels_edges_with_their_conditions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["tree", "graph", write(tmp_path, GOOD)]) == 0
+    assert 'a -->|"a = yes"| c' in capsys.readouterr().out

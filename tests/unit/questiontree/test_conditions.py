@@ -83,7 +83,8 @@ def test_errors_raise_instead_of_reading_as_false(data: dict, error: type, messa
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("equals", "exactly one key"),
+        ("Not a name", "not the name of a condition"),
+        (5, "exactly one key"),
         ({"a": 1, "b": 2}, "exactly one key"),
         ({"all": []}, "expected a list of conditions"),
         ({"in": ["colour", "red"]}, r"expected \[question, \[value, ...\]\]"),

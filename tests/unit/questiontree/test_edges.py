@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def build(questions: list[dict], **extra: object) -> QuestionTree:
 def test_loops_inside_a_group_are_reported_and_refused_at_run_time() -> None:
     tree = build([q("a", next="g")], groups=[group("g", [q("x", next="y"), q("y", next="x")])])
     report = check_tree(tree)
-    assert [(p.code, p.path) for p in report.problems] == [("cycle", "groups[0].questions[0]")]
+    assert [(p.code, p.path) for p in report.problems] == [
+        ("cycle", "groups[0] (g).questions[0] (x)")
+    ]
     state = answer(tree, start(tree), "a", "yes", TODAY).state
     state = answer(tree, state, "g[0].x", "yes", TODAY).state
     state = answer(tree, state, "g[0].y", "yes", TODAY).state
@@ -79,7 +82,7 @@ def test_group_conditions_are_checked_against_their_own_and_outer_questions() ->
             routes=[
                 {
                     "when": {"all": [{"equals": ["y", "yes"]}, {"not": {"equals": ["b", "no"]}}]},
-                    "goto": "end",
+                    "goto": "end_repeat",
                 }
             ],
         ),
@@ -126,7 +129,7 @@ def test_group_conditions_can_read_outer_answers_and_aggregates_count_repeats() 
         groups=[
             group(
                 "g",
-                [q("x", routes=[{"when": {"equals": ["a", "no"]}, "goto": "end"}]), q("y")],
+                [q("x", routes=[{"when": {"equals": ["a", "no"]}, "goto": "end_repeat"}]), q("y")],
                 next="b",
                 min_repeats=2,
             )
@@ -192,15 +195,15 @@ def test_group_whose_items_only_exit_has_no_bounds() -> None:
     [
         (
             {"exits": [{"id": "x", "title": "X"}, {"id": "x", "title": "Y"}]},
-            "exits[1].id: duplicate id 'x'",
+            "exits[1] (x).id: duplicate id 'x'",
         ),
         (
             {"groups": [group("g", [q("x")], next="nowhere")]},
-            "groups[0].next: unknown target 'nowhere'",
+            "groups[0] (g).next: unknown target 'nowhere'",
         ),
         (
             {"groups": [group("g", [q("x")], title_question="zz")]},
-            "groups[0].title_question: unknown question 'zz'",
+            "groups[0] (g).title_question: unknown question 'zz'",
         ),
         (
             {"groups": [group("g", [q("x")], min_repeats=3, max_repeats=2)]},
@@ -209,7 +212,7 @@ def test_group_whose_items_only_exit_has_no_bounds() -> None:
     ],
 )
 def test_tree_level_defects(change: dict, message: str) -> None:
-    with pytest.raises(TreeDefinitionError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(TreeDefinitionError, match=re.escape(message)):
         build([q("a")], **change)
 
 
@@ -253,14 +256,20 @@ def test_checker_reports_on_groups_and_safe_reads() -> None:
                             {"any_repeat": {"group": "g", "when": {"answered": "x"}}},
                         ]
                     },
-                    "goto": "end",
+                    "goto": "end_repeat",
                 }
             ],
         ),
-        q("t", "short_text", routes=[{"when": {"equals": ["t", "free text"]}, "goto": "end"}]),
+        q(
+            "t",
+            "short_text",
+            routes=[{"when": {"equals": ["t", "free text"]}, "goto": "end_repeat"}],
+        ),
     ]
     tree = build([q("a", next="end")], groups=[group("g", inner)])
-    assert [(p.code, p.path) for p in check_tree(tree).problems] == [("unreachable", "groups[0]")]
+    assert [(p.code, p.path) for p in check_tree(tree).problems] == [
+        ("unreachable", "groups[0] (g)")
+    ]
     looping = build(
         [q("a", next="g")], groups=[group("g", [q("x", next="y"), q("y", next="x")], next="a")]
     )
@@ -282,7 +291,7 @@ def test_outcomes_wait_for_their_questions() -> None:
 def test_checker_reports_references_of_trees_built_in_code() -> None:
     tree = QuestionTree.model_validate({**BASE, "questions": [q("a", next="nowhere")]})
     report = check_tree(tree)
-    assert [(p.code, p.path) for p in report.problems] == [("reference", "questions[0].next")]
+    assert [(p.code, p.path) for p in report.problems] == [("reference", "questions[0] (a).next")]
     assert not report.ok
 
 

@@ -58,11 +58,11 @@ groups:
     title_question: name
     questions:
       - {id: name, kind: short_text, label: "Name"}
-      - {id: born, kind: yes_no, label: "Born yet?", routes: [{when: {equals: [born, "no"]}, goto: end}]}
-      - {id: dob, kind: date, label: "Date of birth", date_rule: past, messages: {name: Date of birth}}
+      - {id: born, kind: yes_no, label: "Born yet?", routes: [{when: {equals: [born, "no"]}, goto: end_repeat}]}
+      - {id: dob, kind: date, label: "Date of birth", date_rule: past, short_label: date of birth}
 exits: [{id: call999, title: Call 999}]
 outcomes:
-  - {id: early_years, label: Early years, when: {any_repeat: {group: children, when: {all: [{equals: [born, "yes"]}, {date: [dob, after, -5y]}]}}}}
+  - {id: early_years, label: Early years, when: {any_repeat: {group: children, when: {all: [{answered: dob}, {date: [dob, after, -5y]}]}}}}
   - {id: housing, label: Housing advice, when: {contains: [needs, housing]}}
   - {id: big_family, label: Large family, when: {count: [children, ">=", 2]}}
 """
@@ -170,8 +170,8 @@ def test_removing_a_repetition_moves_later_ones_up() -> None:
     [
         ("worried", "", "required", "Select an answer"),
         ("worried", "maybe", "invalid_option", "Select one of the options"),
-        ("urgent", "x" * 51, "too_long", "Why now must be 50 characters or fewer"),
-        ("urgent", "   ", "required", "Enter why now"),
+        ("urgent", "x" * 51, "too_long", "The answer must be 50 characters or fewer"),
+        ("urgent", "   ", "required", "Enter an answer"),
     ],
 )
 def test_validation_messages(address: str, value: object, code: str, message: str) -> None:
@@ -200,8 +200,8 @@ def test_validation_messages(address: str, value: object, code: str, message: st
         ),
         (
             {"day": "1", "month": "1", "year": "20"},
-            "date_invalid",
-            "Date of birth must be a real date",
+            "date_year_format",
+            "Year must include 4 numbers",
             ("year",),
         ),
         (

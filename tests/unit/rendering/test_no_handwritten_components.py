@@ -41,10 +41,6 @@ ELEMENT_ONLY = {"govuk-button": {"a", "button", "input"}}
 
 #: (template under ``templates/familyhubs/``, root class) → why it is written by hand.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("support/add_another.html", "govuk-summary-list"): (
-        "each entry's Remove is a submit button of the page's form, so removing never happens on "
-        "a GET; govukSummaryList's actions are links only"
-    ),
     ("support/evidence.html", "govuk-summary-list"): (
         "each file's Remove is a submit button in a form of its own, so Enter in the upload form "
         "never removes a file; govukSummaryList's actions are links only"

@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from tests.helpers.evidence_corpus import MIB, docx, jpeg, odt, pdf, png, rels, xlsx
 
 from familyhubs_sdk.errors import ConfigurationError, EvidenceError
+from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.support.evidence._rules import (
     MAX_DISPLAY_NAME,
     CheckedFile,
     EvidenceRules,
+    UploadProblem,
     sanitise_display_name,
-    upload_error_message,
     validate_upload,
 )
 from familyhubs_sdk.support.evidence._types import (
@@ -335,15 +336,25 @@ def test_zip_members_are_never_written_to_disk(monkeypatch: pytest.MonkeyPatch) 
             " and try again",
         ),
         ("scan_failed", "The selected file could not be uploaded – try again"),
+        ("no_file", "Select a file"),
     ],
 )
 def test_upload_error_messages_follow_gov_uk(reason: str, message: str) -> None:
-    assert upload_error_message(EvidenceError("x", reason=reason), RULES) == message
+    assert _message(UploadProblem.of(EvidenceError("x", reason=reason).reason, RULES)) == message
 
 
 def test_upload_error_message_sizes_and_single_type() -> None:
     rules = EvidenceRules(max_file_bytes=500 * 1024, allowed_types=frozenset({"pdf"}))
-    too_large = EvidenceError("x", reason="too_large")
-    assert upload_error_message(too_large, rules) == "The selected file must be smaller than 500KB"
-    wrong = EvidenceError("x", reason="type_not_allowed")
-    assert upload_error_message(wrong, rules) == "The selected file must be a PDF"
+    too_large = UploadProblem.of("too_large", rules)
+    assert _message(too_large) == "The selected file must be smaller than 500KB"
+    wrong = UploadProblem.of("type_not_allowed", rules)
+    assert _message(wrong) == "The selected file must be a PDF"
+
+
+def _message(problem: UploadProblem) -> str:
+    """The words the evidence page shows for ``problem``: the messages template's."""
+    template = Renderer().environment.from_string(
+        '{% from "familyhubs/support/_evidence_messages.html" import upload_error_text %}'
+        "{{ upload_error_text(problem) }}"
+    )
+    return template.render(problem=problem)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from familyhubs_sdk.questiontree import (
+    Confirmation,
     FieldError,
     JourneyState,
     QuestionTree,
@@ -148,8 +149,12 @@ def test_paths_that_are_not_steps_have_no_address() -> None:
 def test_the_first_question_has_no_back_link_and_shows_its_section() -> None:
     frame = step_frame(_view(start(TREE), "safe"), FORM, can_save=True)
     assert frame["back_href"] is None
-    assert frame["caption"] == "Before you start"
-    assert frame["progress"]["value"] == 0
+    # "Section 1 of 2: Before you start" names the section: no caption repeats it.
+    assert frame["caption"] is None
+    shown = frame["progress"]
+    assert (shown["style"], shown["section_number"], shown["section_count"]) == ("section", 1, 2)
+    assert shown["section_title"] == "Before you start"
+    assert shown["value"] == 0
     assert (frame["action"], frame["csrf_field"], frame["csrf_token"]) == (
         "/rs/here",
         "csrf_token",
@@ -172,7 +177,6 @@ def test_a_question_page_shows_the_value_and_links_its_error_to_the_field() -> N
     assert plain["errors"] == []
     assert plain["component"]["kind"] == "date"
     assert [i["value"] for i in plain["component"]["params"]["items"]] == ["4", "3", "2022"]
-    assert plain["button_text"] == "Continue"
 
     whole = FieldError("required", "Enter your date of birth")
     page = question_page(_view(state, "born"), FORM, value={}, error=whole, can_save=False)
@@ -200,43 +204,34 @@ def test_a_question_page_refuses_a_step_that_is_not_a_question() -> None:
 def test_one_entry_is_listed_with_change_and_no_remove_at_the_minimum() -> None:
     state = _state(("safe", "yes"), ("born", BORN), pets=["Rex"])
     page = add_another_page(_view(state, "pets[+]"), FORM, error=None, can_save=False)
-    assert page["title"] == page["heading"] == "You have added 1 pet"
-    assert page["caption"] == "The household"
+    assert (page["count"], page["group"]) == (1, {"item_label": "pet", "plural": "pets"})
+    assert page["progress"]["section_title"] == "The household"
     assert page["entries"] == [
-        {
-            "index": 1,
-            "label": "Pet 1",
-            "summary": "Rex",
-            "change_href": "/rs/pets/1/pet_name",
-            "removable": False,
-        }
+        {"number": 1, "summary": "Rex", "change_href": "/rs/pets/1/pet_name", "remove_href": None}
     ]
     assert page["can_add"] is True
-    legend = page["add_question"]["fieldset"]["legend"]["text"]
-    assert legend == "Do you need to add another pet?"
-    assert page["add_question"]["errorMessage"] is None
+    assert (page["error"], page["errors"]) == (False, [])
 
 
 def test_above_the_minimum_every_entry_can_be_removed() -> None:
     state = _state(("safe", "yes"), ("born", BORN), pets=["Rex", "Tibbles"])
     page = add_another_page(_view(state, "pets[+]"), FORM, error=None, can_save=True)
-    assert page["heading"] == "You have added 2 pets"
-    assert [(e["label"], e["summary"], e["removable"]) for e in page["entries"]] == [
-        ("Pet 1", "Rex", True),
-        ("Pet 2", "Tibbles", True),
+    assert page["count"] == 2
+    # Removing is a link to a page that asks first, never a button in this form.
+    assert [(e["number"], e["summary"], e["remove_href"]) for e in page["entries"]] == [
+        (1, "Rex", "/rs/pets/remove/1"),
+        (2, "Tibbles", "/rs/pets/remove/2"),
     ]
     assert page["entries"][1]["change_href"] == "/rs/pets/2/pet_name"
-    assert page["can_add"] is True
-    assert page["limit_text"] == "You can add up to 3 pets."
+    assert (page["can_add"], page["max_repeats"]) == (True, 3)
 
 
 def test_saying_neither_yes_nor_no_is_an_error_on_the_radios() -> None:
     state = _state(("safe", "yes"), ("born", BORN), pets=["Rex"])
     error = add_another_error(TREE.group_index["pets"])
-    assert (error.code, error.message) == ("required", "Select yes if you need to add another pet")
+    assert error.code == "required"
     page = add_another_page(_view(state, "pets[+]"), FORM, error=error, can_save=False)
-    assert page["errors"] == [{"text": error.message, "href": "#add"}]
-    assert page["add_question"]["errorMessage"] == {"text": error.message}
+    assert (page["error"], page["errors"]) == (True, [{"href": "#add"}])  # worded by the template
 
 
 # -- check your answers and the other pages ----------------------------------------------------
@@ -247,7 +242,8 @@ def test_check_answers_groups_rows_by_section_with_change_links() -> None:
     state = add_another(TREE, state, "pets", False, TODAY)
     state = answer(TREE, state, "notes", "Friendly", TODAY).state
     sections = check_answers_sections(TREE, summary(TREE, state, TODAY), "/rs")
-    assert [s["title"] for s in sections] == ["Before you start", "The household", "Your answers"]
+    # A row outside every section is under the template's "Your answers" (title None).
+    assert [s["title"] for s in sections] == ["Before you start", "The household", None]
     safe, born = sections[0]["rows"]
     assert safe["key"] == {"text": "Is everyone safe?"}
     assert safe["value"] == {"text": "Yes"}
@@ -258,15 +254,15 @@ def test_check_answers_groups_rows_by_section_with_change_links() -> None:
         {
             "href": "/rs/pets/1/pet_name?change=1",
             "text": "Change",
-            "visuallyHiddenText": "pet 1: what is the pet called",
+            # The label as written, not lower-cased: "DASH" and "EHCP" stay as they are.
+            "visuallyHiddenText": "Pet 1: What is the pet called",
         }
     ]
-    page = check_answers_page(sections, FORM, back_href="/rs/notes")
-    assert page["title"] == "Check your answers before sending your request"
+    page = check_answers_page(sections, FORM, back_href="/rs/notes", declaration="We agree.")
     assert page["back_href"] == "/rs/notes"
-    assert page["button_text"] == "Accept and send"
     assert page["action"] == "/rs/here"
-    assert "the family has agreed to it" in page["declaration"]
+    assert page["declaration"] == "We agree."
+    assert check_answers_page(sections, FORM, back_href=None)["declaration"] is None
 
 
 def test_exit_pages_show_the_phone_only_where_they_ask_for_it() -> None:
@@ -283,10 +279,11 @@ def test_exit_pages_show_the_phone_only_where_they_ask_for_it() -> None:
 def test_the_task_list_links_only_where_a_person_can_go() -> None:
     page = task_list_page(
         [Task("Before you start", "completed", "safe"), Task("Pets", "cannot_start", None),
-         Task("Check", "not_started", "check")],
-        "/rs",
+         Task(None, "not_started", "check")],
+        "/rs", heading="Ask for early help",
     )  # fmt: skip
-    assert page["title"] == "Request support for a family"
+    assert page["title"] == page["heading"] == "Ask for early help"
+    assert page["tasks"][2]["title"] is None  # "Check your answers and send", the template's
     assert [t["href"] for t in page["tasks"]] == ["/rs/safe", None, "/rs/check"]
 
 
@@ -301,18 +298,28 @@ def test_the_evidence_frame_goes_back_to_the_last_question_or_to_check_answers()
 def test_confirmation_copy_saved_and_resume_pages() -> None:
     confirmation = confirmation_page("ACDE3467", copy_href="/rs/copy")
     assert confirmation["reference"] == "ACDE3467"
-    assert confirmation["title"] == "Request sent"
+    # Without the form's own words, the template words the title and next steps.
+    assert (confirmation["heading"], confirmation["next_steps"]) == (None, [])
     assert "reference_html" not in confirmation  # the markup is the template's
+    words = Confirmation(title="Sent", next_steps=("We will call.",), response_time="soon")
+    own = confirmation_page("ACDE3467", copy_href="/rs/copy", confirmation=words)
+    assert (own["heading"], own["next_steps"], own["response_time"]) == (
+        "Sent", ["We will call."], "soon"
+    )
     copy = copy_page("ACDE3467", Markup("<p>sent</p>"), back_href="/rs/confirmation")
-    assert copy["title"] == "Your request ACDE3467"
+    assert copy["reference"] == "ACDE3467"
     assert copy["request_html"] == Markup("<p>sent</p>")
-    saved = saved_page("/rs/resume/fhr1_x", expires=date(2026, 6, 29))
-    assert saved == {
-        "title": "Your answers have been saved",
-        "link": "/rs/resume/fhr1_x",
-        "expires": date(2026, 6, 29),
-    }
+    saved = saved_page("https://x.example/rs/resume#fhr1_x", expires=date(2026, 6, 29))
+    assert (saved["link"], saved["expires"]) == ("https://x.example/rs/resume#fhr1_x",
+                                                 date(2026, 6, 29))  # fmt: skip
+    assert saved["can_email"] is False  # no sender: no form
+    emailing = saved_page("https://x", expires=date(2026, 6, 29), token="fhr1_x", email_form=FORM)
+    assert (emailing["can_email"], emailing["code"], emailing["action"]) == (
+        True, "fhr1_x", "/rs/here"
+    )
+    sent = saved_page("https://x", expires=date(2026, 6, 29), email_form=FORM, sent_to="a@b.cd")
+    assert (sent["can_email"], sent["sent_to"]) == (False, "a@b.cd")
     asking = resume_page(FORM, invalid=False, start_href="/rs/")
-    assert (asking["title"], asking["action"]) == ("Continue your request", "/rs/here")
+    assert (asking["invalid"], asking["action"]) == (False, "/rs/here")
     refused = resume_page(FORM, invalid=True, start_href="/rs/")
-    assert (refused["title"], refused["invalid"]) == ("This link cannot be used", True)
+    assert refused["invalid"] is True

@@ -10,6 +10,7 @@ import html5lib
 import jsonschema
 import pytest
 from pydantic import ValidationError
+from tests.helpers.schemas import schema_meaning
 
 from familyhubs_sdk.questiontree import answer, start
 from familyhubs_sdk.support import default_tree
@@ -48,25 +49,10 @@ def _journey() -> SupportRequest:
     )  # fmt: skip
 
 
-def _meaning(schema: object) -> object:
-    """The schema without what JSON Schema implies anyway, which pydantic releases differ in
-    writing out: ``additionalProperties: true`` and a ``type`` beside a ``const`` or ``enum``."""
-    if isinstance(schema, dict):
-        kept = {k: _meaning(v) for k, v in schema.items()}
-        if kept.get("additionalProperties") is True:
-            del kept["additionalProperties"]
-        if "type" in kept and ("const" in kept or "enum" in kept):
-            del kept["type"]
-        return kept
-    if isinstance(schema, list):
-        return [_meaning(item) for item in schema]
-    return schema
-
-
 def test_the_published_schema_is_the_models_schema() -> None:
     # Regenerate with: python -c "import json; from familyhubs_sdk.support.requests._request import
     # request_json_schema as s; print(json.dumps(s(), indent=2, sort_keys=True))"
-    assert _meaning(json.loads(SCHEMA.read_text())) == _meaning(request_json_schema())
+    assert schema_meaning(json.loads(SCHEMA.read_text())) == schema_meaning(request_json_schema())
 
 
 def test_a_real_payload_validates_against_the_published_schema() -> None:

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from tests.helpers.journeys import DRAFT_KEY
 
+from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.rendering import static_path
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.support import (
@@ -292,3 +293,122 @@ def test_the_link_never_reaches_the_logs(
     _use(flow, token)
     assert token not in caplog.text
     assert token[5:20] not in caplog.text
+
+
+# -- a full link, and "Email me this link" -------------------------------------------------------
+
+
+class _Outbox:
+    """A ResumeLinkSender that keeps what it was asked to send (or refuses, when told to)."""
+
+    def __init__(self, *, refuse: bool = False) -> None:
+        self.sent: list[dict[str, object]] = []
+        self.refuse = refuse
+
+    def send_resume_link(
+        self, *, email: str, url: str, expires_at: datetime, reference: str | None = None
+    ) -> None:
+        if self.refuse:
+            from familyhubs_sdk.errors import DeliveryError
+
+            raise DeliveryError("the outbox is full")
+        self.sent.append({"email": email, "url": url, "expires_at": expires_at, "ref": reference})
+
+
+def _emailing_flow(engine: sa.Engine, sender: _Outbox) -> FormFlow:
+    options = JourneyOptions(csrf=CsrfRule(exempt=True), public_base_url="https://help.example.org/",
+                             resume_sender=sender)  # fmt: skip
+    return FormFlow(default_tree(), SQLDraftStore(engine, clock=_clock), MemorySubmitter(),
+                    options=options, clock=_clock,
+                    resume=ResumeTokens(engine, clock=_clock))  # fmt: skip
+
+
+def _saved_link(flow: FormFlow, draft_id: str) -> tuple[WebResponse, str]:
+    saved = flow.handle(_req("POST", "consent", draft_id, save="1", answer="yes"))
+    match = re.search(r'href="(https://help\.example\.org/rs/resume#(fhr1_[A-Za-z0-9_-]+))"',
+                      saved.html)  # fmt: skip
+    assert match, saved.html
+    return saved, match.group(1)
+
+
+def test_the_saved_page_shows_a_full_link_built_from_the_hosts_base_url(engine: sa.Engine) -> None:
+    flow = _emailing_flow(engine, _Outbox())
+    saved, link = _saved_link(flow, _start(flow))
+    assert link.startswith("https://help.example.org/rs/resume#fhr1_")
+    assert ">https://help.example.org/rs/resume#fhr1_" in saved.html  # shown, to copy
+    # Without a base URL, the request's own origin only when the host says it may be trusted.
+    trusting = FormFlow(default_tree(), SQLDraftStore(engine, clock=_clock), MemorySubmitter(),
+                        options=JourneyOptions(csrf=CsrfRule(exempt=True),
+                                               request_origin=lambda _r: "http://localhost:5000"),
+                        clock=_clock, resume=ResumeTokens(engine, clock=_clock))  # fmt: skip
+    page = trusting.handle(_req("POST", "consent", _start(trusting), save="1", answer="yes"))
+    assert 'href="http://localhost:5000/rs/resume#fhr1_' in page.html
+    assert "Email me this link" not in page.html  # no sender, no form
+    with pytest.raises(ConfigurationError, match="public_base_url"):
+        JourneyOptions(public_base_url="help.example.org")
+    with pytest.raises(ConfigurationError, match="full address"):
+        JourneyOptions(resume_sender=_Outbox())
+
+
+def test_email_me_this_link_sends_the_link_shown_to_the_address_given(engine: sa.Engine) -> None:
+    outbox = _Outbox()
+    flow = _emailing_flow(engine, outbox)
+    draft_id = _start(flow)
+    saved, link = _saved_link(flow, draft_id)
+    assert "Email me this link" in saved.html
+    token = link.partition("#")[2]
+
+    missing = flow.handle(_req("POST", "save/email", draft_id, resume_code=token, email=""))
+    assert (missing.status, missing.title) == (400, "Error: Your answers have been saved")
+    assert "Enter your email address" in missing.html
+    assert link in missing.html  # the link stays on the page
+    wrong = flow.handle(_req("POST", "save/email", draft_id, resume_code=token, email="sam@x"))
+    assert "Enter an email address in the correct format" in wrong.html
+    assert outbox.sent == []
+
+    sent = flow.handle(
+        _req("POST", "save/email", draft_id, resume_code=token, email=" sam@example.org ")
+    )
+    assert sent.status == 200
+    assert "We have sent the link to sam@example.org" in sent.html
+    assert outbox.sent == [{"email": "sam@example.org", "url": link,
+                            "expires_at": _clock() + timedelta(days=28), "ref": None}]  # fmt: skip
+    # The emailed link works, once.
+    assert _use(flow, token).location == f"{BASE}/"
+
+
+def test_the_email_form_sends_only_a_live_link_of_the_sessions_own_draft(
+    engine: sa.Engine,
+) -> None:
+    outbox = _Outbox()
+    flow = _emailing_flow(engine, outbox)
+    mine, other = _start(flow), _start(flow)
+    _, link = _saved_link(flow, other)
+    token = link.partition("#")[2]
+    for code in (token, "fhr1_" + "A" * 43, "https://evil.example/", ""):
+        refused = flow.handle(_req("POST", "save/email", mine, resume_code=code, email="a@b.cd"))
+        assert refused.is_redirect, code
+    assert outbox.sent == []
+
+
+def test_a_sender_that_cannot_queue_leaves_the_link_to_copy(engine: sa.Engine) -> None:
+    flow = _emailing_flow(engine, _Outbox(refuse=True))
+    draft_id = _start(flow)
+    _, link = _saved_link(flow, draft_id)
+    token = link.partition("#")[2]
+    failed = flow.handle(_req("POST", "save/email", draft_id, resume_code=token, email="a@b.cd"))
+    assert failed.status == 400
+    assert "The email could not be sent. Copy the link instead" in failed.html
+    assert link in failed.html
+
+
+def test_the_emailed_link_never_reaches_the_logs(
+    engine: sa.Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    flow = _emailing_flow(engine, _Outbox())
+    draft_id = _start(flow)
+    _, link = _saved_link(flow, draft_id)
+    token = link.partition("#")[2]
+    flow.handle(_req("POST", "save/email", draft_id, resume_code=token, email="a@b.cd"))
+    assert token not in caplog.text

@@ -9,6 +9,8 @@ import html5lib
 import jinja2
 
 from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.support.evidence import EvidenceRules
+from familyhubs_sdk.support.evidence._rules import UploadProblem
 
 RENDERER = Renderer(undefined=jinja2.StrictUndefined)
 
@@ -32,7 +34,9 @@ def _evidence_page(**changes: Any) -> dict[str, Any]:
         "csrf_field": "csrf",
         "csrf_token": "t0k3n",
         "accept": ".pdf,.jpg",
-        "hint": "PDF or JPG, up to 10MB each",
+        "extensions": ["PDF", "JPG"],
+        "max_file_size": "10MB",
+        "max_files": 5,
         "error": None,
     }
     return page | changes
@@ -54,7 +58,7 @@ def test_the_evidence_upload_keeps_its_id_name_and_wiring() -> None:
 
 def test_an_evidence_error_is_wired_to_the_upload() -> None:
     page = _evidence_page(
-        error="The selected file must be smaller than 10MB",
+        error=UploadProblem.of("too_large", EvidenceRules()),
         files=[{"id": "f1", "name": "letter.pdf", "size": "12 KB"}],
     )
     tree = _parse(RENDERER.render("familyhubs/support/evidence.html", page=page))
@@ -87,3 +91,30 @@ def test_the_task_list_keeps_its_status_ids_and_tags() -> None:
     ]
     assert [s.get("class") for s in tree.iter("strong")] == ["govuk-tag govuk-tag--blue"]
     assert "govuk-task-list__status--cannot-start-yet" in statuses[2].get("class")
+
+
+def test_the_evidence_page_words_its_hint_and_the_no_file_error() -> None:
+    tree = _parse(RENDERER.render("familyhubs/support/evidence.html",
+                                  page=_evidence_page(error=UploadProblem.of(
+                                      "no_file", EvidenceRules()))))  # fmt: skip
+    (hint,) = [d for d in tree.iter("div") if d.get("id") == "evidence-hint"]
+    assert _text(hint) == "PDF, JPG. Each file must be smaller than 10MB; up to 5 files."
+    (error,) = [p for p in tree.iter("p") if p.get("id") == "evidence-error"]
+    assert _text(error) == "Error: Select a file"
+
+
+def test_check_answers_words_the_evidence_row() -> None:
+    def evidence_row(files: list[dict[str, str]]) -> tuple[str, str, str]:
+        section = {"title": None, "evidence": True, "files": files, "change_href": "/rs/evidence"}
+        page = {"sections": [section], "declaration": None, "back_href": None, "errors": [],
+                "progress": None, "caption": None, "action": "/rs/check", "csrf_field": "csrf",
+                "csrf_token": "t"}  # fmt: skip
+        tree = _parse(RENDERER.render("familyhubs/support/check_answers.html", page=page))
+        (key,) = [_text(e) for e in tree.iter("dt")]
+        (value,) = [_text(e) for e in tree.iter("dd") if "__value" in e.get("class")]
+        (change,) = [_text(a) for a in tree.iter("a") if a.get("href") == "/rs/evidence"]
+        return key, value, change
+
+    two = [{"name": "letter.pdf", "size": "12 KB"}, {"name": "photo.jpg", "size": "1 MB"}]
+    assert evidence_row(two) == ("Files", "letter.pdf (12 KB); photo.jpg (1 MB)", "Change files")
+    assert evidence_row([]) == ("Files", "No files added", "Change files")

@@ -15,7 +15,10 @@ from familyhubs_sdk.timeline._display import (
     ContactPoint,
     FamilyMember,
     PersonHeader,
+    SourceNotice,
+    SourceState,
     TimelineEntry,
+    TimelineFilters,
 )
 from familyhubs_sdk.timeline._render import (
     month_groups,
@@ -24,6 +27,7 @@ from familyhubs_sdk.timeline._render import (
     render_family,
     render_reason_form,
     render_timeline_page,
+    year_groups,
 )
 
 STRICT = Renderer(undefined=jinja2.StrictUndefined)
@@ -174,7 +178,7 @@ def test_reason_form_posts_with_csrf_and_shows_errors() -> None:
 
 def test_access_denied_explains_each_reason() -> None:
     for reason, expected in [
-        ("no_relationship", "not recorded as working with this child"),
+        ("no_relationship", "not recorded as working with this person"),
         ("age_limit", "outside the ages"),
         ("something_new", "You cannot see this record."),
     ]:
@@ -262,3 +266,67 @@ def test_record_links_are_moj_sub_navigation_marking_the_current_page() -> None:
         ("/t/p1", "page", "Timeline"),
         ("/t/p1/family", None, "Family"),
     ]
+
+
+def test_the_timeline_is_grouped_by_year_newest_first_with_only_the_newest_open() -> None:
+    entries = [entry("a", date(2024, 5, 1)), entry("b", date(2026, 3, 4)),
+               entry("c", date(2026, 1, 2)), entry("d", date(2025, 7, 7))]  # fmt: skip
+    assert [(y, n, [m for m, _ in months]) for y, n, months in year_groups(entries)] == [
+        (2026, 2, ["March 2026", "January 2026"]),
+        (2025, 1, ["July 2025"]),
+        (2024, 1, ["May 2024"]),
+    ]
+    page = sample_page().model_copy(update={"entries": entries})
+    tree = parse(render_timeline_page(page, action="/t", renderer=STRICT))
+    years = [d for d in tree.iter("details") if "familyhubs-timeline-year" in d.get("class", "")]
+    assert [(text_of(d.find(".//summary")), "open" in d.attrib) for d in years] == [
+        ("2026 (2 interactions)", True),
+        ("2025 (1 interaction)", False),
+        ("2024 (1 interaction)", False),
+    ]
+
+
+def test_the_summary_leads_with_who_works_with_them_now_and_links_to_who_to_contact() -> None:
+    html = render_timeline_page(
+        sample_page("Jo"), action="/t", contacts_href="/r/contacts", renderer=STRICT
+    )
+    summary = html.split('id="familyhubs-summary-heading"', 1)[1].split("familyhubs-source-notes")[0]
+    assert "Working with them now" in summary
+    assert '<a class="govuk-link" href="/r/contacts">Who to contact' in summary
+    assert "Sources" in summary
+    # The summary comes before the timeline, the timeline before the full contact list.
+    assert html.index("familyhubs-summary-heading") < html.index("familyhubs-timeline-heading")
+    assert html.index("familyhubs-timeline-heading") < html.index("familyhubs-contacts-heading")
+
+
+def test_hidden_records_are_told_with_whom_to_ask_never_as_no_records() -> None:
+    ask = ContactCard(id="duty:police", name="the public protection unit", contact_points=(
+        ContactPoint(system="phone", value="01632 960400", use="duty", label="Duty phone"),
+        ContactPoint(system="email", value="ppu@police.example", use="duty", label="Duty email"),
+    ))  # fmt: skip
+    notices = [
+        SourceNotice(source_name="Police", state=SourceState.OK, hidden_count=4, ask=ask),
+        SourceNotice(source_name="Health", state=SourceState.OK, record_count=0),
+    ]
+    page = sample_page().model_copy(update={"sources": notices})
+    tree = parse(render_timeline_page(page, action="/t", renderer=STRICT))
+    notes = [text_of(li) for li in tree.iter("li") if text_of(li).startswith(("There", "No"))]
+    assert (
+        "There are records from Police you cannot see. Ask the public protection unit on "
+        "01632 960400 or ppu@police.example." in notes
+    ), notes
+    assert "No records in Health." in notes
+    assert not any("No records in Police" in n for n in notes)
+
+
+def test_filter_errors_go_in_the_summary_and_on_their_fields_and_clear_filters_is_offered() -> None:
+    errors = [{"text": "Date from must be a real date", "href": "#filter-from-day"}]
+    page = sample_page().model_copy(update={"filters": TimelineFilters(period="custom")})
+    html = render_timeline_page(
+        page, action="/t", filter_errors=errors, renderer=STRICT,
+        filter_values={"from-day": "31", "from-month": "2", "from-year": "2025"},
+    )  # fmt: skip
+    assert '<a href="#filter-from-day">Date from must be a real date</a>' in html
+    assert 'id="filter-from-error"' in html
+    assert 'id="filter-from-day" name="from-day" type="text" value="31"' in html
+    assert '<a class="govuk-link" href="/t">Clear filters</a>' in html

@@ -586,3 +586,57 @@ def test_a_linker_adapter_satisfies_the_protocol() -> None:
 
     assert isinstance(linker, ProbabilisticLinker)
     assert len(accept_proposals(linker.propose(people), threshold=0.8, key=KEY)) == 2
+
+
+# -- accepted links --------------------------------------------------------------------------
+
+
+class _Accepted:
+    """An accepted link as the resolver reads it (a ReviewedLink has the same shape)."""
+
+    def __init__(
+        self, left: tuple[str, str], right: tuple[str, str], method: LinkMethod = LinkMethod.MANUAL
+    ) -> None:
+        self.left, self.right, self.method = left, right, method
+
+
+def test_accepted_links_join_records_no_identifier_joins() -> None:
+    people = [person("lcs", "C1", nhs_number=NHS_1), person("police", "PN7")]
+    alone = DeterministicResolver(people, key=KEY)
+    assert alone.resolve("source_id", "police:PN7") != alone.resolve("nhs_number", NHS_1)
+    accepted = [_Accepted(("police", "PN7"), ("lcs", "C1"), LinkMethod.PROBABILISTIC)]
+    linked = DeterministicResolver(people, key=KEY, accepted=accepted)
+    subject = linked.resolve("nhs_number", NHS_1)
+    assert subject is not None
+    assert subject.keys_for("police", IdentifierType.SOURCE_ID) == ("PN7",)
+    assert LinkMethod.PROBABILISTIC in subject.methods
+    assert {link.method for link in linked.links if link.source_system == "police"} == {
+        LinkMethod.PROBABILISTIC
+    }
+    # The child keeps the master id they had: the police record sorts after theirs.
+    assert subject.master_id == alone.resolve("nhs_number", NHS_1).master_id  # type: ignore[union-attr]
+
+
+def test_accepted_links_never_join_two_nhs_numbers_in_any_order() -> None:
+    people = [
+        person("lcs", "C1", nhs_number=NHS_1),
+        person("lcs", "C2", nhs_number=NHS_2),
+        person("police", "PN7"),
+    ]
+    links = [
+        _Accepted(("police", "PN7"), ("lcs", "C1")),
+        _Accepted(("police", "PN7"), ("lcs", "C2")),
+    ]
+    for order in itertools.permutations(links):
+        resolver = DeterministicResolver(people, key=KEY, accepted=order)
+        first, second = resolver.resolve("nhs_number", NHS_1), resolver.resolve("nhs_number", NHS_2)
+        assert first is not None
+        assert second is not None
+        assert first.keys_for("police", "source_id") == second.keys_for("police", "source_id") == ()
+
+
+def test_proposals_carry_a_finite_match_weight() -> None:
+    left, right = person("lcs", "C1"), person("police", "PN7")
+    assert LinkProposal(left, right, score=0.9, match_weight=9.5).match_weight == 9.5
+    with pytest.raises(ValueError, match="finite"):
+        LinkProposal(left, right, score=0.9, match_weight=float("inf"))

@@ -206,3 +206,23 @@ def test_audit_and_search_scope_are_denied_by_default() -> None:
         hv, "s1", exact_nhs_number=True, subject_birth_date=date(1990, 1, 1)
     )
     assert policy({hv.id}).may_find(hv, "s1", exact_nhs_number=False, subject_birth_date=CHILD_DOB)
+
+
+def test_source_rules_name_whom_to_ask_and_what_may_be_counted() -> None:
+    rules = AccessRules.from_yaml(
+        """
+roles: {}
+sources:
+  police:
+    ask: {name: "the public protection unit", phone: "01632 960400"}
+    disclose_hidden: [standard]
+"""
+    )
+    police = rules.source("police")
+    assert police.ask is not None
+    assert [p.label for p in police.ask.card("police").contact_points] == ["Duty phone"]
+    assert (police.discloses("standard"), police.discloses("restricted")) == (True, False)
+    unlisted = rules.source("health")
+    assert (unlisted.ask, unlisted.discloses("restricted")) == (None, True)
+    with pytest.raises(ConfigurationError, match=r"sources\.police\.ask\.name"):
+        AccessRules.from_yaml("roles: {}\nsources: {police: {ask: {phone: '1'}}}")

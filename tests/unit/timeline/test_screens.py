@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,7 @@ def test_no_relationship_is_denied_then_break_glass_is_allowed_and_flagged(porta
         "GET", f"record/{portal.subject}", viewer=HV, session=portal.given("health_care", HV)
     )
     assert denied.status == 403
-    assert "not recorded as working with this child" in denied.html
+    assert "not recorded as working with this person" in denied.html
     assert f'href="{BASE}/record/{portal.subject}/reason"' in denied.html
     ask = portal.handle("GET", f"record/{portal.subject}/reason", viewer=HV)
     assert 'name="justification"' in ask.html  # health visitors may use emergency access
@@ -286,3 +287,129 @@ def test_a_reason_belongs_to_the_professional_who_gave_it(portal: Portal) -> Non
     assert tuple(last) == (FS.id, "assessment")
     again = portal.handle("GET", record, viewer=SW, session=theirs)
     assert again.location == f"{BASE}/{record}/reason"
+
+
+# -- emergency access, filters with errors, search by what was typed --------------------------------
+
+
+def test_a_refused_record_offers_emergency_access_and_every_screen_shows_its_banner(
+    portal: Portal,
+) -> None:
+    record = f"record/{portal.subject}"
+    denied = portal.handle("GET", record, viewer=HV, session=portal.given("health_care", HV))
+    assert denied.status == 403
+    emergency = f"{BASE}/{record}/reason?emergency=1#emergency-access"
+    assert f'href="{emergency}"' in denied.html
+    asked = portal.handle("GET", f"{record}/reason", viewer=HV, query={"emergency": ["1"]})
+    assert '<details id="emergency-access" class="govuk-details" open>' in asked.html
+    # A role that may not use emergency access is not offered it.
+    refused_fs = portal.screens._denied(  # the same page, for a role without break-glass
+        WebRequest("GET", path=record, base_path=BASE, viewer=FS), FS, portal.subject,
+        "no_relationship",
+    )  # fmt: skip
+    assert "Use emergency access" not in refused_fs.html
+    given = portal.given("health_care", HV, justification="Child in A&E, parent unreachable")
+    for screen in ("", "/contacts"):
+        shown = portal.handle("GET", f"{record}{screen}", viewer=HV, session=given)
+        assert shown.status == 200
+        assert "You are using emergency access to this child’s record." in shown.html
+    normal = portal.handle("GET", record, session=portal.given("early_help"))
+    assert "emergency access" not in normal.html
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "field"),
+    [
+        ({"from-day": "31", "from-month": "2", "from-year": "2025"},
+         "Date from must be a real date", "filter-from-day"),
+        ({"to-day": "1", "to-month": "", "to-year": "2025"},
+         "Date to must be a real date", "filter-to-day"),
+        ({"from-day": "1", "from-month": "6", "from-year": "2025",
+          "to-day": "1", "to-month": "1", "to-year": "2025"},
+         "Date to must be the same as or after date from", "filter-to-day"),
+    ],
+)  # fmt: skip
+def test_impossible_or_reversed_dates_show_govuk_errors(
+    portal: Portal, query: dict[str, str], message: str, field: str
+) -> None:
+    answer = portal.handle(
+        "GET", f"record/{portal.subject}", session=portal.given("early_help"),
+        query={"period": ["custom"], **{k: [v] for k, v in query.items()}},
+    )  # fmt: skip
+    assert answer.status == 400
+    assert answer.title.startswith("Error: ")
+    assert 'class="govuk-error-summary"' in answer.html
+    assert f'<a href="#{field}">{message}</a>' in answer.html
+    assert f'{message}</p>' in answer.html  # the field's own error message
+    assert "No interactions match these filters." not in answer.html  # nothing filtered away
+    assert "31" in answer.html or "2025" in answer.html  # what was typed is shown back
+
+
+def test_filters_have_a_clear_link_and_good_dates_show_no_error(portal: Portal) -> None:
+    record = f"{BASE}/record/{portal.subject}"
+    answer = portal.handle(
+        "GET", f"record/{portal.subject}", session=portal.given("early_help"),
+        query={"period": ["custom"], "from-day": ["1"], "from-month": ["1"], "from-year": ["2020"],
+               "to-day": ["29"], "to-month": ["2"], "to-year": ["2024"]},
+    )  # fmt: skip
+    assert answer.status == 200
+    assert "govuk-error-summary" not in answer.html
+    assert f'<a class="govuk-link" href="{record}">Clear filters</a>' in answer.html
+
+
+def test_an_nhs_number_typed_implies_its_search_and_not_found_speaks_of_the_number(
+    portal: Portal,
+) -> None:
+    found = portal.handle("POST", "", form={"nhs_number": [portal.child.nhs_number]})
+    assert found.status == 200
+    assert "1 child found" in found.html
+    missing = portal.handle("POST", "", form={"nhs_number": ["943 476 5919"]})
+    assert "0 children found" in missing.html
+    assert "No child with this NHS number" in missing.html
+    assert "Check the number" in missing.html
+    assert "Check the spelling and the date of birth" not in missing.html
+    named = portal.handle(
+        "POST", "", form={"family_name": ["Nobody"], "birth-day": ["1"], "birth-month": ["1"],
+                          "birth-year": ["2020"]},
+    )  # fmt: skip
+    assert "Check the spelling and the date of birth" in named.html
+
+
+def test_a_misspelt_name_still_finds_the_child(portal: Portal) -> None:
+    person = next(
+        p for p in portal.service._people
+        if p.given_name and len(p.given_name) > 4 and p.birth_date and p.family_name
+    )  # fmt: skip
+    typo = person.given_name[0] + person.given_name[2] + person.given_name[1] + person.given_name[3:]  # type: ignore[index]
+    answer = portal.handle(
+        "POST", "", viewer=SW,
+        form={"by": ["name"], "given_name": [typo], "family_name": [person.family_name.upper()],  # type: ignore[union-attr]
+              "birth-day": [str(person.birth_date.day)], "birth-month": [str(person.birth_date.month)],  # type: ignore[union-attr]
+              "birth-year": [str(person.birth_date.year)]},  # type: ignore[union-attr]
+    )  # fmt: skip
+    assert answer.status == 200
+    assert f"{person.given_name} {person.family_name}" in answer.html
+
+
+def test_families_work_both_ways_and_each_member_needs_its_own_reason(portal: Portal) -> None:
+    record = f"record/{portal.subject}"
+    family = portal.handle("GET", f"{record}/family", session=portal.given("early_help"))
+    assert family.status == 200
+    parent = re.search(
+        r'href="/find/record/([A-Za-z0-9_-]+)">[^<]+</a></td>\s*<td class="govuk-table__cell">(?:Mother|Father)',
+        family.html,
+    )
+    assert parent, family.html[-2000:]
+    adult = f"record/{parent.group(1)}"
+    # Moving to a family member keeps the reason rules: their record asks again, about them.
+    moved = portal.handle("GET", adult, session=portal.given("early_help"))
+    assert (moved.status, moved.location) == (303, f"{BASE}/{adult}/reason")
+    asked = portal.handle("GET", f"{adult}/reason")
+    assert "Why do you need to see this person’s record?" in asked.html
+    assert "this child" not in asked.html
+    given = portal.handle("POST", f"{adult}/reason", form={"reason": ["early_help"]})
+    theirs = portal.handle("GET", f"{adult}/family", session=dict(given.session))
+    assert theirs.status == 200
+    # The parent's family lists the child, from the other side of the relationship.
+    assert f'href="{BASE}/{record}"' in theirs.html
+    assert ">Child<" in theirs.html

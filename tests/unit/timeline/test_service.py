@@ -460,3 +460,45 @@ def test_who_has_viewed_is_only_for_the_audit_permission_or_a_relationship(world
     assert (audit.allowed, audit.decision.reason) == (True, "audit_permission")
     assert audit.audit_event.action.value == "viewed_by"
     assert service.viewed_by_decision(IG, "m_unknown").reason == "unknown_subject"
+
+
+def test_name_search_tolerates_misspellings_needs_the_birth_date_and_keeps_the_cap(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from familyhubs_sdk.testing import InMemoryConnector
+    from familyhubs_sdk.timeline._search import SEARCH_LIMIT, name_similarity
+
+    born, other_day = date(2020, 2, 2), date(2020, 2, 3)
+    people = [
+        Person(source_system="lcs", person_key="LILY", given_name="Lily", family_name="Nkagi",
+               birth_date=born),
+        Person(source_system="lcs", person_key="JONES", given_name="Lily", family_name="Jones",
+               birth_date=born),
+        Person(source_system="lcs", person_key="LATER", given_name="Lily", family_name="Nkagi",
+               birth_date=other_day),
+        *(Person(source_system="lcs", person_key=f"S{n:02}", given_name=f"Sam{n:02}",
+                 family_name="Smyth", birth_date=born) for n in range(30)),
+    ]  # fmt: skip
+    lcs = InMemoryConnector("lcs", people=people)
+    store = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(store)
+    service = TimelineService(
+        [lcs], resolver=DeterministicResolver(people, key=b"m" * 32),
+        policy=AccessPolicy(RULES, clock=lambda: NOW), audit=AuditLog(store, key=b"k" * 32),
+        people=people, clock=lambda: NOW,
+    )  # fmt: skip
+
+    def names(query: SearchQuery) -> list[str]:
+        return [r.name for r in service.search(FS, query)]
+
+    # "Lilly" finds "Lily"; swapped letters in the family name too; born that day only.
+    assert names(SearchQuery(given_name="Lilly", family_name="Nagki", birth_date=born)) == [
+        "Lily Nkagi"
+    ]
+    assert names(SearchQuery(given_name="Lily", family_name="nkagi")) == []  # no date of birth
+    assert names(SearchQuery(family_name="Jones", birth_date=born)) == ["Lily Jones"]
+    # A misspelt search among many close names never returns more than the cap.
+    assert len(names(SearchQuery(family_name="Smith", birth_date=born))) == SEARCH_LIMIT
+    assert name_similarity("Lilly", "Lily") > name_similarity("Lilly", "Jones")

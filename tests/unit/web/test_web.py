@@ -141,4 +141,6 @@ def test_message_pages_and_the_default_layout() -> None:
     assert "Check &lt;the&gt; address." in missing.html
     page = default_layout(renderer, service_name="Find a child")(missing)
     assert "<title>Page not found – Find a child</title>" in page
+    council = default_layout(renderer, service_name="Find a child", title_suffix="Exampleshire")
+    assert "<title>Page not found – Find a child – Exampleshire</title>" in council(missing)
     assert "Check &lt;the&gt; address." in page

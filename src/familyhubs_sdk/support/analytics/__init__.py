@@ -13,6 +13,7 @@ from familyhubs_sdk.support.analytics._report import FormReport as FormReport
 from familyhubs_sdk.support.analytics._report import build_report as build_report
 from familyhubs_sdk.support.analytics._report import render_report as render_report
 from familyhubs_sdk.support.analytics._report import report_csv as report_csv
+from familyhubs_sdk.support.analytics._suppression import Suppression as Suppression
 
 __all__ = [
     "AnalyticsEvent",
@@ -21,6 +22,7 @@ __all__ = [
     "FormReport",
     "InMemoryAnalytics",
     "RequestInsights",
+    "Suppression",
     "build_report",
     "load_events",
     "new_journey_key",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +30,11 @@ from familyhubs_sdk.rendering import Renderer
 from familyhubs_sdk.rendering._formatting import govuk_month
 from familyhubs_sdk.store._schema import support_requests
 from familyhubs_sdk.support.analytics._report import csv_text
+from familyhubs_sdk.support.analytics._suppression import (
+    DEFAULT_SUPPRESS_BELOW,
+    WITHHELD,
+    Suppression,
+)
 
 __all__ = [
     "DEFAULT_SUPPRESS_BELOW",
@@ -43,8 +48,6 @@ __all__ = [
     "request_insights",
 ]
 
-#: Counts below this are shown as "fewer than 5".
-DEFAULT_SUPPRESS_BELOW = 5
 #: The shipped tree's "Which areas is the family finding hard?" question.
 NEEDS_QUESTION = "needs"
 
@@ -211,33 +214,9 @@ def request_insights(
     )
 
 
-#: Shown for a count hidden so that a smaller hidden count cannot be worked out.
-WITHHELD = "withheld"
-
-
-def _shown(rows: Sequence[InsightRow], below: int, *, adds_up: bool) -> list[str]:
-    """Counts as published: 1 to ``below - 1`` become "fewer than N".
-
-    In a table that adds up to a published total, one hidden count could be worked out by
-    subtraction, so the next smallest is withheld too (secondary suppression).
-    """
-    hidden = [0 < row.count < below for row in rows]
-    if adds_up and sum(hidden) == 1:
-        shown = [i for i, row in enumerate(rows) if not hidden[i] and row.count > 0]
-        if shown:
-            withheld = min(shown, key=lambda i: rows[i].count)
-            return [
-                WITHHELD if i == withheld else f"fewer than {below}" if hidden[i] else str(r.count)
-                for i, r in enumerate(rows)
-            ]
-    return [
-        f"fewer than {below}" if h else str(row.count) for h, row in zip(hidden, rows, strict=True)
-    ]
-
-
 def _insight_tables(insights: RequestInsights) -> list[dict[str, Any]]:
     """Each table of the insights with its counts as published; shared by HTML, CSV and text."""
-    below = insights.suppress_below
+    rule = Suppression(insights.suppress_below)
     tables = []
     for key, caption, heading, rows, adds_up in (
         ("need", "Requests by area of need", "Area of need", insights.by_need, False),
@@ -245,7 +224,8 @@ def _insight_tables(insights: RequestInsights) -> list[dict[str, Any]]:
         ("status", "Requests by status", "Status", insights.by_status, True),
         ("month", "Requests by month sent", "Month", insights.by_month, True),
     ):
-        shown = _shown(rows, below, adds_up=adds_up)
+        counts = [row.count for row in rows]
+        shown = rule.table(counts, total=insights.total if adds_up else None)
         tables.append(
             {
                 "key": key,
@@ -260,12 +240,7 @@ def _insight_tables(insights: RequestInsights) -> list[dict[str, Any]]:
 
 
 def _total(insights: RequestInsights) -> str:
-    total = insights.total
-    return (
-        f"fewer than {insights.suppress_below}"
-        if 0 < total < insights.suppress_below
-        else str(total)
-    )
+    return Suppression(insights.suppress_below).count(insights.total)
 
 
 def render_insights(insights: RequestInsights, *, renderer: Renderer | None = None) -> Markup:

@@ -26,7 +26,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
@@ -39,6 +39,8 @@ from familyhubs_sdk.rendering import Renderer
 # One rule for spreadsheet-safe cells across the SDK's CSV exports.
 from familyhubs_sdk.rendering._spreadsheet import formula_safe
 from familyhubs_sdk.support.analytics._events import AnalyticsEvent
+from familyhubs_sdk.support.analytics._published import publish
+from familyhubs_sdk.support.analytics._suppression import DEFAULT_SUPPRESSION, Suppression
 
 __all__ = [
     "DEFAULT_ABANDON_AFTER",
@@ -376,93 +378,32 @@ def build_report(
     )
 
 
-def _percent(share: float | None) -> str:
-    return "Not known" if share is None else f"{share:.0%}"
-
-
-def _duration(value: timedelta | None) -> str:
-    """``12 minutes 5 seconds``, as GOV.UK writes times."""
-    if value is None:
-        return "Not known"
-    seconds = round(value.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [(hours, "hour"), (minutes, "minute"), (seconds, "second")]
-    words = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n]
-    return " ".join(words) or "0 seconds"
-
-
-def _headline(report: FormReport) -> list[tuple[str, str]]:
-    """The headline figures, shared by the HTML, text and CSV forms."""
-    hours = round(report.abandon_after.total_seconds() / 3600)
-    return [
-        ("Journeys started", str(report.journeys_started)),
-        ("Requests sent", str(report.journeys_submitted)),
-        ("Completion rate", _percent(report.completion_rate)),
-        ("Median time to complete", _duration(report.median_time_to_complete)),
-        (f"Abandoned (no activity for {hours} hours)", str(report.journeys_abandoned)),
-        ("Stopped at an exit page", str(report.journeys_exited)),
-        ("Still in progress", str(report.journeys_in_progress)),
-        ("Times ‘Back’ was used", str(report.back_count)),
-        ("Answers changed from check your answers", str(report.change_count)),
-        ("Times saved to finish later", str(report.saved_count)),
-        ("Times a saved request was resumed", str(report.resumed_count)),
-    ]
-
-
-_CHART_WIDTH = 960
-_BAR_SPACE = 760
-_ROW_HEIGHT = 48
-_LEGEND_HEIGHT = 40
-
-
-def _clip(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _funnel_chart(funnel: Sequence[FunnelRow]) -> dict[str, Any]:
-    """Geometry of the funnel's bar chart, worked out here so the template only places shapes."""
-    widest = max((row.viewed for row in funnel), default=0) or 1
-    bars = []
-    for position, row in enumerate(funnel):
-        top = _LEGEND_HEIGHT + position * _ROW_HEIGHT
-        viewed = round(row.viewed / widest * _BAR_SPACE, 1)
-        bars.append(
-            {
-                "label": _clip(row.label),
-                "label_y": top + 16,
-                "bar_y": top + 22,
-                "viewed_width": viewed,
-                "answered_width": round(row.answered / widest * _BAR_SPACE, 1),
-                "value_x": viewed + 8,
-                "value_y": top + 36,
-                "value": f"{row.viewed} reached, {row.answered} answered",
-            }
-        )
-    return {
-        "width": _CHART_WIDTH,
-        "height": _LEGEND_HEIGHT + len(funnel) * _ROW_HEIGHT,
-        "bars": bars,
-    }
-
-
 def render_report(
-    report: FormReport, *, renderer: Renderer | None = None, id_prefix: str = "fh-analytics"
+    report: FormReport,
+    *,
+    renderer: Renderer | None = None,
+    id_prefix: str = "fh-analytics",
+    suppression: Suppression = DEFAULT_SUPPRESSION,
 ) -> Markup:
     """The report as a GOV.UK-styled HTML fragment, with no JavaScript and no inline styles.
 
     The funnel is an inline SVG bar chart with a title and description for screen readers; the
     table after it holds the same numbers. ``id_prefix`` keeps element ids unique on a page.
+    Every figure goes through ``suppression`` (small counts as "fewer than 5"), the same rule
+    as the request insights on the same page.
     """
+    published = publish(report, suppression)
     return (renderer or Renderer()).render(
         "familyhubs/support/analytics_report.html",
         report=report,
+        published=published,
         summary_rows=[
-            {"key": {"text": label}, "value": {"text": value}} for label, value in _headline(report)
+            {"key": {"text": label}, "value": {"text": value}}
+            for label, value, _measure in published.headline
         ],
-        chart=_funnel_chart(report.funnel),
+        chart=published.chart,
         id_prefix=id_prefix,
-        percent=_percent,
+        suppression=suppression,
     )
 
 
@@ -479,78 +420,62 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-_SUMMARY_MEASURES = (
-    "journeys_started",
-    "journeys_submitted",
-    "journeys_exited",
-    "journeys_abandoned",
-    "journeys_in_progress",
-    "back_count",
-    "change_count",
-    "saved_count",
-    "resumed_count",
-)
-
-
-def _report_rows(report: FormReport) -> Iterable[tuple[object, ...]]:
-    # Numbers, not the words of the HTML, so a spreadsheet can sum and chart them.
-    for measure in _SUMMARY_MEASURES:
-        yield ("summary", "", "", "", measure, getattr(report, measure))
-    rate = report.completion_rate
-    median = report.median_time_to_complete
-    yield ("summary", "", "", "", "completion_rate", "" if rate is None else round(rate, 4))
-    yield (
-        "summary", "", "", "", "median_seconds_to_complete",
-        "" if median is None else round(median.total_seconds()),
-    )  # fmt: skip
+def _report_rows(report: FormReport, rule: Suppression) -> Iterable[tuple[object, ...]]:
+    # Numbers, not the words of the HTML, so a spreadsheet can sum and chart them; hidden
+    # counts read as on the page.
+    published = publish(report, rule)
+    words = {"completion_rate", "median_time_to_complete"}
+    for _label, value, measure in published.headline:
+        if measure not in words:
+            yield ("summary", "", "", "", measure, value)
+    rate, median = report.completion_rate, report.median_time_to_complete
+    sent, started = report.journeys_submitted, report.journeys_started
+    rate_text = "" if rate is None else rule.derived(str(round(rate, 4)), sent, started)
+    median_text = "" if median is None else rule.derived(str(round(median.total_seconds())), sent)
+    yield ("summary", "", "", "", "completion_rate", rate_text)
+    yield ("summary", "", "", "", "median_seconds_to_complete", median_text)
     yield (
         "summary", "", "", "", "abandon_after_hours",
         round(report.abandon_after.total_seconds() / 3600, 2),
     )  # fmt: skip
-    for row in report.funnel:
-        for measure in ("viewed", "answered", "errors", "drop_off", "median_answer_ms"):
-            value = getattr(row, measure)
-            yield (
-                "funnel",
-                row.question_id,
-                row.label,
-                "",
-                measure,
-                "" if value is None else value,
-            )
-    for error in report.errors:
-        yield ("errors", error.question_id, error.label, error.error_code, "count", error.count)
-    for branch in report.branches:
-        yield (
-            "branches",
-            branch.from_id,
-            branch.from_label,
-            branch.to_id,
-            "journeys",
-            branch.journeys,
-        )
-    for exit_count in report.exits:
-        yield ("exits", "", exit_count.title, exit_count.exit_id, "journeys", exit_count.journeys)
+    for row in published.funnel:
+        for measure in ("viewed", "answered", "errors", "drop_off"):
+            yield ("funnel", row["question_id"], row["label"], "", measure, row[measure])
+        yield ("funnel", row["question_id"], row["label"], "", "median_answer_ms", row["median_ms"])
+    for error in published.errors:
+        yield ("errors", error["question_id"], error["label"], error["error_code"], "count",
+               error["count"])  # fmt: skip
+    for branch in published.branches:
+        yield ("branches", branch["from_id"], branch["from_label"], branch["to_id"], "journeys",
+               branch["journeys"])  # fmt: skip
+    for exit_count in published.exits:
+        yield ("exits", "", exit_count["title"], exit_count["exit_id"], "journeys",
+               exit_count["journeys"])  # fmt: skip
 
 
-def report_csv(report: FormReport) -> str:
+def report_csv(report: FormReport, *, suppression: Suppression = DEFAULT_SUPPRESSION) -> str:
     """The report as one "long" CSV table (``table, question_id, question, detail, measure,
     value``) that pivots in a spreadsheet; cells a spreadsheet would run as formulas are quoted.
+    Counts go through ``suppression``, as on the page.
     """
-    return csv_text(_REPORT_COLUMNS, _report_rows(report))
+    return csv_text(_REPORT_COLUMNS, _report_rows(report, suppression))
 
 
-def report_text(report: FormReport) -> str:
-    """The report as plain text, for a terminal."""
+def report_text(report: FormReport, *, suppression: Suppression = DEFAULT_SUPPRESSION) -> str:
+    """The report as plain text, for a terminal; counts through ``suppression``."""
+    published = publish(report, suppression)
     lines = [f"Form analytics: {report.tree_id} (version {report.tree_version})", ""]
-    lines += [f"{label}: {value}" for label, value in _headline(report)]
+    lines += [f"{label}: {value}" for label, value, _measure in published.headline]
     lines += ["", "Questions in form order (reached / answered / errors / dropped off here)"]
     lines += [
-        f"  {row.question_id}: {row.viewed} / {row.answered} / {row.errors} / {row.drop_off}"
-        for row in report.funnel
-        if row.viewed
+        f"  {row['question_id']}: {row['viewed']} / {row['answered']} / {row['errors']} / "
+        f"{row['drop_off']}"
+        for row, raw in zip(published.funnel, report.funnel, strict=True)
+        if raw.viewed
     ]
-    if report.errors:
+    if published.errors:
         lines += ["", "Commonest validation errors"]
-        lines += [f"  {e.question_id} {e.error_code}: {e.count}" for e in report.errors[:10]]
+        lines += [
+            f"  {e['question_id']} {e['error_code']}: {e['count']}" for e in published.errors[:10]
+        ]
     return "\n".join(lines) + "\n"

@@ -51,8 +51,8 @@ __all__ = [
     "CheckedFile",
     "EvidenceRules",
     "SizedEvidence",
+    "UploadProblem",
     "sanitise_display_name",
-    "upload_error_message",
     "validate_upload",
 ]
 
@@ -286,27 +286,36 @@ def _size(count: int) -> str:
     return f"{count // _MIB}MB" if count % _MIB == 0 else f"{-(-count // 1024)}KB"
 
 
-def upload_error_message(error: EvidenceError, rules: EvidenceRules) -> str:
-    """The GOV.UK Design System's wording for a refused upload, to show by the file input.
+class UploadProblem(BaseModel):
+    """Why an upload was refused, as a stable ``code`` (an :class:`EvidenceError`'s
+    ``reason``, or ``no_file``) and the facts its message needs; the words are the template's
+    (``familyhubs/support/_evidence_messages.html``, after the GOV.UK Design System's file
+    upload pattern), so a host can reword them.
 
-    >>> upload_error_message(EvidenceError("x", reason="too_large"), EvidenceRules())
-    'The selected file must be smaller than 10MB'
+    >>> problem = UploadProblem.of("too_large", EvidenceRules())
+    >>> problem.code, problem.max_file_size, problem.types[:3]
+    ('too_large', '10MB', ('PDF', 'PNG', 'JPG'))
     """
-    labels = [t.extension.upper() for t in EVIDENCE_TYPES.values() if t.name in rules.allowed_types]
-    kinds = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
-    messages = {
-        "empty": "The selected file is empty",
-        "too_large": f"The selected file must be smaller than {_size(rules.max_file_bytes)}",
-        "too_many": f"You can only upload up to {rules.max_files} files",
-        "total_too_large": (
-            f"The selected files must be smaller than {_size(rules.max_total_bytes)} in total"
-        ),
-        "type_not_allowed": f"The selected file must be a {kinds}",
-        "content_mismatch": f"The selected file must be a {kinds}",
-        "unsafe_content": (
-            "The selected file contains macros, links or hidden content – save it as a PDF"
-            " and try again"
-        ),
-        "infected": "The selected file contains a virus",
-    }
-    return messages.get(error.reason, "The selected file could not be uploaded – try again")
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    types: tuple[str, ...]
+    max_file_size: str
+    max_total_size: str
+    max_files: int
+
+    @classmethod
+    def of(cls, code: str, rules: EvidenceRules) -> UploadProblem:
+        """The problem ``code`` under ``rules``: the allowed types' names and the limits."""
+        return cls(
+            code=code,
+            types=tuple(
+                t.extension.upper()
+                for t in EVIDENCE_TYPES.values()
+                if t.name in rules.allowed_types
+            ),
+            max_file_size=_size(rules.max_file_bytes),
+            max_total_size=_size(rules.max_total_bytes),
+            max_files=rules.max_files,
+        )

@@ -19,8 +19,9 @@ changed while they were looking. No row locks are held while a person reads the 
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -30,25 +31,38 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from familyhubs_sdk._clock import Clock, utc_now
-from familyhubs_sdk.errors import RequestNotFoundError, StatusChangeError, StoreError
+from familyhubs_sdk.errors import (
+    ConfigurationError,
+    RequestNotFoundError,
+    StatusChangeError,
+    StoreError,
+    TriageError,
+)
 from familyhubs_sdk.store._schema import request_status_history, support_requests
+from familyhubs_sdk.support.inbox import _notes
+from familyhubs_sdk.support.inbox._export import RequestExport, accepted_requests
+from familyhubs_sdk.support.inbox._filters import PAGE_SIZE, InboxQuery
 from familyhubs_sdk.support.inbox._lifecycle import (
     RequestRecord,
     RequestStatus,
     StatusChange,
+    StatusChangeHook,
     validate_move,
 )
+from familyhubs_sdk.support.inbox._triage import TriageRules, triage_summary
+from familyhubs_sdk.support.inbox._triage_page import TriagePage, TriageRecord, read_triage_page
 from familyhubs_sdk.support.requests._request import SupportRequest
+from familyhubs_sdk.timeline._audit import AuditAction, AuditLog
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = [
     "PAGE_SIZE",
     "InboxPage",
     "InboxRow",
     "RequestInbox",
+    "request_subject",
 ]
 
-#: Requests on one page of the inbox, unless the host asks for another number.
-PAGE_SIZE = 50
 #: The most one page may hold, whatever is asked: a page is read into memory whole.
 MAX_PAGE_SIZE = 500
 #: The longest user id a history row keeps (``fh_request_status_history.changed_by``).
@@ -97,6 +111,12 @@ class InboxPage:
         return max(1, math.ceil(self.total / self.limit))
 
 
+def request_subject(reference: str) -> str:
+    """The subject id the access audit records for a request (as an opaque keyed hash): ask
+    ``AuditLog.query(subject_id=request_subject(reference))`` who has read it."""
+    return f"support-request:{reference}"
+
+
 def _first_answer(request: SupportRequest, question_id: str) -> str | None:
     answers = request.answers_to(question_id)
     return answers[0].value if answers else None
@@ -115,6 +135,13 @@ class RequestInbox:
     :param summary_question: the question whose answer sums a request up in the list when its
         answers point to no support type (the default tree's areas of need).
     :param urgency_question: the question asking how soon support is needed.
+    :param audit: the access audit. The triage screens (:meth:`triage`, :meth:`read`,
+        :meth:`assign`, :meth:`add_note`) show names and answers, so they refuse to run without
+        it; :meth:`list` and :meth:`get` are for code that shows no personal data.
+    :param rules: which answers the triage list reads and the flags it raises.
+    :param on_status_change: told of every status change inside its transaction (the
+        referrer's update queued in the outbox), so what it writes commits with the change or
+        not at all; if it raises, the change is rolled back.
     """
 
     def __init__(
@@ -124,8 +151,14 @@ class RequestInbox:
         clock: Clock = utc_now,
         summary_question: str = "needs",
         urgency_question: str = "urgency",
+        audit: AuditLog | None = None,
+        rules: TriageRules | None = None,
+        on_status_change: StatusChangeHook | None = None,
     ) -> None:
         self._engine = engine
+        self._audit = audit
+        self._on_status_change = on_status_change
+        self.rules = rules or TriageRules()
         self._clock = clock
         self.summary_question = summary_question
         self.urgency_question = urgency_question
@@ -215,7 +248,7 @@ class RequestInbox:
         t = support_requests
         with self._engine.begin() as connection:
             found = connection.execute(
-                sa.select(t.c.id, t.c.status).where(t.c.reference == reference)
+                sa.select(t.c.id, t.c.status, t.c.payload).where(t.c.reference == reference)
             ).first()
             if found is None:
                 raise RequestNotFoundError("no request has that reference")
@@ -247,10 +280,169 @@ class RequestInbox:
                     changed_at=now,
                 )
             )
+            if self._on_status_change is not None:
+                self._on_status_change.status_changed(
+                    connection,
+                    request=SupportRequest.from_payload(found.payload),
+                    change=StatusChange(current, target, by, now, kept),
+                )
             record = self._load(connection, reference)
         if record is None:  # pragma: no cover - read back in the transaction that wrote it
             raise StoreError("a request vanished inside its own status change")
         return record
+
+    # -- the triage screens: every read and change audited -------------------------------------
+
+    def audited(self, audit: AuditLog) -> RequestInbox:
+        """This inbox, with everything it was given, writing to ``audit``: for a host that
+        built its inbox before its access audit."""
+        twin = copy.copy(self)
+        twin._audit = audit
+        return twin
+
+    def _audit_log(self) -> AuditLog:
+        if self._audit is None:
+            raise ConfigurationError(
+                "the inbox's triage screens show personal data and need the access audit: "
+                "RequestInbox(engine, audit=AuditLog(...))"
+            )
+        return self._audit
+
+    def triage(
+        self, query: InboxQuery | None = None, *, viewer: Viewer, limit: int = PAGE_SIZE
+    ) -> TriagePage:
+        """The triage list: requests matching ``query``, newest first, with names, areas, flags,
+        days open and assignee. Audited: one ``request_list`` event per request on the page.
+        A query with errors (a date that is not real) filters without that date.
+        """
+        audit = self._audit_log()
+        query = query or InboxQuery()
+        limit = min(max(1, limit), MAX_PAGE_SIZE)
+        with self._engine.connect() as connection:
+            page = read_triage_page(
+                connection, query, limit=limit, now=self._clock(), rules=self.rules
+            )
+        audit.record_each(
+            viewer,
+            AuditAction.REQUEST_LIST,
+            [request_subject(row.reference) for row in page.rows],
+        )
+        return page
+
+    def read(self, reference: str, *, viewer: Viewer) -> TriageRecord | None:
+        """One request for the receiving team, opening it if it is new (see :meth:`open`), with
+        its assignment and internal notes. Audited as a ``request_view``; ``None`` (also
+        audited, with no subject) if there is no such request."""
+        audit = self._audit_log()
+        record = self.open(reference, by=viewer.id)
+        if record is None:
+            audit.record(viewer, AuditAction.REQUEST_VIEW, reason="not_found")
+            return None
+        audit.record(viewer, AuditAction.REQUEST_VIEW, subject_id=request_subject(reference))
+        return self._triaged(record)
+
+    def assign(
+        self,
+        reference: str,
+        assignee: str | None,
+        *,
+        viewer: Viewer,
+        expected: str | None,
+    ) -> TriageRecord:
+        """Assign the request to a person or team id (``None``: to nobody), if it is still
+        assigned to ``expected`` (what the team member saw). Audited as a ``request_change``.
+
+        :raises TriageError: a colleague changed the assignment first, or the id is too long.
+        :raises RequestNotFoundError: no request has ``reference``.
+        """
+        return self._triage_change(
+            reference,
+            viewer,
+            "assign",
+            lambda connection, request_id, now: _notes.set_assignment(
+                connection, request_id, assignee, by=viewer.id, now=now, expected=expected
+            ),
+        )
+
+    def add_note(self, reference: str, text: str, *, viewer: Viewer) -> TriageRecord:
+        """Keep an internal note on the request, for the team only: never sent to the referrer
+        or the family, never exported. Audited as a ``request_change`` (never the note's text).
+
+        :raises TriageError: the note is empty or too long.
+        :raises RequestNotFoundError: no request has ``reference``.
+        """
+        return self._triage_change(
+            reference,
+            viewer,
+            "note",
+            lambda connection, request_id, now: _notes.add_note(
+                connection, request_id, text, by=viewer.id, now=now
+            ),
+        )
+
+    def export_accepted(
+        self, since: datetime, *, viewer: Viewer, until: datetime | None = None
+    ) -> RequestExport:
+        """The requests accepted in ``[since, until)`` for case management (see
+        :mod:`~familyhubs_sdk.support.inbox` ``RequestExport``). Audited as an ``export``: one
+        event per request, or one naming none when nothing was accepted."""
+        audit = self._audit_log()
+        requests = accepted_requests(self._engine, since, until)
+        audit.record_each(
+            viewer,
+            AuditAction.EXPORT,
+            [request_subject(exported.request.reference) for exported in requests],
+        )
+        return RequestExport(
+            exported_at=self._clock(), since=since, until=until, requests=tuple(requests)
+        )
+
+    def _triage_change(
+        self,
+        reference: str,
+        viewer: Viewer,
+        reason: str,
+        change: Callable[[Connection, str, datetime], None],
+    ) -> TriageRecord:
+        audit = self._audit_log()
+        t = support_requests
+        with self._engine.begin() as connection:
+            # Locking the request queues two changes to it, so each reads what the other wrote.
+            request_id = connection.scalar(
+                sa.select(t.c.id).where(t.c.reference == reference).with_for_update()
+            )
+            if request_id is None:
+                raise RequestNotFoundError("no request has that reference")
+            try:
+                change(connection, request_id, self._clock())
+            except sa.exc.IntegrityError:
+                # SQLite takes no row locks: two first assignments meet at the primary key.
+                raise TriageError(
+                    "the request was assigned by someone else while you were looking"
+                ) from None
+            audit.record(
+                viewer,
+                AuditAction.REQUEST_CHANGE,
+                subject_id=request_subject(reference),
+                reason=reason,
+                connection=connection,
+            )
+            record = self._load(connection, reference)
+            if record is None:  # pragma: no cover - read in the transaction that checked it
+                raise StoreError("a request vanished inside its own change")
+            return self._triaged(record, connection)
+
+    def _triaged(self, record: RequestRecord, connection: Connection | None = None) -> TriageRecord:
+        if connection is None:
+            with self._engine.connect() as own:
+                return self._triaged(record, own)
+        request_id = record.request.id
+        return TriageRecord(
+            record=record,
+            summary=triage_summary(record.request, today=self._clock().date(), rules=self.rules),
+            assignment=_notes.assignment_of(connection, request_id),
+            notes=_notes.notes_of(connection, request_id),
+        )
 
     def _row(self, reference: str, status: str, received_at: datetime, payload: Any) -> InboxRow:
         request = SupportRequest.from_payload(payload)

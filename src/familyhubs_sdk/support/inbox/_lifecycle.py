@@ -30,6 +30,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Protocol
+
+from sqlalchemy.engine import Connection
 
 from familyhubs_sdk.errors import StatusChangeError
 from familyhubs_sdk.support.requests._request import SupportRequest
@@ -39,6 +42,7 @@ __all__ = [
     "RequestRecord",
     "RequestStatus",
     "StatusChange",
+    "StatusChangeHook",
     "allowed_moves",
     "validate_move",
 ]
@@ -159,3 +163,13 @@ class RequestRecord:
     def allowed_moves(self) -> tuple[RequestStatus, ...]:
         """Where the request can go from here."""
         return allowed_moves(self.status)
+
+
+class StatusChangeHook(Protocol):
+    """Told of every status change inside its transaction, so what it writes (the referrer's
+    update in the outbox: :class:`~familyhubs_sdk.support.messages.RequestMessages`) commits with
+    the change or not at all. Raise to refuse the change."""
+
+    def status_changed(
+        self, connection: Connection, *, request: SupportRequest, change: StatusChange
+    ) -> None: ...

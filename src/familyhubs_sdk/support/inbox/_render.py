@@ -8,9 +8,7 @@ changes a request's status is in :mod:`familyhubs_sdk.support.inbox._status_form
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +16,8 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.support.inbox._inbox import PAGE_SIZE, InboxPage, InboxRow
+from familyhubs_sdk.support.inbox._filters import InboxQuery
+from familyhubs_sdk.support.inbox._inbox import InboxPage, InboxRow
 from familyhubs_sdk.support.inbox._lifecycle import RequestRecord, RequestStatus
 from familyhubs_sdk.support.requests._request import EvidenceSummary, request_sections, size_text
 
@@ -38,43 +37,6 @@ STATUS_TAG_COLOURS: Mapping[RequestStatus, str] = {
     RequestStatus.WITHDRAWN: "grey",
 }
 
-_PAGE_NUMBER = re.compile(r"[0-9]{1,7}")
-
-
-@dataclass(frozen=True, slots=True)
-class InboxQuery:
-    """The inbox's filter and page, as links carry them (``?status=new&page=2``).
-
-    Read leniently: an unknown status or a page that is not a number gives every request, first
-    page, because an old or mistyped link should show the inbox, not an error.
-
-    >>> query = InboxQuery.from_query({"status": ["declined"], "page": ["3"]})
-    >>> query.status, query.offset(50), query.params()
-    (<RequestStatus.DECLINED: 'declined'>, 100, {'status': 'declined', 'page': '3'})
-    """
-
-    status: RequestStatus | None = None
-    page: int = 1
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, Sequence[str]]) -> InboxQuery:
-        """Read the query string fields, each a list of values."""
-        status = next(iter(query.get("status") or ()), "")
-        page = next(iter(query.get("page") or ()), "")
-        return cls(
-            status=RequestStatus(status) if status in set(RequestStatus) else None,
-            page=max(1, int(page)) if _PAGE_NUMBER.fullmatch(page) else 1,
-        )
-
-    def offset(self, limit: int = PAGE_SIZE) -> int:
-        """Where this page starts, for :meth:`RequestInbox.list`."""
-        return (self.page - 1) * limit
-
-    def params(self) -> dict[str, str]:
-        """The query string fields that lead back here; empty for every request, first page."""
-        params = {"status": self.status.value} if self.status else {}
-        return params | ({"page": str(self.page)} if self.page > 1 else {})
-
 
 @cache
 def default_renderer() -> Renderer:
@@ -82,22 +44,18 @@ def default_renderer() -> Renderer:
     return Renderer()
 
 
-def _href(action: str, query: InboxQuery) -> str:
-    params = query.params()
+def _href(action: str, params: Mapping[str, str]) -> str:
     if not params:
         return action
     return f"{action}{'&' if '?' in action else '?'}{urlencode(params)}"
 
 
-def _pagination(page: InboxPage, action: str) -> dict[str, Any] | None:
+def _pagination_items(
+    current: int, last: int, href: Callable[[int], str], label: str
+) -> dict[str, Any] | None:
     """``govukPagination`` params for the page links, or none when there is one page."""
-    current, last = page.page_number, page.page_count
     if current == 1 and last == 1:
         return None
-
-    def href(number: int) -> str:
-        return _href(action, InboxQuery(page.status, number))
-
     # First, last and the neighbours of this page; a gap between any two becomes an ellipsis.
     shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
     items: list[dict[str, Any]] = []
@@ -105,13 +63,22 @@ def _pagination(page: InboxPage, action: str) -> dict[str, Any] | None:
         if number - before > 1:
             items.append({"ellipsis": True})
         items.append({"number": number, "href": href(number), "current": number == current})
-    filtered = f"{page.status.label.lower()} " if page.status else ""
     return {
         "previous": {"href": href(min(current - 1, last))} if current > 1 else None,
         "next": {"href": href(current + 1)} if current < last else None,
         "items": items,
-        "landmarkLabel": f"Pages of {filtered}requests",
+        "landmarkLabel": label,
     }
+
+
+def _pagination(page: InboxPage, action: str) -> dict[str, Any] | None:
+    filtered = f"{page.status.label.lower()} " if page.status else ""
+    return _pagination_items(
+        page.page_number,
+        page.page_count,
+        lambda number: _href(action, InboxQuery(page.status, number).params()),
+        f"Pages of {filtered}requests",
+    )
 
 
 def render_inbox_list(
@@ -129,7 +96,7 @@ def render_inbox_list(
     tabs = [
         {
             "text": f"{status.label if status else 'All'} ({count})",
-            "href": _href(action, InboxQuery(status)),
+            "href": _href(action, InboxQuery(status).params()),
             "current": status == page.status,
         }
         for status, count in [
@@ -177,4 +144,7 @@ def render_request_detail(
             for e in record.request.evidence
         ],
         history=[(change, person(change.changed_by)) for change in reversed(record.history)],
+        triage=None,
+        done=None,
+        reason_not_kept=False,
     )

@@ -74,6 +74,9 @@ class StatusChoice:
     expected: RequestStatus | None = None
     #: The decline reason as typed, to show again.
     reason: str = ""
+    #: A decline reason was typed but another move chosen: the reason belongs to a decline
+    #: only, so it is not kept; the host says so in its success banner (``done``).
+    reason_not_kept: bool = False
     #: GOV.UK error summary items, ``{"text", "href"}``; each href is a field's id.
     errors: tuple[Mapping[str, str], ...] = field(default=())
 
@@ -116,7 +119,8 @@ def read_status_form(record: RequestRecord, form: Mapping[str, Sequence[str]]) -
             else "Enter why you are declining this request"
         )
         return replace(choice, to=to, errors=({"text": message, "href": _REASON_ERROR},))
-    return replace(choice, to=to, note=note)
+    dropped = to is not RequestStatus.DECLINED and bool(reason.strip())
+    return replace(choice, to=to, note=note, reason_not_kept=dropped)
 
 
 def render_status_form(

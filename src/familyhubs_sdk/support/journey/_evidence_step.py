@@ -13,8 +13,9 @@ from typing import Any
 
 from familyhubs_sdk.errors import EvidenceError
 from familyhubs_sdk.rendering import Renderer
-from familyhubs_sdk.support.evidence._rules import upload_error_message
+from familyhubs_sdk.support.evidence._rules import UploadProblem
 from familyhubs_sdk.support.evidence._uploads import EvidenceUploads
+from familyhubs_sdk.support.journey._page_render import render_page
 from familyhubs_sdk.support.requests._request import EvidenceSummary, size_text
 from familyhubs_sdk.web import WebRequest, WebResponse
 from familyhubs_sdk.web._http import BodyLimits
@@ -23,7 +24,11 @@ __all__ = ["EVIDENCE_PATH", "EvidenceStep"]
 
 #: Where the page is, below the journey's mount point.
 EVIDENCE_PATH = "evidence"
+#: The page's title when a host's template does not set one (``evidence.html`` does).
 TITLE = "Upload supporting evidence"
+#: The problem's code when Upload is pressed with no file (worded by the template, like the
+#: :class:`EvidenceError` reasons).
+NO_FILE = "no_file"
 
 
 class EvidenceStep:
@@ -69,37 +74,39 @@ class EvidenceStep:
             return WebResponse.redirect(next_href if "continue" in request.form else here)
         return self._render(draft_id, page, error)
 
-    def _accept(self, request: WebRequest, draft_id: str) -> str | None:
-        """Keep the posted files, stopping at the first refused; the error to show, if any."""
+    def _accept(self, request: WebRequest, draft_id: str) -> UploadProblem | None:
+        """Keep the posted files, stopping at the first refused; the problem to show, if any."""
         files = [f for f in request.files.get("evidence", ()) if f.filename or f.data]
         for upload in files:
             try:
                 self.uploads.accept(draft_id, upload.filename, upload.data)
             except EvidenceError as exc:
-                return upload_error_message(exc, self.uploads.rules)
+                return UploadProblem.of(exc.reason, self.uploads.rules)
         if not files and "continue" not in request.form:
-            return "Select a file to upload"
+            return UploadProblem.of(NO_FILE, self.uploads.rules)
         return None
 
-    def _render(self, draft_id: str, page: dict[str, Any], error: str | None) -> WebResponse:
+    def _render(
+        self, draft_id: str, page: dict[str, Any], error: UploadProblem | None
+    ) -> WebResponse:
         rules = self.uploads.rules
         page = {
             **page,
-            "errors": [{"text": error, "href": "#evidence"}] if error else [],
+            "errors": [],  # evidence.html words the problem, in the summary and by the input
             "error": error,
             "files": [
                 {"id": r.id, "name": r.display_name, "size": size_text(r.size_bytes)}
                 for r in self.uploads.for_draft(draft_id)
             ],
             "accept": rules.accept_attribute,
-            "hint": (
-                f"{', '.join(e.upper() for e in rules.extensions)}. Each file must be smaller "
-                f"than {size_text(rules.max_file_bytes)}; up to {rules.max_files} files."
-            ),
+            # The hint's facts; evidence.html words them.
+            "extensions": [e.upper() for e in rules.extensions],
+            "max_file_size": size_text(rules.max_file_bytes),
+            "max_files": rules.max_files,
         }
-        html = self.renderer.render("familyhubs/support/evidence.html", page=page)
+        html, title = render_page(self.renderer, "evidence.html", page, default_title=TITLE)
         return WebResponse.page(
-            html, ("Error: " if error else "") + TITLE, status=400 if error else 200
+            html, ("Error: " if error else "") + title, status=400 if error else 200
         )
 
     def summaries(self, draft_id: str) -> list[EvidenceSummary]:
@@ -115,18 +122,10 @@ class EvidenceStep:
             for r in self.uploads.for_draft(draft_id)
         ]
 
-    def check_answers_rows(self, draft_id: str, change_href: str) -> list[dict[str, Any]]:
-        """Check-your-answers rows for the files, each with a change link to the page."""
-        files = self.uploads.for_draft(draft_id)
-        values = [f"{r.display_name} ({size_text(r.size_bytes)})" for r in files]
+    def check_answers_files(self, draft_id: str) -> list[dict[str, str]]:
+        """The files for check your answers, each ``{name, size}``; ``check_answers.html``
+        words the row (and says when there are none)."""
         return [
-            {
-                "key": {"text": "Files"},
-                "value": {"text": "; ".join(values) if values else "No files added"},
-                "actions": {
-                    "items": [
-                        {"href": change_href, "text": "Change", "visuallyHiddenText": "files"}
-                    ]
-                },
-            }
+            {"name": r.display_name, "size": size_text(r.size_bytes)}
+            for r in self.uploads.for_draft(draft_id)
         ]

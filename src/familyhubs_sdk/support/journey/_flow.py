@@ -8,6 +8,7 @@ Paths below the mount point:
 ``<question>``                  a question (``consent``)
 ``<group>/<n>/<question>``      a question inside a repeating group (``children/2/child_name``)
 ``<group>/add``                 a repeating group's "add another?" page
+``<group>/remove/<n>``          "Are you sure you want to remove Child <n>?"; only "yes" removes
 ``evidence``                    upload supporting evidence (when the flow has ``evidence=``)
 ``check``                       check your answers; POST sends the request
 ``tasks``                       the task list
@@ -16,6 +17,7 @@ Paths below the mount point:
 ``resume``                      a "save and come back later" link (when the flow has ``resume=``):
                                 ``resume#<token>``, the token in the fragment, POSTed back
 ``resume/<token>``              the path-style links of earlier releases, still accepted once
+``save/email``                  "Email me this link" on the saved page (with a resume sender)
 ==============================  ==================================================================
 
 Append ``?change=1`` to a step to come back to check your answers after changing it. The draft
@@ -31,21 +33,27 @@ conditional save makes this hold however the requests interleave.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 
 from familyhubs_sdk._clock import Clock, utc_now
-from familyhubs_sdk.errors import ConfigurationError, StepNotOnPathError, TokenError
+from familyhubs_sdk.errors import (
+    ConfigurationError,
+    StepNotOnPathError,
+    TokenError,
+)
 from familyhubs_sdk.questiontree import (
     FieldError,
     Group,
     JourneyState,
     QuestionTree,
+    Step,
     add_another,
     answer,
+    declaration,
     migrate_state,
     remove_repeat,
     start,
@@ -58,6 +66,7 @@ from familyhubs_sdk.support.evidence._uploads import EvidenceUploads
 from familyhubs_sdk.support.journey._drafts import DraftStore
 from familyhubs_sdk.support.journey._evidence_step import EVIDENCE_PATH, EvidenceStep
 from familyhubs_sdk.support.journey._options import JourneyOptions
+from familyhubs_sdk.support.journey._page_render import render_page
 from familyhubs_sdk.support.journey._pages import (
     FormTarget,
     StepView,
@@ -65,22 +74,32 @@ from familyhubs_sdk.support.journey._pages import (
     add_another_page,
     field_values,
     question_page,
+    remove_error,
+    remove_page,
 )
-from familyhubs_sdk.support.journey._paths import path_to_address, step_href
-from familyhubs_sdk.support.journey._resume import ResumeTokens, token_in
+from familyhubs_sdk.support.journey._paths import CHANGE_QUERY, path_to_address, step_href
+from familyhubs_sdk.support.journey._progress_view import PROGRESS_SESSION_KEY
+from familyhubs_sdk.support.journey._resume import ResumeTokens
+from familyhubs_sdk.support.journey._saving import EMAIL_PATH, SaveAndReturn
 from familyhubs_sdk.support.journey._summary_pages import (
-    RESUME_CODE_FIELD,
     check_answers_page,
     check_answers_sections,
     confirmation_page,
     copy_page,
     evidence_frame,
     exit_page,
-    resume_page,
-    saved_page,
     task_list_page,
 )
 from familyhubs_sdk.support.journey._tasks import tasks
+from familyhubs_sdk.support.journey._visit import (
+    DRAFT_SESSION_KEY,
+    JOURNEY_SESSION_KEY,
+    Draft,
+    Visit,
+    first_value,
+    session_value,
+    shown_percent,
+)
 from familyhubs_sdk.support.requests._request import render_request_html, snapshot
 from familyhubs_sdk.support.requests._submission import Submitter
 from familyhubs_sdk.web import (
@@ -94,59 +113,8 @@ from familyhubs_sdk.web._http import BodyLimits
 
 __all__ = ["DRAFT_SESSION_KEY", "JOURNEY_SESSION_KEY", "FormFlow"]
 
-#: The session key of the draft being filled in (a random id, nothing personal).
-DRAFT_SESSION_KEY = "familyhubs_draft_id"
-#: The session key of the journey's analytics key: never stored beside the draft or the request.
-JOURNEY_SESSION_KEY = "familyhubs_journey_key"
-
-#: Hosts that do not say who is asking share one allowance of tries per link: fail closed.
-_UNIDENTIFIED_CLIENT = "unidentified-client"
-
-
-@dataclass(frozen=True, slots=True)
-class _Visit:
-    """One HTTP request of one journey, as every step is given it: the draft and journey key
-    from the session, today's date (read once from the clock) and the change flag."""
-
-    request: WebRequest
-    draft_id: str | None
-    journey_key: str
-    today: date
-    change: bool
-
-    @property
-    def base(self) -> str:
-        return self.request.base_path.rstrip("/")
-
-    def url(self, path: str = "") -> str:
-        return self.request.url(path)
-
-    def session(self) -> dict[str, str | None]:
-        """What the host's session should hold after this request."""
-        return {DRAFT_SESSION_KEY: self.draft_id, JOURNEY_SESSION_KEY: self.journey_key}
-
-
-@dataclass(frozen=True, slots=True)
-class _Draft:
-    """The draft a step works on: its id and the journey's state on this tree."""
-
-    id: str
-    state: JourneyState
-
-
-_Endpoint = Callable[[_Visit, Mapping[str, str]], WebResponse]
-_DraftEndpoint = Callable[[_Visit, _Draft, Mapping[str, str]], WebResponse]
-
-
-def _session_value(session: Mapping[str, Any], key: str) -> str | None:
-    value = session.get(key)
-    return value if isinstance(value, str) and value else None
-
-
-def _first(form: Mapping[str, Any], name: str) -> str | None:
-    """The first posted value of ``name`` as sent (``None`` when absent)."""
-    values = form.get(name) or ()
-    return str(values[0]) if values else None
+_Endpoint = Callable[[Visit, Mapping[str, str]], WebResponse]
+_DraftEndpoint = Callable[[Visit, Draft, Mapping[str, str]], WebResponse]
 
 
 class FormFlow:
@@ -199,9 +167,16 @@ class FormFlow:
         self.options = options or JourneyOptions()
         self.renderer = renderer or Renderer()
         self.csrf = self.options.csrf
-        self.service_name = self.options.service_name
+        self.copy = tree.form_copy
+        #: The service's name in the host's layout: the host's choice, else the form's own.
+        self.service_name = self.options.service_name or self.copy.service_name or tree.title
+        #: After the service name in page titles ("… – Ask for early help – GOV.UK"), for the
+        #: host's layout.
+        self.title_suffix = self.copy.title_suffix
+        self.progress_style = self.options.progress
         self.clock = clock
         self.resume = resume
+        self.saving = SaveAndReturn(resume, self.options, self.renderer, clock) if resume else None
         self.analytics = analytics
         self.evidence = EvidenceStep(evidence, self.renderer) if evidence else None
         self._router = self._routes()
@@ -216,11 +191,14 @@ class FormFlow:
             router.add("resume", self._resume)
             # Links from releases before the token moved to the fragment: accepted, once each.
             router.add("resume/<token>", self._resume)
+        if self.saving is not None and self.options.resume_sender is not None:
+            router.add(EMAIL_PATH, self._drafted(self._email_link), methods=("POST",))
         router.add("check", self._drafted(self._check))
         router.add("tasks", self._drafted(self._tasks), methods=get)
         if self.evidence is not None:
             router.add(EVIDENCE_PATH, self._drafted(self._evidence))
         router.add("exit/<exit_id>", self._drafted(self._exit), methods=get)
+        router.add("<group>/remove/<number>", self._drafted(self._remove))
         for template in ("<question>", "<group>/add", "<group>/<number>/<question>"):
             router.add(template, self._drafted(self._step))
         return router
@@ -252,28 +230,29 @@ class FormFlow:
             return self.evidence.body_limits
         return BodyLimits()
 
-    def _visit(self, request: WebRequest) -> _Visit:
-        return _Visit(
+    def _visit(self, request: WebRequest) -> Visit:
+        return Visit(
             request=request,
-            draft_id=_session_value(request.session, DRAFT_SESSION_KEY),
+            draft_id=session_value(request.session, DRAFT_SESSION_KEY),
             # The journey key ties one journey's analytics events together; it lives only in
             # the host's session, never beside the draft or the request.
-            journey_key=_session_value(request.session, JOURNEY_SESSION_KEY) or new_journey_key(),
+            journey_key=session_value(request.session, JOURNEY_SESSION_KEY) or new_journey_key(),
             today=self.clock().date(),
             change="1" in request.query.get("change", ()),
+            progress_shown=shown_percent(request.session.get(PROGRESS_SESSION_KEY)),
         )
 
     def _drafted(self, endpoint: _DraftEndpoint) -> _Endpoint:
         """``endpoint`` on the session's draft; once it is sent, its confirmation; without
         one, back to the start."""
 
-        def serve(visit: _Visit, params: Mapping[str, str]) -> WebResponse:
+        def serve(visit: Visit, params: Mapping[str, str]) -> WebResponse:
             draft = self._load(visit)
             return self._closed(visit) if draft is None else endpoint(visit, draft, params)
 
         return serve
 
-    def _load(self, visit: _Visit) -> _Draft | None:
+    def _load(self, visit: Visit) -> Draft | None:
         """The session's draft on this tree; a draft saved on an older version is migrated."""
         if visit.draft_id is None:
             return None
@@ -284,14 +263,14 @@ class FormFlow:
             state = migrate_state(self.tree, state, visit.today).state
             if not self._store(visit.draft_id, state):
                 return None  # sent meanwhile
-        return _Draft(visit.draft_id, state)
+        return Draft(visit.draft_id, state)
 
     def _store(self, draft_id: str, state: JourneyState) -> bool:
         """Save an answer; ``False`` when the draft was sent meanwhile and nothing was written.
         (A host's store written before ``save`` said so returns ``None``: taken as written.)"""
         return self.drafts.save(draft_id, state) is not False
 
-    def _closed(self, visit: _Visit) -> WebResponse:
+    def _closed(self, visit: Visit) -> WebResponse:
         """Where a request for a draft that cannot be changed goes: its confirmation once it is
         sent (the session keeps it, so the reference and copy stay in reach), else the start."""
         if visit.draft_id is not None and self.drafts.submitted(visit.draft_id) is not None:
@@ -300,7 +279,7 @@ class FormFlow:
 
     def _event(
         self,
-        visit: _Visit,
+        visit: Visit,
         event: EventName,
         question: str | None = None,
         error_code: str | None = None,
@@ -312,19 +291,24 @@ class FormFlow:
 
     # -- the start, and where to go next -----------------------------------------------------
 
-    def _start(self, visit: _Visit, params: Mapping[str, str]) -> WebResponse:
+    def _start(self, visit: Visit, params: Mapping[str, str]) -> WebResponse:
         draft = self._load(visit)
         if draft is None:
             state = start(self.tree)
-            draft = _Draft(self.drafts.create(state), state)
+            draft = Draft(self.drafts.create(state), state)
             # A new journey, even in an old session: a new analytics key.
             visit = replace(visit, draft_id=draft.id, journey_key=new_journey_key())
             self._event(visit, "started")
+            # ...and a progress bar of its own.
+            return WebResponse.redirect(
+                self._next_location(visit, draft.state),
+                session={**visit.session(), PROGRESS_SESSION_KEY: None},
+            )
         return WebResponse.redirect(
             self._next_location(visit, draft.state), session=visit.session()
         )
 
-    def _next_location(self, visit: _Visit, state: JourneyState, *, change: bool = False) -> str:
+    def _next_location(self, visit: Visit, state: JourneyState, *, change: bool = False) -> str:
         route = walk(self.tree, state, visit.today)
         if route.current is not None:
             return step_href(visit.base, route.current.address, change=change)
@@ -334,13 +318,13 @@ class FormFlow:
             return visit.url(EVIDENCE_PATH)
         return visit.url("check")
 
-    def _onward(self, visit: _Visit, draft: _Draft) -> WebResponse:
+    def _onward(self, visit: Visit, draft: Draft) -> WebResponse:
         """Where a step off the path (stale, replayed or crafted) sends the browser instead."""
         return WebResponse.redirect(self._next_location(visit, draft.state))
 
     # -- questions ---------------------------------------------------------------------------
 
-    def _step(self, visit: _Visit, draft: _Draft, params: Mapping[str, str]) -> WebResponse:
+    def _step(self, visit: Visit, draft: Draft, params: Mapping[str, str]) -> WebResponse:
         address = path_to_address(visit.request.path.strip("/"))
         if address is None:
             return self._not_found()
@@ -348,7 +332,7 @@ class FormFlow:
         step = next((s for s in route.steps if s.address == address), None)
         if step is None:  # not on the path: nothing is stored
             return self._onward(visit, draft)
-        view = StepView(self.tree, draft.state, step, visit.today, visit.base, visit.change)
+        view = self._view(visit, draft, step)
         if step.group is not None and step.question is None:
             return self._add_another(visit, draft, view, step.group)
         if visit.request.method == "POST":
@@ -360,7 +344,7 @@ class FormFlow:
         self._event(visit, "question_viewed", address)
         return self._question(visit, view, draft.state.answers.get(address), None)
 
-    def _answer(self, visit: _Visit, draft: _Draft, view: StepView) -> WebResponse:
+    def _answer(self, visit: Visit, draft: Draft, view: StepView) -> WebResponse:
         address, question = view.step.address, view.step.question
         if question is None:  # pragma: no cover - _step passes question steps
             raise StepNotOnPathError(f"{address!r} is not a question")
@@ -383,24 +367,23 @@ class FormFlow:
         return WebResponse.redirect(self._next_location(visit, result.state, change=visit.change))
 
     def _question(
-        self, visit: _Visit, view: StepView, value: Any, error: FieldError | None
+        self, visit: Visit, view: StepView, value: Any, error: FieldError | None
     ) -> WebResponse:
         form = self._form(visit, step_href(visit.base, view.step.address, change=visit.change))
         page = question_page(view, form, value=value, error=error, can_save=self._can_save)
-        html = self.renderer.render("familyhubs/support/question.html", page=page)
-        return self._page(html, page["title"], has_errors=error is not None)
+        return self._step_page(visit, "question.html", page, has_errors=error is not None)
 
     def _add_another(
-        self, visit: _Visit, draft: _Draft, view: StepView, group: Group
+        self, visit: Visit, draft: Draft, view: StepView, group: Group
     ) -> WebResponse:
         address = view.step.address
         if visit.request.method != "POST":
             self._event(visit, "question_viewed", address)
             return self._add_another_page(visit, view, None)
-        removing = _first(visit.request.form, "remove")
-        if removing is not None:
-            return self._remove(visit, draft, group, removing)
-        choice = _first(visit.request.form, "add")
+        removing = first_value(visit.request.form, "remove")
+        if removing is not None:  # a form of an earlier release: ask first, remove nothing
+            return WebResponse.redirect(visit.url(f"{group.id}/remove/{removing}"))
+        choice = first_value(visit.request.form, "add")
         if choice in ("yes", "no"):
             state = add_another(self.tree, draft.state, group.id, choice == "yes", visit.today)
             if not self._store(draft.id, state):
@@ -411,26 +394,46 @@ class FormFlow:
         self._event(visit, "validation_error", address, error.code)
         return self._add_another_page(visit, view, error)
 
-    def _remove(self, visit: _Visit, draft: _Draft, group: Group, number: str) -> WebResponse:
-        """Remove repetition ``number`` (counting from 1), then show the list again."""
-        listing = WebResponse.redirect(visit.url(f"{group.id}/add"))
-        try:
-            state = remove_repeat(self.tree, draft.state, group.id, int(number) - 1)
-        except (ValueError, StepNotOnPathError):
-            return listing
-        return listing if self._store(draft.id, state) else self._closed(visit)
-
     def _add_another_page(
-        self, visit: _Visit, view: StepView, error: FieldError | None
+        self, visit: Visit, view: StepView, error: FieldError | None
     ) -> WebResponse:
         form = self._form(visit, step_href(visit.base, view.step.address, change=visit.change))
         page = add_another_page(view, form, error=error, can_save=self._can_save)
-        html = self.renderer.render("familyhubs/support/add_another.html", page=page)
-        return self._page(html, page["title"], has_errors=error is not None)
+        return self._step_page(visit, "add_another.html", page, has_errors=error is not None)
+
+    def _remove(self, visit: Visit, draft: Draft, params: Mapping[str, str]) -> WebResponse:
+        """"Are you sure you want to remove Child 2?": GET asks; POST "yes" removes repetition
+        ``number`` (counting from 1), "no" keeps it; either way back to the list."""
+        group = self.tree.group_index.get(params["group"])
+        number = int(params["number"]) if params["number"].isdigit() else 0
+        route = walk(self.tree, draft.state, visit.today)
+        listing = f"{params['group']}[+]"
+        step = next((s for s in route.steps if s.address == listing), None)
+        if group is None or step is None or not 1 <= number <= (step.index or 0):
+            return self._onward(visit, draft)
+        view = self._view(visit, draft, step)
+        back_to_list = WebResponse.redirect(step_href(visit.base, listing, change=visit.change))
+        posted = visit.request.method == "POST"
+        choice = first_value(visit.request.form, "remove") if posted else None
+        if choice == "no":
+            return back_to_list
+        if choice == "yes":
+            try:
+                state = remove_repeat(self.tree, draft.state, group.id, number - 1)
+            except StepNotOnPathError:  # at the group's minimum: nothing to remove
+                return back_to_list
+            return back_to_list if self._store(draft.id, state) else self._closed(visit)
+        has_error = posted
+        action = step_href(visit.base, f"{group.id}/remove/{number}") + (
+            CHANGE_QUERY if visit.change else ""
+        )
+        page = remove_page(view, self._form(visit, action), number=number,
+                           error=remove_error() if has_error else None)  # fmt: skip
+        return self._step_page(visit, "remove.html", page, has_errors=has_error)
 
     # -- evidence, check your answers, sending -----------------------------------------------
 
-    def _evidence(self, visit: _Visit, draft: _Draft, params: Mapping[str, str]) -> WebResponse:
+    def _evidence(self, visit: Visit, draft: Draft, params: Mapping[str, str]) -> WebResponse:
         route = walk(self.tree, draft.state, visit.today)
         if self.evidence is None or route.ending != "end":
             return self._onward(visit, draft)
@@ -443,7 +446,7 @@ class FormFlow:
             visit.request, draft.id, page=page, next_href=visit.url("check")
         )
 
-    def _check(self, visit: _Visit, draft: _Draft, params: Mapping[str, str]) -> WebResponse:
+    def _check(self, visit: Visit, draft: Draft, params: Mapping[str, str]) -> WebResponse:
         route = walk(self.tree, draft.state, visit.today)
         if route.ending != "end":
             return self._onward(visit, draft)
@@ -454,17 +457,20 @@ class FormFlow:
         last = route.steps[-1].address if route.steps else None
         if self.evidence is not None:
             change_files = step_href(visit.base, EVIDENCE_PATH, change=True)
-            files = self.evidence.check_answers_rows(draft.id, change_files)
-            sections.append({"title": "Supporting evidence", "rows": files})
+            files = self.evidence.check_answers_files(draft.id)
+            sections.append(
+                {"title": None, "evidence": True, "files": files, "change_href": change_files}
+            )
             last = EVIDENCE_PATH
         back_href = step_href(visit.base, last) if last else None
+        chosen = declaration(self.tree, draft.state, visit.today)
         page = check_answers_page(
-            sections, self._form(visit, visit.url("check")), back_href=back_href
-        )
-        html = self.renderer.render("familyhubs/support/check_answers.html", page=page)
-        return self._page(html, page["title"])
+            sections, self._form(visit, visit.url("check")), back_href=back_href,
+            declaration=chosen.text if chosen else None,
+        )  # fmt: skip
+        return self._page(*self._render("check_answers.html", page))
 
-    def _send(self, visit: _Visit, draft: _Draft) -> WebResponse:
+    def _send(self, visit: Visit, draft: Draft) -> WebResponse:
         """Store the request and queue its delivery, then show its reference."""
         self.csrf.token(visit.request)  # refuse a form posted without the host's token
         referrer_id = self.options.referrer_id(visit.request)
@@ -483,13 +489,14 @@ class FormFlow:
 
     # -- other pages -------------------------------------------------------------------------
 
-    def _tasks(self, visit: _Visit, draft: _Draft, params: Mapping[str, str]) -> WebResponse:
+    def _tasks(self, visit: Visit, draft: Draft, params: Mapping[str, str]) -> WebResponse:
         """The optional task list: every section with its status, linking to where to go."""
-        page = task_list_page(tasks(self.tree, draft.state, visit.today), visit.base)
-        html = self.renderer.render("familyhubs/support/task_list.html", page=page)
-        return self._page(html, page["title"])
+        page = task_list_page(
+            tasks(self.tree, draft.state, visit.today), visit.base, heading=self.service_name
+        )
+        return self._page(*self._render("task_list.html", page))
 
-    def _exit(self, visit: _Visit, draft: _Draft, params: Mapping[str, str]) -> WebResponse:
+    def _exit(self, visit: Visit, draft: Draft, params: Mapping[str, str]) -> WebResponse:
         exit_id = params["exit_id"]
         route = walk(self.tree, draft.state, visit.today)
         ending = self.tree.exit_index.get(exit_id)
@@ -499,23 +506,24 @@ class FormFlow:
         page = exit_page(
             ending,
             back_href=step_href(visit.base, last) if last else None,
-            front_door_phone=self.options.front_door_phone,
+            front_door_phone=self.copy.exit.phone or self.options.front_door_phone,
+            emergency=self.copy.exit.emergency,
         )
         self._event(visit, "exit_page", exit_id)
-        html = self.renderer.render("familyhubs/support/exit.html", page=page)
-        return self._page(html, page["title"])
+        return self._page(*self._render("exit.html", page))
 
-    def _confirmation(self, visit: _Visit, params: Mapping[str, str]) -> WebResponse:
+    def _confirmation(self, visit: Visit, params: Mapping[str, str]) -> WebResponse:
         reference = self.drafts.submitted(visit.draft_id) if visit.draft_id else None
         if reference is None:
             return self._forget(visit)
-        page = confirmation_page(reference, copy_href=visit.url("copy"))
-        html = self.renderer.render("familyhubs/support/confirmation.html", page=page)
+        page = confirmation_page(
+            reference, copy_href=visit.url("copy"), confirmation=self.copy.confirmation
+        )
         # The session keeps the (now read-only) draft so the copy link works; starting again
         # makes a new draft.
-        return self._page(html, page["title"])
+        return self._page(*self._render("confirmation.html", page))
 
-    def _copy(self, visit: _Visit, params: Mapping[str, str]) -> WebResponse:
+    def _copy(self, visit: Visit, params: Mapping[str, str]) -> WebResponse:
         """Exactly what was sent, to print or save: the referrer's record of their request."""
         sent = self.submitter.sent(visit.draft_id) if visit.draft_id else None
         if sent is None:
@@ -523,69 +531,65 @@ class FormFlow:
         titles = {section.id: section.title for section in self.tree.sections}
         request_html = render_request_html(sent, section_titles=titles, renderer=self.renderer)
         page = copy_page(sent.reference, request_html, back_href=visit.url("confirmation"))
-        html = self.renderer.render("familyhubs/support/copy.html", page=page)
-        return self._page(html, page["title"])
+        return self._page(*self._render("copy.html", page))
 
     # -- save and come back later ------------------------------------------------------------
 
-    def _saved(self, visit: _Visit, draft: _Draft) -> WebResponse:
+    def _saved(self, visit: Visit, draft: Draft) -> WebResponse:
         """A new resume link, shown once. The draft stays in the session too, so the person can
         simply carry on in this browser."""
-        if self.resume is None:  # pragma: no cover - callers check
+        if self.saving is None:  # pragma: no cover - callers check
             raise ConfigurationError("saving needs FormFlow(resume=ResumeTokens(...))")
         try:
-            token = self.resume.issue(draft.id)
+            token = self.saving.tokens.issue(draft.id)
         except TokenError:  # sent meanwhile: there is nothing left to come back to
             return self._closed(visit)
         self._event(visit, "saved")
-        # The token goes after "#": browsers never send the fragment, so it stays out of access
-        # logs and Referer headers; the resume page posts it back.
-        link = f"{visit.url('resume')}#{token}"
-        page = saved_page(link, expires=visit.today + self.resume.lifetime)
-        html = self.renderer.render("familyhubs/support/saved.html", page=page)
-        return self._page(html, page["title"])
+        return self.saving.saved(visit, token, partial(self._form, visit))
 
-    def _resume(self, visit: _Visit, params: Mapping[str, str]) -> WebResponse:
-        """GET asks, POST uses the link: a mail scanner that fetches links cannot use it up.
+    def _email_link(self, visit: Visit, draft: Draft, params: Mapping[str, str]) -> WebResponse:
+        sent = (
+            self.saving.email_link(visit, draft.id, partial(self._form, visit))
+            if self.saving is not None
+            else None
+        )
+        return self._onward(visit, draft) if sent is None else sent
 
-        The token comes in the POSTed form (copied from the link's fragment by
-        ``familyhubs-resume.js``, or pasted), never in a URL the server sees. A path-style link
-        of an earlier release (``resume/<token>``) still works: its page posts the token to
-        ``resume`` in a hidden field.
-        """
-        if self.resume is None:  # pragma: no cover - routed only with resume tokens
+    def _resume(self, visit: Visit, params: Mapping[str, str]) -> WebResponse:
+        if self.saving is None:  # pragma: no cover - routed only with resume tokens
             return self._not_found()
-        legacy = params.get("token", "")
-        form = self._form(visit, visit.url("resume"))
-        if visit.request.method != "POST":
-            page = resume_page(form, invalid=False, start_href=visit.url(), code=legacy)
-            return self._resume_page(page)
-        code = visit.request.form_value(RESUME_CODE_FIELD) or legacy
-        if not code:
-            page = resume_page(form, invalid=False, start_href=visit.url(), missing=True)
-            return self._resume_page(page, status=400, error=True)
-        try:
-            client = visit.request.client or _UNIDENTIFIED_CLIENT
-            draft_id = self.resume.redeem(token_in(code), client_key=client)
-        except TokenError:
-            page = resume_page(form, invalid=True, start_href=visit.url())
-            return self._resume_page(page, status=400)
-        self._event(visit, "resumed")
-        return WebResponse.redirect(visit.url(), session={DRAFT_SESSION_KEY: draft_id})
-
-    def _resume_page(
-        self, page: dict[str, Any], *, status: int = 200, error: bool = False
-    ) -> WebResponse:
-        html = self.renderer.render("familyhubs/support/resume.html", page=page)
-        return WebResponse.page(html, ("Error: " if error else "") + page["title"], status=status)
+        response = self.saving.resume(visit, params, self._form(visit, visit.url("resume")))
+        if response.location is not None:
+            self._event(visit, "resumed")
+        return response
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def _view(self, visit: Visit, draft: Draft, step: Step) -> StepView:
+        return StepView(
+            self.tree, draft.state, step, visit.today, visit.base, visit.change,
+            progress_style=self.progress_style, progress_shown=visit.progress_shown,
+        )  # fmt: skip
+
+    def _render(self, template: str, page: dict[str, Any]) -> tuple[Markup, str]:
+        return render_page(self.renderer, template, page)
+
+    def _step_page(
+        self, visit: Visit, template: str, page: dict[str, Any], *, has_errors: bool
+    ) -> WebResponse:
+        """A step's page; the session keeps the highest the progress bar has shown."""
+        html, title = self._render(template, page)
+        response = self._page(html, title, has_errors=has_errors)
+        shown = page["progress"]["percent"] if page.get("progress") else None
+        if shown is None:
+            return response
+        return replace(response, session={PROGRESS_SESSION_KEY: max(shown, visit.progress_shown)})
 
     @property
     def _can_save(self) -> bool:
         return self.resume is not None
 
-    def _form(self, visit: _Visit, action: str) -> FormTarget:
+    def _form(self, visit: Visit, action: str) -> FormTarget:
         """Where a page's form posts; refuses without the host's CSRF token unless opted out."""
         return FormTarget(action, self.csrf.field, self.csrf.token(visit.request))
 
@@ -594,7 +598,7 @@ class FormFlow:
             html, ("Error: " if has_errors else "") + title, status=400 if has_errors else 200
         )
 
-    def _forget(self, visit: _Visit) -> WebResponse:
+    def _forget(self, visit: Visit) -> WebResponse:
         """No draft to show: back to the start, and the session forgets the draft."""
         return WebResponse.redirect(visit.url(), session={DRAFT_SESSION_KEY: None})
 

@@ -17,14 +17,15 @@ from familyhubs_sdk.questiontree import (
     FieldError,
     Group,
     JourneyState,
-    Progress,
     Question,
     QuestionTree,
     Step,
     back,
     progress,
+    question_options,
 )
 from familyhubs_sdk.support.journey._paths import step_href
+from familyhubs_sdk.support.journey._progress_view import ProgressStyle, progress_view
 
 __all__ = [
     "FIELD",
@@ -34,8 +35,9 @@ __all__ = [
     "add_another_page",
     "component_for",
     "field_values",
-    "progress_view",
     "question_page",
+    "remove_error",
+    "remove_page",
     "step_frame",
 ]
 
@@ -173,17 +175,6 @@ def _date_parts(value: Any) -> dict[str, str]:
     return {}
 
 
-def progress_view(progress: Progress) -> dict[str, Any]:
-    """The progress indicator's visible text and its accessible ``<progress>`` values."""
-    maximum = max(progress.answered + progress.max_remaining, 1)
-    return {
-        "text": progress.text,
-        "value": progress.answered,
-        "max": maximum,
-        "percent": round(100 * progress.fraction),
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class FormTarget:
     """Where a page's form posts, and the host's CSRF field and token to post with it."""
@@ -213,6 +204,9 @@ class StepView:
     today: date
     base: str
     change: bool = False
+    #: How the form shows progress, and the highest percentage the bar has shown so far.
+    progress_style: ProgressStyle = "section"
+    progress_shown: int = 0
 
 
 def step_frame(view: StepView, form: FormTarget, *, can_save: bool) -> dict[str, Any]:
@@ -228,10 +222,18 @@ def step_frame(view: StepView, form: FormTarget, *, can_save: bool) -> dict[str,
         step.question.section if step.question else None
     )
     section = view.tree.section_index.get(section_id) if section_id else None
+    shown = progress_view(
+        view.tree,
+        progress(view.tree, view.state, view.today),
+        section_id=section_id,
+        style=view.progress_style,
+        shown=view.progress_shown,
+    )
     return {
         "back_href": back_href,
-        "progress": progress_view(progress(view.tree, view.state, view.today)),
-        "caption": section.title if section else None,
+        "progress": shown,
+        # "Section 3 of 6: The family" names the section already: no caption to repeat it.
+        "caption": section.title if section and shown["style"] != "section" else None,
         **form.fields(),
         "can_save": can_save,
     }
@@ -257,78 +259,96 @@ def question_page(
     question = view.step.question
     if question is None:
         raise ValueError(f"{view.step.address!r} is not a question")
+    if question.options_from:  # "Who else is affected?": the people named earlier, by name
+        live = question_options(view.tree, view.state, view.step.address, view.today)
+        question = question.model_copy(update={"options": live})
     return {
         **step_frame(view, form, can_save=can_save),
         "errors": [{"text": error.message, "href": _error_href(question, error)}] if error else [],
         "guidance": question.guidance,
         "component": component_for(question, value, error),
-        "button_text": "Continue",
         "title": question.label,
     }
 
 
 def add_another_error(group: Group) -> FieldError:
-    """The error when neither yes nor no is chosen on a group's "add another?" page."""
-    return FieldError("required", f"Select yes if you need to add another {group.item_label}")
+    """The error when neither yes nor no is chosen on a group's "add another?" page (its words
+    are the template's: ``add_another.html``)."""
+    return FieldError("required", "")
+
+
+def remove_error() -> FieldError:
+    """The error when neither yes nor no is chosen on a "remove?" page (worded in
+    ``remove.html``)."""
+    return FieldError("required", "")
+
+
+def _entry_title(view: StepView, group: Group, index: int) -> str:
+    """What the person typed that names repetition ``index``: "Sam Example", or ``""``."""
+    if not group.title_question:
+        return ""
+    title = view.state.answers.get(f"{group.id}[{index}].{group.title_question}")
+    return str(title) if title else ""
 
 
 def _entries(view: StepView, group: Group, count: int) -> list[dict[str, Any]]:
-    entries = []
-    for index in range(count):
-        title = (
-            view.state.answers.get(f"{group.id}[{index}].{group.title_question}")
-            if group.title_question
-            else None
-        )
-        entries.append(
-            {
-                "index": index + 1,
-                "label": f"{group.item_label.capitalize()} {index + 1}",
-                "summary": str(title) if title else "",
-                "change_href": f"{view.base}/{group.id}/{index + 1}/{group.questions[0].id}",
-                "removable": count > group.min_repeats,
-            }
-        )
-    return entries
+    return [
+        {
+            "number": index + 1,
+            "summary": _entry_title(view, group, index),
+            "change_href": f"{view.base}/{group.id}/{index + 1}/{group.questions[0].id}",
+            # A link to its own page that asks first: no submit button here removes anything.
+            "remove_href": f"{view.base}/{group.id}/remove/{index + 1}"
+            if count > group.min_repeats
+            else None,
+        }
+        for index in range(count)
+    ]
 
 
-def _add_question(group: Group, count: int, error: FieldError | None) -> dict[str, Any]:
-    """The yes/no radios' parameters (GOV.UK Frontend names)."""
-    legend = (
-        f"Do you need to add another {group.item_label}?"
-        if count
-        else (f"Add a {group.item_label}?")
-    )
-    return {
-        "idPrefix": "add",
-        "name": "add",
-        "classes": "govuk-radios--inline",
-        "fieldset": {"legend": {"text": legend, "classes": "govuk-fieldset__legend--m"}},
-        "errorMessage": {"text": error.message} if error else None,
-        "items": [{"value": "yes", "text": "Yes"}, {"value": "no", "text": "No"}],
-    }
+def _group_words(group: Group) -> dict[str, str]:
+    """The names the templates word a group's pages with: "child", "children"."""
+    return {"item_label": group.item_label, "plural": group.plural}
 
 
 def add_another_page(
     view: StepView, form: FormTarget, *, error: FieldError | None, can_save: bool
 ) -> dict[str, Any]:
     """The page model of ``familyhubs/support/add_another.html``: the repetitions so far, each
-    with change and (above the group's minimum) remove, then "add another?"."""
+    with change and (above the group's minimum) a link to remove it, then "add another?" with
+    Continue, the form's only submit button (so Enter continues)."""
     group = view.step.group
     if group is None:
         raise ValueError(f"{view.step.address!r} is not an add-another step")
     count = view.step.index or 0
-    noun = group.item_label if count == 1 else group.plural
-    heading = (
-        f"You have added {count} {noun}" if count else f"Do you need to add a {group.item_label}?"
-    )
     return {
         **step_frame(view, form, can_save=can_save),
-        "errors": [{"text": error.message, "href": "#add"}] if error else [],
-        "heading": heading,
-        "title": heading,
+        "errors": [{"href": "#add"}] if error else [],
+        "error": error is not None,
+        "count": count,
+        "group": _group_words(group),
+        "max_repeats": group.max_repeats,
         "entries": _entries(view, group, count),
         "can_add": count < group.max_repeats,
-        "limit_text": f"You can add up to {group.max_repeats} {group.plural}.",
-        "add_question": _add_question(group, count, error),
+    }
+
+
+def remove_page(
+    view: StepView, form: FormTarget, *, number: int, error: FieldError | None
+) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/remove.html``: "Are you sure you want to remove
+    Child 1?" with yes/no radios; nothing is removed until "yes" is posted."""
+    group = view.step.group
+    if group is None:
+        raise ValueError(f"{view.step.address!r} is not an add-another step")
+    return {
+        "back_href": step_href(view.base, view.step.address, change=view.change),
+        "progress": None,
+        "caption": None,
+        **form.fields(),
+        "errors": [{"href": "#remove"}] if error else [],
+        "error": error is not None,
+        "group": _group_words(group),
+        "number": number,
+        "summary": _entry_title(view, group, number - 1),
     }

@@ -129,7 +129,8 @@ class SlidingWindowRateLimit:
 
     It keeps its counts in this process's memory, so it only protects a host that runs one
     process; with several workers or nodes, each would allow ``max_attempts`` of its own — give
-    :class:`ResumeTokens` a shared :class:`RateLimit` (Redis, the web server's limiter) instead.
+    :class:`ResumeTokens` a shared :class:`RateLimit` instead (:class:`StoreRateLimit` in the
+    SDK's store, which ``build_flow`` uses, or :class:`RedisRateLimit`).
     Safe to call from many threads. Refused attempts are not counted, so a client that keeps
     trying gets in again once its oldest allowed attempt leaves the window. It remembers at most
     ``max_keys`` keys, forgetting the longest quiet first: a flood of new keys costs bounded
@@ -302,6 +303,25 @@ class ResumeTokens:
             if _claim(connection, digest, now) != draft_id:
                 _refuse("not redeemable")
             return Resumed(draft_id, self._replace(connection, draft_id, purpose, now))
+
+    def holds(self, draft_id: str, token: str, purpose: str = "resume") -> bool:
+        """Whether ``token`` is a live token (unused, unexpired) for ``draft_id``; uses nothing
+        up. The journey asks before emailing a link the saved page posts back, so it only ever
+        sends a link to the draft of the session that made it.
+        """
+        _check_purpose(purpose)
+        if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
+            return False
+        with _transaction(self._engine) as connection:
+            found = connection.execute(
+                sa.select(resume_tokens.c.draft_id).where(
+                    resume_tokens.c.token_hash == _digest(purpose, token),
+                    resume_tokens.c.draft_id == draft_id,
+                    resume_tokens.c.used_at.is_(None),
+                    resume_tokens.c.expires_at > self._now(),
+                )
+            ).scalar_one_or_none()
+        return found is not None
 
     def purge(self) -> int:
         """Delete tokens that are used or expired (they can never work again) by this object's

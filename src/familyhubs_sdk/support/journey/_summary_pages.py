@@ -15,12 +15,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from familyhubs_sdk.questiontree import ExitPage, QuestionTree, SummaryRow
+from familyhubs_sdk.questiontree import Confirmation, ExitPage, QuestionTree, SummaryRow
 from familyhubs_sdk.support.journey._pages import FormTarget
 from familyhubs_sdk.support.journey._paths import step_href
 from familyhubs_sdk.support.journey._tasks import Task
 
 __all__ = [
+    "EMAIL_FIELD",
     "RESUME_CODE_FIELD",
     "check_answers_page",
     "check_answers_sections",
@@ -33,19 +34,6 @@ __all__ = [
     "task_list_page",
 ]
 
-#: What the referrer confirms by sending.
-DECLARATION = (
-    "By sending this request you confirm that, to the best of your knowledge, the details are "
-    "correct and the family has agreed to it."
-)
-#: What happens after sending, shown with the reference.
-NEXT_STEPS = (
-    "The early help team will read your request and contact you within 5 working days.",
-    "Keep your reference number: quote it if you contact the team about this request.",
-)
-_OTHER_ANSWERS = "Your answers"
-
-
 def _summary_row(row: SummaryRow, base: str) -> dict[str, Any]:
     key = f"{row.repeat_label}: {row.label}" if row.repeat_label else row.label
     return {
@@ -56,7 +44,8 @@ def _summary_row(row: SummaryRow, base: str) -> dict[str, Any]:
                 {
                     "href": step_href(base, row.address, change=True),
                     "text": "Change",
-                    "visuallyHiddenText": key.rstrip("?").lower(),
+                    # The label as written: "DASH", "EHCP" stay as they are.
+                    "visuallyHiddenText": key.rstrip("?"),
                 }
             ]
         },
@@ -71,36 +60,36 @@ def check_answers_sections(
     sections: list[dict[str, Any]] = []
     for row in rows:
         section = tree.section_index.get(row.section or "")
-        title = section.title if section else _OTHER_ANSWERS
-        if not sections or sections[-1]["title"] != title:
-            sections.append({"title": title, "rows": []})
+        title = section.title if section else None  # the template's "Your answers"
+        if not sections or sections[-1]["title"] != title or sections[-1].get("evidence"):
+            sections.append({"title": title, "evidence": False, "rows": []})
         sections[-1]["rows"].append(_summary_row(row, base))
     return sections
 
 
 def check_answers_page(
-    sections: Sequence[dict[str, Any]], form: FormTarget, *, back_href: str | None
+    sections: Sequence[dict[str, Any]],
+    form: FormTarget,
+    *,
+    back_href: str | None,
+    declaration: str | None = None,
 ) -> dict[str, Any]:
-    """The page model of ``familyhubs/support/check_answers.html``."""
-    heading = "Check your answers before sending your request"
+    """The page model of ``familyhubs/support/check_answers.html``; ``declaration`` is the
+    form's (its ``copy.declarations``, chosen by the answers), else the template's own words."""
     return {
         "back_href": back_href,
         "errors": [],
         "progress": None,
         "caption": None,
-        "heading": heading,
-        "title": heading,
         "sections": list(sections),
-        "declaration": DECLARATION,
-        "button_text": "Accept and send",
+        "declaration": declaration,
         **form.fields(),
     }
 
 
-def task_list_page(tasks: Iterable[Task], base: str) -> dict[str, Any]:
+def task_list_page(tasks: Iterable[Task], base: str, *, heading: str) -> dict[str, Any]:
     """The page model of ``familyhubs/support/task_list.html``: a link only where a person
-    can go."""
-    heading = "Request support for a family"
+    can go; ``heading`` is the service's name."""
     return {
         "heading": heading,
         "title": heading,
@@ -115,9 +104,15 @@ def task_list_page(tasks: Iterable[Task], base: str) -> dict[str, Any]:
     }
 
 
-def exit_page(ending: ExitPage, *, back_href: str | None, front_door_phone: str) -> dict[str, Any]:
+def exit_page(
+    ending: ExitPage,
+    *,
+    back_href: str | None,
+    front_door_phone: str,
+    emergency: str | None = None,
+) -> dict[str, Any]:
     """The page model of ``familyhubs/support/exit.html``, with the LA's front door number
-    when the exit page asks for it."""
+    (and the emergency number, when the form gives one) when the exit page asks for it."""
     phone = front_door_phone if ending.show_front_door_phone else ""
     return {
         "back_href": back_href,
@@ -129,6 +124,8 @@ def exit_page(ending: ExitPage, *, back_href: str | None, front_door_phone: str)
         "paragraphs": ending.body,
         "phone": phone,
         "phone_href": re.sub(r"[^\d+]", "", phone),
+        "emergency": emergency if phone else None,
+        "emergency_href": re.sub(r"[^\d+]", "", emergency or ""),
     }
 
 
@@ -144,14 +141,18 @@ def evidence_frame(
     return {"back_href": back_href, "progress": None, "caption": None, **form.fields()}
 
 
-def confirmation_page(reference: str, *, copy_href: str) -> dict[str, Any]:
+def confirmation_page(
+    reference: str, *, copy_href: str, confirmation: Confirmation | None = None
+) -> dict[str, Any]:
     """The page model of ``familyhubs/support/confirmation.html``: shown only once the request
-    is stored."""
+    is stored. ``confirmation`` is the form's own words (its ``copy.confirmation``): a title,
+    what happens next and when; the template words whatever it leaves out."""
+    words = confirmation or Confirmation()
     return {
-        "heading": "Request sent",
-        "title": "Request sent",
+        "heading": words.title,
         "reference": reference,
-        "next_steps": NEXT_STEPS,
+        "next_steps": list(words.next_steps),
+        "response_time": words.response_time,
         "copy_href": copy_href,
     }
 
@@ -160,22 +161,57 @@ def copy_page(reference: str, request_html: Markup, *, back_href: str) -> dict[s
     """The page model of ``familyhubs/support/copy.html``: the request exactly as it was sent
     (``request_html`` from :func:`~familyhubs_sdk.support.render_request_html`), to print."""
     return {
-        "title": f"Your request {reference}",
+        "reference": reference,
         "request_html": request_html,
         "back_href": back_href,
     }
 
 
-def saved_page(link: str, *, expires: date) -> dict[str, Any]:
-    """The page model of ``familyhubs/support/saved.html``: the resume link, shown once. The
-    link holds its token in the fragment (``…/resume#fhr1_…``), never in the path or query."""
-    return {"title": "Your answers have been saved", "link": link, "expires": expires}
+#: The saved page's "Email me this link" fields: the address, and the token posted back.
+EMAIL_FIELD = "email"
+_EMAIL_ID = "email"
+
+
+def saved_page(
+    link: str,
+    *,
+    expires: date,
+    token: str = "",
+    email_form: FormTarget | None = None,
+    email: str = "",
+    email_error: str | None = None,
+    sent_to: str | None = None,
+) -> dict[str, Any]:
+    """The page model of ``familyhubs/support/saved.html``: the resume link, a full address
+    to copy; with ``email_form`` (the host has a sender), "Email me this link". The link holds
+    its token in the fragment (``…/resume#fhr1_…``), never in the path or query.
+
+    :param email_error: ``"missing"``, ``"invalid"`` or ``"not_sent"`` (the sender failed):
+        worded in the template.
+    :param sent_to: the address the link was just sent to.
+    """
+    errors = [{"code": email_error, "href": f"#{_EMAIL_ID}"}] if email_error else []
+    return {
+        "title": None,
+        "link": link,
+        "expires": expires,
+        "back_href": None,
+        "progress": None,
+        "caption": None,
+        "errors": errors,
+        "email_error": email_error,
+        "sent_to": sent_to,
+        "can_email": email_form is not None and sent_to is None,
+        "code": token,
+        "code_field": RESUME_CODE_FIELD,
+        "email_field": {"id": _EMAIL_ID, "name": EMAIL_FIELD, "value": email},
+        **(email_form.fields() if email_form else {}),
+    }
 
 
 #: The form field the resume page posts the token (or a pasted link holding it) in.
 RESUME_CODE_FIELD = "resume_code"
 _RESUME_CODE_ID = "resume-code"
-_MISSING_CODE = "Enter the link or code you saved"
 
 
 def resume_page(
@@ -194,16 +230,14 @@ def resume_page(
         ``familyhubs-resume.js`` fills from the link's fragment.
     :param missing: the form came back empty: say what to enter.
     """
-    error = _MISSING_CODE if missing else None
-    title = "This link cannot be used" if invalid else "Continue your request"
+    error = "missing" if missing else None  # worded in the template
     return {
-        "title": title,
         "invalid": invalid,
         "start_href": start_href,
         "back_href": None,
         "progress": None,
         "caption": None,
-        "errors": [{"text": error, "href": f"#{_RESUME_CODE_ID}"}] if error else [],
+        "errors": [{"href": f"#{_RESUME_CODE_ID}"}] if error else [],
         "code": code,
         "code_field": {"id": _RESUME_CODE_ID, "name": RESUME_CODE_FIELD, "error": error},
         **form.fields(),

@@ -19,9 +19,11 @@ __all__ = ["Task", "tasks"]
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """One line of the task list. ``address`` is where its link goes (``None``: no link yet)."""
+    """One line of the task list. ``address`` is where its link goes (``None``: no link yet);
+    ``title`` is ``None`` for the last task, "check your answers and send", worded by the
+    template."""
 
-    title: str
+    title: str | None
     status: str  # completed, in_progress, not_started, cannot_start
     address: str | None
 
@@ -56,6 +58,6 @@ def tasks(tree: QuestionTree, state: JourneyState, today: date) -> list[Task]:
         else:
             items.append(Task(section.title, "cannot_start", None))
     done = route.ending == END
-    items.append(Task("Check your answers and send", "not_started" if done else "cannot_start",
+    items.append(Task(None, "not_started" if done else "cannot_start",
                       "check" if done else None))  # fmt: skip
     return items

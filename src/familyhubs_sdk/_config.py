@@ -14,6 +14,7 @@ import hmac
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,8 @@ from familyhubs_sdk.errors import ConfigurationError
 
 __all__ = ["MessageSettings", "NotifySettings", "Settings", "load_settings"]
 
+#: The hosts a plain-http URL may name: this machine, for trying the portal out.
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
 # A Notify id (service, template, reply-to, sender): a UUID in its usual text form.
 _NOTIFY_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 #: Every template a service can have: one per message kind and medium.
@@ -124,8 +127,10 @@ class MessageSettings(BaseModel):
     @field_validator("inbox_url")
     @classmethod
     def _https(cls, value: str | None) -> str | None:
-        local = ("http://localhost", "http://127.0.0.1")
-        if value is not None and not value.startswith(("https://", *local)):
+        if value is None or value.startswith("https://"):
+            return value
+        # Plain http only to this machine: by host name, so "http://localhost.evil.example/" fails.
+        if not (value.startswith("http://") and urlsplit(value).hostname in _LOCAL_HOSTS):
             raise ValueError("must be an https URL")
         return value
 

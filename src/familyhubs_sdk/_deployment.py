@@ -178,9 +178,14 @@ class Deployment:
         """Read the people and accepted links again and rebuild :attr:`service` (after links are
         accepted, or the warehouse is reloaded)."""
         self.people = _all_people(self.sources)
-        self.service = _service(self.config, self.sources, self, self.resolver())
+        old, self.service = self.service, _service(self.config, self.sources, self, self.resolver())
+        if old is not None:
+            # Only the old service's worker threads: its connectors are the new one's too.
+            old.federated.stop_workers()
 
     def close(self) -> None:
+        if self.service is not None:
+            self.service.close()
         for source in self.sources:
             source.close()
         self.store.dispose()
@@ -215,14 +220,19 @@ def load_deployment(
     settings = Settings(secret_key=SecretStr(secret))
     store = create_engine(config.store.url or _env(env, config.store.url_env))
     audit = AuditLog(store, key=settings.derived_key("audit"), clock=clock)
-    sources = [_connector(source, base, env) for source in config.sources]
+    try:
+        policy = AccessPolicy(_rules(base / config.policy), relationship=relationship, clock=clock)
+        sources = _connectors(config.sources, base, env)
+    except BaseException:
+        store.dispose()
+        raise
     deployment = Deployment(
         config=config.model_copy(update={"policy": base / config.policy}),
         service=None,  # type: ignore[arg-type]  # built by refresh() below
         sources=sources,
         store=store,
         audit=audit,
-        links=LinkStore(store, audit=audit, clock=clock),
+        links=LinkStore(store, audit=audit, policy=policy, clock=clock),
         people=[],
         master_id_key=settings.derived_key("master_id"),
         clock=clock,
@@ -256,6 +266,21 @@ def _env(environ: Mapping[str, str], name: str) -> str:
     if not value:
         raise ConfigurationError(f"the environment variable {name} is not set")
     return value
+
+
+def _connectors(
+    configs: list[SourceConfig], base: Path, environ: Mapping[str, str]
+) -> list[SQLViewConnector]:
+    """Every source's connector; if one cannot be built, those built before it are closed."""
+    built: list[SQLViewConnector] = []
+    try:
+        for source in configs:
+            built.append(_connector(source, base, environ))
+    except BaseException:
+        for connector in built:
+            connector.close()
+        raise
+    return built
 
 
 def _connector(source: SourceConfig, base: Path, environ: Mapping[str, str]) -> SQLViewConnector:

@@ -35,6 +35,8 @@ roles:
     sensitivities: [standard, sensitive, restricted]
     contact_fields: [work_phone, duty_phone, secure_email, work_email]
     requires_relationship: false
+  information_governance:
+    audit: true
 """
 
 

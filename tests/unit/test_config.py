@@ -8,6 +8,7 @@ import pytest
 
 from familyhubs_sdk import Settings, load_settings
 from familyhubs_sdk.errors import ConfigurationError
+from familyhubs_sdk.support.messages import MessageSettings
 
 
 def test_default_database_is_sqlite_in_the_data_folder(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,3 +57,26 @@ def test_settings_are_immutable() -> None:
     settings = Settings()
     with pytest.raises(ValueError, match="frozen"):
         settings.la_name = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost.evil.example/inbox/{reference}",
+        "http://127.0.0.1.evil.example/inbox",
+        "http://localhost@evil.example/inbox",
+        "http://evil.example/inbox",
+        "ftp://localhost/inbox",
+    ],
+)
+def test_the_inbox_url_may_be_plain_http_only_to_this_machine(url: str) -> None:
+    with pytest.raises(ValueError, match="https"):
+        MessageSettings(inbox_url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://la.example/inbox/{reference}", "http://localhost:8000/inbox", "http://127.0.0.1/x"],
+)
+def test_the_inbox_url_may_be_https_or_this_machine(url: str) -> None:
+    assert MessageSettings(inbox_url=url).inbox_url == url

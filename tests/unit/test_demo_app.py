@@ -613,3 +613,30 @@ def test_emergency_access_lands_in_the_review_queue_and_its_review_is_audited(
     [review] = app.services.audit.query(action=AuditAction.ACCESS_REVIEW)
     assert review.actor_id == INFORMATION_GOVERNANCE.id
     assert review.subject_ref == app.services.audit.subject_ref(subject)
+
+
+@pytest.mark.parametrize(("proxies", "client"), [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_the_demo_reads_the_client_address_as_trusted_proxies_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, proxies: int, client: str
+) -> None:
+    settings = Settings(data_dir=tmp_path, trusted_proxies=proxies)
+    engine = create_engine(settings.database_url_value())
+    upgrade(engine)
+    demo = DemoApp(settings, engine, Renderer())
+    seen: list[str | None] = []
+    answer = demo._answer
+
+    def spy(request: Any, environ: dict[str, Any], method: str) -> Any:
+        seen.append(request.client)
+        return answer(request, environ, method)
+
+    monkeypatch.setattr(demo, "_answer", spy)
+    try:
+        environ = {"PATH_INFO": "/", "REQUEST_METHOD": "GET", "REMOTE_ADDR": "127.0.0.1",
+                   "HTTP_X_FORWARDED_FOR": "198.51.100.9, 203.0.113.7",
+                   "wsgi.input": io.BytesIO()}  # fmt: skip
+        demo(environ, lambda status, headers: None)
+    finally:
+        demo.close()
+        engine.dispose()
+    assert seen == [client]

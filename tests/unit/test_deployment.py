@@ -9,6 +9,7 @@ import pytest
 from tests.helpers.deployment import DeploymentFolder, write_deployment
 
 from familyhubs_sdk.cli import main
+from familyhubs_sdk.connectors import SQLViewConnector
 from familyhubs_sdk.deployment import load_deployment
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.timeline import AccessReason, AuditAction, LinkStatus, Viewer
@@ -63,7 +64,11 @@ def test_links_cli_proposes_reviews_and_accepts_then_the_police_record_shows(
             "sam/social_worker", "--reason", "assessment"]  # fmt: skip
     assert main(show) == 0
     assert "Domestic abuse" not in capsys.readouterr().out
-    assert main(["links", "accept", link_id, "--config", config, "--as", "ig-1/ig"]) == 0
+    for anyone in ("sam/social_worker", "eve/anyrole"):
+        assert main(["links", "accept", link_id, "--config", config, "--as", anyone]) == 2
+        assert "has no audit permission" in capsys.readouterr().err
+    ig = "ig-1/information_governance"
+    assert main(["links", "accept", link_id, "--config", config, "--as", ig]) == 0
     assert f"link {link_id} accepted by ig-1" in capsys.readouterr().out
     assert main(show) == 0
     page = capsys.readouterr().out
@@ -73,7 +78,7 @@ def test_links_cli_proposes_reviews_and_accepts_then_the_police_record_shows(
         assert deployment.links.get(int(link_id)).status is LinkStatus.ACCEPTED
         reads = deployment.audit.query(actor_id="sam", action=AuditAction.TIMELINE_VIEW)
         assert len(reads) >= 2  # every show is audited like any read
-    assert main(["links", "reject", link_id, "--config", config, "--as", "ig-1/ig"]) == 2
+    assert main(["links", "reject", link_id, "--config", config, "--as", ig]) == 2
     assert "already accepted [link_review_invalid]" in capsys.readouterr().err
 
 
@@ -127,3 +132,31 @@ def test_the_directory_namespaces_come_from_the_file(folder: DeploymentFolder) -
         prefixes = {card.id.split(":")[0] for card in result.page.contacts}
         assert "staff" in prefixes
         assert "lcs" not in prefixes
+
+
+def test_close_stops_the_service_and_refresh_stops_only_the_old_workers(
+    folder: DeploymentFolder,
+) -> None:
+    deployment = load_deployment(folder.config)
+    old = deployment.service
+    deployment.refresh()
+    assert old.federated._pool._closed
+    assert deployment.service is not old
+    subject = deployment.service.resolver.resolve("source_id", f"lcs:{folder.subject.la_person_id}")
+    assert subject is not None
+    result = deployment.service.timeline(VIEWER, subject.master_id, AccessReason(reason="x"))
+    assert result.allowed  # the shared connectors are still open
+    current = deployment.service
+    deployment.close()
+    assert current.federated._pool._closed
+
+
+def test_a_source_that_cannot_be_built_closes_those_built_before_it(
+    folder: DeploymentFolder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[str] = []
+    monkeypatch.setattr(SQLViewConnector, "close", lambda self: closed.append(self.name))
+    monkeypatch.delenv("TEST_WAREHOUSE_URL")  # the second source's URL
+    with pytest.raises(ConfigurationError, match="TEST_WAREHOUSE_URL is not set"):
+        load_deployment(folder.config)
+    assert closed == ["lcs"]

@@ -35,6 +35,7 @@ from familyhubs_sdk.store._schema import (
     outbox_jobs,
     person_links,
     rate_limits,
+    support_requests,
 )
 from familyhubs_sdk.support import StoreRateLimit
 
@@ -127,6 +128,35 @@ def test_a_request_the_la_has_not_received_is_kept(
     assert row_counts(engine) == before  # its evidence and delivered sibling jobs too
     assert report.requests_undelivered == 1
     assert report.requests_on_legal_hold == 0
+
+
+def test_a_message_about_a_request_that_failed_for_good_does_not_keep_the_request(
+    engine: sa.Engine, rows: Rows
+) -> None:
+    reference = rows.request(4000)
+    with engine.begin() as connection:
+        request_id = connection.scalar(
+            sa.select(support_requests.c.id).where(support_requests.c.reference == reference)
+        )
+        connection.execute(
+            outbox_jobs.insert().values(
+                id="receipt-refused",
+                request_id=request_id,
+                channel="notify",
+                idempotency_key="fh_receipt_refused",
+                status=JobStatus.DEAD.value,
+                attempts=1,
+                next_attempt_at=rows.ago(4000),
+                created_at=rows.ago(4000),
+                message={"kind": "referrer_receipt"},
+            )
+        )
+
+    report = run(engine, RetentionPolicy.recommended(), rows)
+
+    assert reference not in references(engine)
+    assert report.requests_undelivered == 0
+    assert row_counts(engine)["fh_outbox_jobs"] == 0  # the refused message went with it
 
 
 def test_the_delivered_status_is_the_outboxs() -> None:

@@ -119,3 +119,29 @@ def test_responses_carry_the_security_headers_and_cookie_flags(
     monkeypatch.setenv("PORTAL_HTTPS", "1")
     secure = create_app(tmp_path).test_client()
     assert "Secure" in secure.get("/sign-in", base_url="https://localhost").headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(("proxies", "client"), [("0", "127.0.0.1"), ("1", "203.0.113.7")])
+def test_familyhubs_trusted_proxies_says_whose_address_rate_limits_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, proxies: str, client: str
+) -> None:
+    from examples.flask_portal.app import create_app
+
+    from familyhubs_sdk.support import FormFlow, WebRequest, WebResponse
+
+    seen: list[str | None] = []
+    handle = FormFlow.handle
+
+    def spy(flow: FormFlow, request: WebRequest) -> WebResponse:
+        seen.append(request.client)
+        return handle(flow, request)
+
+    monkeypatch.setattr(FormFlow, "handle", spy)
+    monkeypatch.setenv("FAMILYHUBS_TRUSTED_PROXIES", proxies)
+    app = create_app(tmp_path)
+    app.test_client().get(
+        "/request-support/",
+        headers={"X-Forwarded-For": "198.51.100.9, 203.0.113.7"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert seen == [client]

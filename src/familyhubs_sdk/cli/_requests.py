@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import UTC, date, datetime, time
 from typing import IO, Any
@@ -75,7 +76,9 @@ def _export(args: argparse.Namespace) -> int:
         export = RequestInbox(engine, audit=audit).export_accepted(args.since, viewer=viewer)
         if args.output:
             try:
-                with open(args.output, "x", encoding="utf-8", newline="") as out:
+                # Every answer of every accepted request: readable by its owner only.
+                descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
                     _write(export, args.format, out)
             except FileExistsError:
                 raise ConfigurationError(f"{args.output} exists; choose a new file") from None

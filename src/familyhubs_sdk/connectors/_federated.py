@@ -164,8 +164,13 @@ class FederatedSource:
             self._coverage = (now, result)
         return result
 
-    def close(self) -> None:
+    def stop_workers(self) -> None:
+        """Stop the worker threads, leaving the connectors open: another federation may share
+        them."""
         self._pool.shutdown()
+
+    def close(self) -> None:
+        self.stop_workers()
         for connector in self.connectors.values():
             connector.close()
 

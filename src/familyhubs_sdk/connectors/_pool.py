@@ -54,7 +54,8 @@ class WorkerPool:
                 threading.Thread(
                     target=self._work, name=f"{self.name}-{self._threads}", daemon=True
                 ).start()
-        self._queue.put((future, task))
+            # Queued under the lock, so a shutdown cannot put its stop markers ahead of it.
+            self._queue.put((future, task))
         return future
 
     def shutdown(self) -> None:
@@ -83,11 +84,20 @@ class WorkerPool:
             if item is None:
                 return
             future, task = item
-            if future.set_running_or_notify_cancel():
+            result: Any = None
+            error: BaseException | None = None
+            running = future.set_running_or_notify_cancel()
+            if running:
                 try:
-                    future.set_result(task())
+                    result = task()
                 except BaseException as exc:  # the caller sees it through the future
-                    future.set_exception(exc)
-            del future, task, item  # drop the result before waiting again
+                    error = exc
+            # Idle before the caller hears back, so its next task reuses this worker.
             with self._lock:
                 self._idle += 1
+            if running:
+                if error is None:
+                    future.set_result(result)
+                else:
+                    future.set_exception(error)
+            del future, task, item, result, error  # drop the result before waiting again

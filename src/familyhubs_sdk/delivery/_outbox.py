@@ -244,8 +244,12 @@ class OutboxWorker:
         self._rng = rng
         self._lockable = engine.dialect.name in ("postgresql", "mysql", "mariadb")
         self._recording: ThreadPoolExecutor | None = None
-        #: Claims in one ``UPDATE … RETURNING`` (see :meth:`claim`).
-        self._returning = engine.dialect.name in ("postgresql", "sqlite")
+        #: Claims in one ``UPDATE … RETURNING`` (see :meth:`claim`) where the database has it:
+        #: PostgreSQL, and SQLite from 3.35 (older system SQLite builds claim as MariaDB does).
+        self._returning = bool(engine.dialect.update_returning) and engine.dialect.name in (
+            "postgresql",
+            "sqlite",
+        )
 
     # -- claiming ----------------------------------------------------------------------------
 

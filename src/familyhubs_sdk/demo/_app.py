@@ -39,7 +39,7 @@ from familyhubs_sdk.demo._uploads import is_multipart, read_multipart
 from familyhubs_sdk.demo._users import DEMO_USERS, demo_user
 from familyhubs_sdk.rendering import Renderer, static_path
 from familyhubs_sdk.store import current_revision
-from familyhubs_sdk.web import WebRequest, security_headers, unsafe_field
+from familyhubs_sdk.web import WebRequest, client_address, security_headers, unsafe_field
 
 __all__ = ["MAX_FORM_BYTES", "SECURITY_HEADERS", "SUPPORT_PREFIX", "TIMELINE_PREFIX", "DemoApp"]
 
@@ -131,7 +131,12 @@ class DemoApp:
             session_id=session_id,
             session=session,
             query=parse_qs(environ.get("QUERY_STRING", "")),
-            client=environ.get("REMOTE_ADDR"),
+            # Behind a reverse proxy (FAMILYHUBS_TRUSTED_PROXIES), the address it saw.
+            client=client_address(
+                environ.get("REMOTE_ADDR"),
+                [environ.get("HTTP_X_FORWARDED_FOR", "")],
+                trusted_proxies=self.settings.trusted_proxies,
+            ),
         )
         reply = self._answer(request, environ, method)
         headers = list(reply.headers)

@@ -71,7 +71,8 @@ def coerce(question: Question, raw: RawValue, today: date) -> Answer | FieldErro
     if kind == "date":
         return _date(question, raw, today)
     if kind == "number" and isinstance(raw, int | float) and not isinstance(raw, bool):
-        return _number_value(question, float(raw))
+        # Through the text path: an int too large for a float reads as not a number, not a crash.
+        return _number(question, str(raw))
     text = str(_one(raw)).strip()
     if unsafe_character(text, single_line=kind != "long_text") is not None:
         return _error(
@@ -148,7 +149,7 @@ def _date(question: Question, raw: RawValue, today: date) -> Answer | FieldError
         return _error(question, "date_year_format", "Year must include 4 numbers", ("year",))
     try:
         value = date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # e.g. 31 February, or a day of 99999999999
         return _error(question, "date_invalid", f"{words.subject} must be a real date")
     return _date_in_range(question, value, today, words)
 

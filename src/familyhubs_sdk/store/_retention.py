@@ -289,9 +289,12 @@ class PurgeReport:
 
 def _releasable() -> sa.ColumnElement[bool]:
     """A support request that no rule protects: not held, and the LA has everything sent."""
+    # Only the request's own delivery to the LA protects it: a message about it (a receipt, an
+    # alert) that Notify refused for good must not keep the family's answers for ever.
     undelivered = sa.exists().where(
         outbox_jobs.c.request_id == support_requests.c.id,
         outbox_jobs.c.status != _DELIVERED,
+        outbox_jobs.c.message.is_(None),
     )
     return sa.and_(sa.not_(support_requests.c.legal_hold), sa.not_(undelivered))
 

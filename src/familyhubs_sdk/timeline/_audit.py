@@ -68,6 +68,8 @@ class AuditAction(StrEnum):
     #: A person rejected a proposed link between two records (one event per record, and one
     #: per person under their master id where the resolver knows it).
     LINK_REJECT = "link_reject"
+    #: The link review screen showed a record's name and date of birth (one event per record).
+    LINK_REVIEW = "link_review"
 
 
 class AuditOutcome(StrEnum):

@@ -122,6 +122,9 @@ class ProfessionalDirectory:
         mentioned = [(i.source_system, i.professional_id) for i in latest.values()]
         mentioned += [(e.source_system, e.professional_id) for e in events if e.professional_id]
         wanted = self._wanted(mentioned)
+        named_by: dict[str, str] = {}
+        for source, professional in mentioned:
+            named_by.setdefault(self.card_id(source, professional), source)
         found = federated.gather(
             wanted,
             lambda connector, ids: _tagged(connector, ids),
@@ -132,7 +135,10 @@ class ProfessionalDirectory:
             p = contacts.professional
             card = f"{space.name if space else p.source_system}:{p.professional_id}"
             merged[card] = _merge(merged.get(card), contacts)
-        return [_card(card, contacts, latest.get(card), today) for card, contacts in merged.items()]
+        return [
+            _card(card, contacts, latest.get(card), today, named_by.get(card))
+            for card, contacts in merged.items()
+        ]
 
     def _wanted(self, mentioned: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
         """Professional ids to ask each connector for, each once, in first-mentioned order."""
@@ -174,7 +180,11 @@ def _latest_involvements(
 
 
 def _card(
-    card_id: str, contacts: ProfessionalContacts, involvement: Involvement | None, today: date
+    card_id: str,
+    contacts: ProfessionalContacts,
+    involvement: Involvement | None,
+    today: date,
+    source_system: str | None,
 ) -> ContactCard:
     """One professional's card; their latest involvement says their role and whether it is
     current. Someone who has left is shown by name, with only duty contact points."""
@@ -202,6 +212,7 @@ def _card(
         ),
         contact_points=tuple(_point(point) for point in points),
         left_on=left,
+        source_system=source_system,
     )
 
 

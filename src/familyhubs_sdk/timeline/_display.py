@@ -101,6 +101,10 @@ class ContactCard(_Frozen):
     contact_points: tuple[ContactPoint, ...] = ()
     #: The day they left; their card then carries their team's duty contact, not their own.
     left_on: date | None = None
+    #: The source whose record named them (the first, if several did); its duty contact stands
+    #: in when the viewer may see none of theirs. Not the id's prefix: that may be a directory
+    #: namespace.
+    source_system: str | None = None
 
 
 class FamilyMember(_Frozen):

@@ -17,9 +17,11 @@ from markupsafe import Markup
 
 from familyhubs_sdk.errors import RenderingError
 from familyhubs_sdk.rendering import Renderer
+from familyhubs_sdk.timeline._audit import AuditAction, AuditLog
 from familyhubs_sdk.timeline._links import ReviewedLink
 from familyhubs_sdk.timeline._render import _renderer
 from familyhubs_sdk.views._canonical import Person
+from familyhubs_sdk.web._viewer import Viewer
 
 __all__ = ["render_link_review"]
 
@@ -40,6 +42,9 @@ def render_link_review(
     source_labels: Mapping[str, str] | None = None,
     csrf_field: str = "csrf_token",
     renderer: Renderer | None = None,
+    audit: AuditLog | None = None,
+    viewer: Viewer | None = None,
+    request_id: str | None = None,
 ) -> Markup:
     """Proposed links with their match weights, each with Accept and Reject buttons.
 
@@ -47,11 +52,25 @@ def render_link_review(
     CSRF token; the host calls :meth:`LinkStore.accept` or :meth:`LinkStore.reject` as the signed-in
     viewer. ``people`` (keyed by ``(source_system, person_key)``) adds each record's name and date
     of birth, so the reviewer can judge; show this screen only to the role that decides links.
+    Showing them is a read of each record, so ``people`` needs the ``audit`` log and the
+    ``viewer``: one ``link_review`` event per record shown, written before the page is built.
     """
     if not csrf_token:
         raise RenderingError("render_link_review needs the host's CSRF token: it renders forms")
     labels = dict(source_labels or {})
     known = people or {}
+    shown = sorted({end for link in links for end in (link.left, link.right) if end in known})
+    if shown:
+        if audit is None or viewer is None:
+            raise RenderingError(
+                "render_link_review needs the audit log and the viewer to show records' names"
+            )
+        audit.record_each(
+            viewer,
+            AuditAction.LINK_REVIEW,
+            [f"{source}:{key}" for source, key in shown],
+            request_id=request_id,
+        )
     rows = [
         (
             link.id,

@@ -8,7 +8,9 @@ identifier with the others, so the deterministic rules leave its records on thei
 the SDK's ``fh_person_links`` table until someone in information governance accepts or rejects
 each one. Accepted links feed :class:`~familyhubs_sdk.timeline.DeterministicResolver`
 (``accepted=store.accepted()``); rejected ones are remembered, so the same pair is never proposed
-again. Every decision writes an audit event per record, in the same transaction: who, when, the
+again. Only a viewer whose role has ``audit: true`` in the access rules may decide or link
+(:class:`~familyhubs_sdk.errors.AuditPermissionError` otherwise). Every decision writes an audit
+event per record, in the same transaction: who, when, the
 link id and the records' opaque references, never a name. Given the current ``resolver``, it also
 writes one per person the two records belong to, under the person's master id, so the person's
 "who has viewed" lists the decision; an accepted link's person keeps the master id of the side
@@ -17,9 +19,11 @@ holding the smaller ``(source_system, person_key)``, which is one of these.
 The table holds keys, match weights and the names of the fields that agreed, never the values.
 
 >>> from familyhubs_sdk.store import create_engine, upgrade
+>>> from familyhubs_sdk.timeline import AccessPolicy, AccessRules
 >>> from familyhubs_sdk.views import Person
 >>> engine = create_engine("sqlite://"); upgrade(engine)
->>> store = LinkStore(engine, audit=AuditLog(engine, key=b"k" * 32))
+>>> rules = AccessRules.from_yaml("roles: {information_governance: {audit: true}}")
+>>> store = LinkStore(engine, audit=AuditLog(engine, key=b"k" * 32), policy=AccessPolicy(rules))
 >>> child = Person(source_system="lcs", person_key="C1", given_name="Ada", family_name="Ng")
 >>> police = Person(source_system="police", person_key="PN7", given_name="Ada", family_name="Ng")
 >>> [new] = store.propose([LinkProposal(child, police, score=0.999, match_weight=10.3,
@@ -50,6 +54,8 @@ from familyhubs_sdk.errors import LinkReviewError
 from familyhubs_sdk.store._schema import person_links
 from familyhubs_sdk.timeline._audit import AuditAction, AuditLog
 from familyhubs_sdk.timeline._identity import IdentityResolver, LinkProposal, ResolvedSubject
+from familyhubs_sdk.timeline._policy import AccessPolicy
+from familyhubs_sdk.timeline._review import require_audit
 from familyhubs_sdk.views._vocab import LinkMethod
 from familyhubs_sdk.web._viewer import Viewer
 
@@ -96,11 +102,15 @@ class LinkStore:
     """Proposed, accepted and rejected links in the SDK's store (``fh_person_links``).
 
     :param audit: where each accept and reject is recorded.
+    :param policy: whose rules say which roles may decide: those with ``audit: true``.
     """
 
-    def __init__(self, engine: Engine, *, audit: AuditLog, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, engine: Engine, *, audit: AuditLog, policy: AccessPolicy, clock: Clock = utc_now
+    ) -> None:
         self._engine = engine
         self._audit = audit
+        self._policy = policy
         self._clock = clock
 
     # -- proposing ---------------------------------------------------------------------------
@@ -154,6 +164,7 @@ class LinkStore:
         resolver: IdentityResolver | None = None,
     ) -> ReviewedLink:
         """Link two records by hand (accepted at once, ``manual``), audited like an accept."""
+        self._check(viewer)
         pair = _pair(left, right)
         if pair[0] == pair[1]:
             raise LinkReviewError("a link joins two different records")
@@ -203,6 +214,7 @@ class LinkStore:
         or LA person ids is refused (:class:`~familyhubs_sdk.errors.LinkReviewError`); the
         resolver would ignore it anyway.
         """
+        self._check(viewer)
         _refuse_conflict(resolver, _pair(*_ends(self.get(link_id))))
         return self._decide(link_id, viewer, LinkStatus.ACCEPTED, request_id, resolver)
 
@@ -219,6 +231,7 @@ class LinkStore:
         Given the current ``resolver``, the decision is also audited under each record's person
         (master id), as for :meth:`accept`.
         """
+        self._check(viewer)
         return self._decide(link_id, viewer, LinkStatus.REJECTED, request_id, resolver)
 
     def _decide(
@@ -229,6 +242,7 @@ class LinkStore:
         request_id: str | None,
         resolver: IdentityResolver | None,
     ) -> ReviewedLink:
+        self._check(viewer)
         link = self.get(link_id)
         # Record references alone would leave the decision out of the person's own audit view,
         # which is keyed by master id.
@@ -261,6 +275,9 @@ class LinkStore:
                     connection=conn,
                 )
         return self.get(link_id)
+
+    def _check(self, viewer: Viewer) -> None:
+        require_audit(self._policy, viewer, "deciding links between records")
 
     def _select(self, status: LinkStatus, *, limit: int | None) -> list[ReviewedLink]:
         table = person_links

@@ -90,6 +90,21 @@ class AccessReviewItem(BaseModel):
     reviewed_at: datetime | None = None
 
 
+def may_audit(policy: AccessPolicy, viewer: Viewer) -> bool:
+    """Whether ``viewer``'s role has ``audit: true`` in ``policy``'s rules (unknown: no)."""
+    rule = policy.rules.roles.get(viewer.role)
+    return rule is not None and rule.audit
+
+
+def require_audit(policy: AccessPolicy, viewer: Viewer, what: str) -> None:
+    """Refuse a viewer whose role lacks the ``audit`` permission: ``what`` is for information
+    governance alone."""
+    if not may_audit(policy, viewer):
+        raise AuditPermissionError(
+            f"role {viewer.role!r} has no audit permission: {what} is for information governance"
+        )
+
+
 def _key(subject_ref: str, actor_id: str, day: date) -> str:
     digest = hashlib.sha256(f"{subject_ref}\x1f{actor_id}\x1f{day.isoformat()}".encode())
     return f"r1-{digest.hexdigest()[:32]}"
@@ -110,8 +125,7 @@ class AccessReviews:
 
     def may_review(self, viewer: Viewer) -> bool:
         """Whether ``viewer``'s role has the ``audit`` permission."""
-        rule = self.policy.rules.roles.get(viewer.role)
-        return rule is not None and rule.audit
+        return may_audit(self.policy, viewer)
 
     def queue(
         self, viewer: Viewer, *, status: ReviewStatus | None = None
@@ -182,11 +196,7 @@ class AccessReviews:
         )
 
     def _check(self, viewer: Viewer) -> None:
-        if not self.may_review(viewer):
-            raise AuditPermissionError(
-                f"role {viewer.role!r} has no audit permission: the review queue is for "
-                "information governance"
-            )
+        require_audit(self.policy, viewer, "the review queue")
 
     def _items(self) -> list[AccessReviewItem]:
         """Emergency reads grouped per professional, subject and day, with their reviews."""

@@ -517,8 +517,10 @@ class TimelineService:
     def _reachable(self, card: ContactCard) -> ContactCard:
         """A card with no contact point the viewer may see gets its source's duty contact, so
         every card says how to reach someone."""
-        ask = self.policy.rules.source(card.id.split(":", 1)[0]).ask
-        if card.contact_points or ask is None:
+        if card.contact_points or card.source_system is None:
+            return card
+        ask = self.policy.rules.source(card.source_system).ask
+        if ask is None:
             return card
         return card.model_copy(update={"contact_points": ask.card("").contact_points})
 

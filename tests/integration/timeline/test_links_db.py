@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from familyhubs_sdk.errors import LinkReviewError
 from familyhubs_sdk.store import upgrade
 from familyhubs_sdk.timeline import (
+    AccessPolicy,
+    AccessRules,
     AuditAction,
     AuditLog,
     DeterministicResolver,
@@ -31,7 +33,13 @@ OTHER = Person(source_system="police", person_key="PN8")
 @pytest.fixture
 def store(engine: sa.Engine) -> LinkStore:
     upgrade(engine)
-    return LinkStore(engine, audit=AuditLog(engine, key=b"a" * 32), clock=lambda: NOW)
+    rules = AccessRules.from_yaml("roles: {information_governance: {audit: true}}")
+    return LinkStore(
+        engine,
+        audit=AuditLog(engine, key=b"a" * 32),
+        policy=AccessPolicy(rules),
+        clock=lambda: NOW,
+    )
 
 
 def test_links_round_trip_and_are_decided_once(store: LinkStore, engine: sa.Engine) -> None:

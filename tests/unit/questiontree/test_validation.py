@@ -108,6 +108,14 @@ def test_odd_input_shapes_are_refused_not_crashed() -> None:
     assert code(ask("short_text", None)) == "required"
 
 
+def test_numbers_too_large_for_the_machine_are_refused_not_crashed() -> None:
+    huge = "9" * 30
+    assert code(ask("date", {"day": huge, "month": "1", "year": "2020"})) == "date_invalid"
+    assert code(ask("date", {"day": "1", "month": huge, "year": "2020"})) == "date_invalid"
+    assert code(ask("number", 10**400)) == "not_a_number"
+    assert ask("number", 12) == 12
+
+
 @pytest.mark.parametrize(
     ("digits", "valid"),
     [

@@ -145,6 +145,7 @@ def test_the_command_exports_json_or_csv_and_is_audited(
     assert main(["requests", "export", "--since", "2026-05-01T00:00+00:00", "--url", url,
                  "--format", "csv", "--output", str(target)]) == 0  # fmt: skip
     assert target.read_text().startswith("reference,request_id,")
+    assert target.stat().st_mode & 0o777 == 0o600  # the family's answers: its owner only
     assert main(["requests", "export", "--since", "2026-05-01", "--url", url,
                  "--output", str(target)]) == 2  # fmt: skip
     assert "exists" in capsys.readouterr().err

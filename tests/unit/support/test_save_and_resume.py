@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from tests.helpers.journeys import DRAFT_KEY
 
+from familyhubs_sdk import load_settings
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.rendering import static_path
 from familyhubs_sdk.store import create_engine, upgrade
@@ -25,8 +26,10 @@ from familyhubs_sdk.support import (
     ResumeTokens,
     SlidingWindowRateLimit,
     SQLDraftStore,
+    StoreRateLimit,
     WebRequest,
     WebResponse,
+    build_flow,
     default_tree,
 )
 from familyhubs_sdk.testing import MemorySubmitter
@@ -412,3 +415,63 @@ def test_the_emailed_link_never_reaches_the_logs(
     token = link.partition("#")[2]
     flow.handle(_req("POST", "save/email", draft_id, resume_code=token, email="a@b.cd"))
     assert token not in caplog.text
+
+
+def test_email_me_this_link_sends_at_most_three_emails_per_draft_an_hour(
+    engine: sa.Engine,
+) -> None:
+    outbox = _Outbox()
+    flow = _emailing_flow(engine, outbox)
+    draft_id = _start(flow)
+    _, link = _saved_link(flow, draft_id)
+    token = link.partition("#")[2]
+    for n in range(3):
+        sent = flow.handle(
+            _req("POST", "save/email", draft_id, resume_code=token, email=f"p{n}@example.org")
+        )
+        assert sent.status == 200
+    # Counted per draft, not per address or client: a fourth, to anyone, from anywhere, is refused.
+    over = flow.handle(
+        _req("POST", "save/email", draft_id, resume_code=token, email="victim@example.org")
+    )
+    assert (over.status, over.title) == (400, "Error: Your answers have been saved")
+    assert "You have asked for this link too many times" in over.html
+    assert link in over.html  # the link is still there to copy
+    assert [m["email"] for m in outbox.sent] == [f"p{n}@example.org" for n in range(3)]
+    # Another draft has its own allowance.
+    other = _start(flow)
+    _, other_link = _saved_link(flow, other)
+    other_token = other_link.partition("#")[2]
+    ok = flow.handle(_req("POST", "save/email", other, resume_code=other_token, email="a@b.cd"))
+    assert ok.status == 200
+
+
+def test_build_flow_counts_link_emails_in_the_store(engine: sa.Engine) -> None:
+    flow = build_flow(load_settings(database_url="sqlite://"), engine=engine, options=EXEMPT,
+                      analytics=None)  # fmt: skip
+    limit = flow.options.resume_email_limit
+    assert isinstance(limit, StoreRateLimit)
+    assert (limit.max_attempts, limit.per) == (3, timedelta(hours=1))
+
+
+def test_the_emailed_link_expires_when_the_link_does_not_a_lifetime_after_the_email(
+    engine: sa.Engine,
+) -> None:
+    now = [_clock()]
+
+    def clock() -> datetime:
+        return now[0]
+
+    outbox = _Outbox()
+    options = JourneyOptions(csrf=CsrfRule(exempt=True), public_base_url="https://help.example.org/",
+                             resume_sender=outbox)  # fmt: skip
+    flow = FormFlow(default_tree(), SQLDraftStore(engine, clock=clock), MemorySubmitter(),
+                    options=options, clock=clock,
+                    resume=ResumeTokens(engine, clock=clock))  # fmt: skip
+    draft_id = _start(flow)
+    _, link = _saved_link(flow, draft_id)  # issued at 09:00 on 1 June
+    now[0] += timedelta(days=3)
+    token = link.partition("#")[2]
+    sent = flow.handle(_req("POST", "save/email", draft_id, resume_code=token, email="a@b.cd"))
+    assert sent.status == 200
+    assert outbox.sent[0]["expires_at"] == _clock() + timedelta(days=28)

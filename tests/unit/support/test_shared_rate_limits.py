@@ -73,8 +73,13 @@ def test_build_flow_limits_resume_links_in_the_store(engine: sa.Engine) -> None:
     assert "StoreRateLimit(max_attempts=20" in repr(flow.resume)
 
 
+def _noon() -> datetime:
+    """One instant for both processes: a run that crossed a window's edge would start afresh."""
+    return datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
 def _try_often(url: str, tries: int, out: multiprocessing.Queue[int]) -> None:
-    limit = StoreRateLimit(create_engine(url), 20, per=timedelta(hours=1))
+    limit = StoreRateLimit(create_engine(url), 20, per=timedelta(hours=1), clock=_noon)
     out.put(sum(limit("203.0.113.7 one-link") for _ in range(tries)))
 
 

@@ -145,3 +145,28 @@ def test_a_source_in_two_namespaces_is_refused() -> None:
                 DirectoryNamespace(name="nhs", sources=("lcs",)),
             ]
         )
+
+
+def test_a_card_with_nothing_to_show_gets_the_duty_contact_of_the_source_that_named_them(
+    service: TimelineService,
+) -> None:
+    # The card's id is in the "hr" namespace; the duty contact is the naming source's.
+    service.policy = AccessPolicy(
+        AccessRules.from_yaml(
+            """
+roles:
+  social_worker: {views: [timeline, contacts], event_kinds: ["*"], sensitivities: [standard],
+                  contact_fields: [secure_email], requires_relationship: false}
+sources:
+  lcs: {ask: {name: "the duty team", phone: "01632 960999"}}
+"""
+        )
+    )
+    subject = service.resolver.resolve("nhs_number", NHS)
+    assert subject is not None
+    viewer = Viewer(id="u1", name="Sam", role="social_worker", organisation="LA")
+    page = service.contacts(viewer, subject.master_id, AccessReason(reason="assessment")).page
+    assert page is not None
+    cards = {card.id: card for card in page.contacts}
+    assert cards["hr:S0004"].source_system == "lcs"
+    assert [p.value for p in cards["hr:S0004"].contact_points] == ["01632 960999"]

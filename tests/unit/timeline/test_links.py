@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from familyhubs_sdk.errors import LinkReviewError, RenderingError
+from familyhubs_sdk.errors import AuditPermissionError, LinkReviewError, RenderingError
 from familyhubs_sdk.store import create_engine, upgrade
 from familyhubs_sdk.store._schema import audit_events, person_links
 from familyhubs_sdk.testing import InMemoryConnector
@@ -33,6 +33,11 @@ from familyhubs_sdk.views._vocab import LinkMethod
 KEY = b"m" * 32
 NOW = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 OFFICER = Viewer(id="ig-1", name="Ira Gold", role="information_governance", organisation="LA")
+IG_POLICY = AccessPolicy(
+    AccessRules.from_yaml(
+        "roles: {information_governance: {audit: true}, social_worker: {views: [timeline]}}"
+    )
+)
 CHILD = Person(
     source_system="lcs",
     person_key="C1",
@@ -66,7 +71,9 @@ def engine() -> sa.Engine:
 
 @pytest.fixture
 def store(engine: sa.Engine) -> LinkStore:
-    return LinkStore(engine, audit=AuditLog(engine, key=b"a" * 32), clock=lambda: NOW)
+    return LinkStore(
+        engine, audit=AuditLog(engine, key=b"a" * 32), policy=IG_POLICY, clock=lambda: NOW
+    )
 
 
 def proposal(left: Person, right: Person, score: float = 0.999) -> LinkProposal:
@@ -308,7 +315,9 @@ def test_police_known_only_by_name_and_birth_date_joins_through_an_accepted_link
     assert police_refs() == ["police:nPN7"]
 
 
-def test_the_review_fragment_lists_proposals_with_weights_and_forms(store: LinkStore) -> None:
+def test_the_review_fragment_lists_proposals_with_weights_and_forms(
+    store: LinkStore, engine: sa.Engine
+) -> None:
     links = store.propose([proposal(CHILD, POLICE_CHILD)])
     html = render_link_review(
         links,
@@ -316,6 +325,8 @@ def test_the_review_fragment_lists_proposals_with_weights_and_forms(store: LinkS
         csrf_token="tok-123",
         people={("lcs", "C1"): CHILD, ("police", "PN7"): POLICE_CHILD},
         source_labels={"police": "Police"},
+        audit=AuditLog(engine, key=b"a" * 32),
+        viewer=OFFICER,
     )
     assert "10.3" in html
     assert "0.9990" in html
@@ -328,3 +339,43 @@ def test_the_review_fragment_lists_proposals_with_weights_and_forms(store: LinkS
     assert "There are no proposed links to review." in empty
     with pytest.raises(RenderingError):
         render_link_review(links, action="/links/review", csrf_token="")
+
+
+def test_only_a_role_with_the_audit_permission_decides_or_links(
+    store: LinkStore, engine: sa.Engine
+) -> None:
+    [link] = store.propose([proposal(CHILD, POLICE_CHILD)])
+    for viewer in (
+        Viewer(id="sam", name="Sam", role="social_worker", organisation="LA"),
+        Viewer(id="eve", name="Eve", role="anyrole", organisation="LA"),
+    ):
+        with pytest.raises(AuditPermissionError, match="no audit permission"):
+            store.accept(link.id, viewer)
+        with pytest.raises(AuditPermissionError):
+            store.reject(link.id, viewer)
+        with pytest.raises(AuditPermissionError):
+            store.link(("lcs", "C1"), ("police", "PN8"), viewer)
+    assert [pending.id for pending in store.pending()] == [link.id]
+    assert store.accepted() == []
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(audit_events)).first() is None
+
+
+def test_showing_records_names_on_the_review_fragment_is_audited_per_record(
+    store: LinkStore, engine: sa.Engine
+) -> None:
+    links = store.propose([proposal(CHILD, POLICE_CHILD), proposal(CHILD, POLICE_SIBLING)])
+    people = {("lcs", "C1"): CHILD, ("police", "PN7"): POLICE_CHILD}
+    with pytest.raises(RenderingError, match="audit log and the viewer"):
+        render_link_review(links, action="/l", csrf_token="t", people=people)
+    audit = AuditLog(engine, key=b"a" * 32)
+    render_link_review(
+        links, action="/l", csrf_token="t", people=people, audit=audit, viewer=OFFICER
+    )
+    events = audit.query(action=AuditAction.LINK_REVIEW)
+    assert sorted(e.subject_ref for e in events) == sorted(
+        [audit.subject_ref("lcs:C1"), audit.subject_ref("police:PN7")]
+    )
+    assert {e.actor_id for e in events} == {"ig-1"}
+    render_link_review(links, action="/l", csrf_token="t")  # no names shown: nothing to audit
+    assert len(audit.query(action=AuditAction.LINK_REVIEW)) == 2

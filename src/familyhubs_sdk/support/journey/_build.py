@@ -22,6 +22,7 @@ from familyhubs_sdk.support.journey._flow import FormFlow
 from familyhubs_sdk.support.journey._limits import StoreRateLimit
 from familyhubs_sdk.support.journey._options import JourneyOptions
 from familyhubs_sdk.support.journey._resume import ResumeTokens
+from familyhubs_sdk.support.journey._saving import EMAIL_LIMIT, EMAIL_LIMIT_PER
 from familyhubs_sdk.support.messages import OutboxResumeLinkSender, RequestMessages
 from familyhubs_sdk.support.requests._submission import StoreSubmitter
 
@@ -40,6 +41,10 @@ def _with_settings(
         if sender is not None:
             # Refused (ConfigurationError) unless the options can build a full link.
             options = replace(options, resume_sender=sender)
+    if options.resume_email_limit is None:
+        # Counted in the store, so every worker shares one count per draft.
+        limit = StoreRateLimit(engine, EMAIL_LIMIT, per=EMAIL_LIMIT_PER, clock=clock)
+        options = replace(options, resume_email_limit=limit)
     return options
 
 

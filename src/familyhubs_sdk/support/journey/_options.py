@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.support.journey._progress_view import PROGRESS_STYLES, ProgressStyle
+from familyhubs_sdk.support.journey._resume import RateLimit
 from familyhubs_sdk.support.journey._resume_link import ResumeLinkSender, check_base_url
 from familyhubs_sdk.web import CsrfRule, WebRequest
 
@@ -46,6 +47,9 @@ class JourneyOptions:
     :param resume_sender: emails a resume link to the person saving ("Email me this link");
         without one the saved page only shows the link to copy. Needs a full link:
         ``public_base_url`` or ``request_origin``.
+    :param resume_email_limit: how often "Email me this link" may send, asked with a key of the
+        draft (so one saved draft cannot be used to mail anyone without end); by default 3 an
+        hour per draft, counted in this process's memory (``build_flow`` counts in the store).
 
     >>> options = JourneyOptions(csrf=CsrfRule(exempt=True), front_door_phone="01632 960 000")
     >>> options.referrer_id(WebRequest("POST"))
@@ -60,6 +64,7 @@ class JourneyOptions:
     public_base_url: str = ""
     request_origin: Callable[[WebRequest], str | None] | None = None
     resume_sender: ResumeLinkSender | None = None
+    resume_email_limit: RateLimit | None = None
 
     def __post_init__(self) -> None:
         if self.public_base_url:

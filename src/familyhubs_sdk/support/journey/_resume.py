@@ -309,19 +309,24 @@ class ResumeTokens:
         up. The journey asks before emailing a link the saved page posts back, so it only ever
         sends a link to the draft of the session that made it.
         """
+        return self.expiry(draft_id, token, purpose) is not None
+
+    def expiry(self, draft_id: str, token: str, purpose: str = "resume") -> datetime | None:
+        """When ``token`` stops working, counted from its issue, if it is a live token for
+        ``draft_id`` (as :meth:`holds`); ``None`` otherwise. Uses nothing up."""
         _check_purpose(purpose)
         if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
-            return False
+            return None
         with _transaction(self._engine) as connection:
-            found = connection.execute(
-                sa.select(resume_tokens.c.draft_id).where(
+            expires_at: datetime | None = connection.execute(
+                sa.select(resume_tokens.c.expires_at).where(
                     resume_tokens.c.token_hash == _digest(purpose, token),
                     resume_tokens.c.draft_id == draft_id,
                     resume_tokens.c.used_at.is_(None),
                     resume_tokens.c.expires_at > self._now(),
                 )
             ).scalar_one_or_none()
-        return found is not None
+        return expires_at
 
     def purge(self) -> int:
         """Delete tokens that are used or expired (they can never work again) by this object's

@@ -9,6 +9,7 @@ fragment, so it stays out of access logs and ``Referer`` headers; the resume pag
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from familyhubs_sdk._clock import Clock
@@ -18,7 +19,11 @@ from familyhubs_sdk.support.journey._options import JourneyOptions
 from familyhubs_sdk.support.journey._page_render import render_page
 from familyhubs_sdk.support.journey._pages import FormTarget
 from familyhubs_sdk.support.journey._progress_view import PROGRESS_SESSION_KEY
-from familyhubs_sdk.support.journey._resume import ResumeTokens, token_in
+from familyhubs_sdk.support.journey._resume import (
+    ResumeTokens,
+    SlidingWindowRateLimit,
+    token_in,
+)
 from familyhubs_sdk.support.journey._resume_link import email_is_valid, resume_url
 from familyhubs_sdk.support.journey._summary_pages import (
     EMAIL_FIELD,
@@ -37,6 +42,11 @@ EMAIL_PATH = "save/email"
 #: Hosts that do not say who is asking share one allowance of tries per link: fail closed.
 _UNIDENTIFIED_CLIENT = "unidentified-client"
 
+#: "Email me this link" sends at most this many emails per draft in this time, so the council's
+#: sender cannot be used to mail anyone without end.
+EMAIL_LIMIT = 3
+EMAIL_LIMIT_PER = timedelta(hours=1)
+
 #: Where a page's form posts, with the host's CSRF token (``FormFlow._form`` for one visit).
 FormFor = Callable[[str], FormTarget]
 
@@ -52,6 +62,9 @@ class SaveAndReturn:
         self.options = options
         self.renderer = renderer
         self.clock = clock
+        self.email_limit = options.resume_email_limit or SlidingWindowRateLimit(
+            EMAIL_LIMIT, per=EMAIL_LIMIT_PER, clock=clock
+        )
 
     def saved(
         self,
@@ -88,16 +101,22 @@ class SaveAndReturn:
     def email_link(self, visit: Visit, draft_id: str, form_for: FormFor) -> WebResponse | None:
         """"Email me this link": send the link the saved page showed to the address given.
         Only a live link of the session's own draft is sent, so the form cannot be used to mail
-        anything else to anyone; ``None`` when the post is refused for that reason."""
+        anything else to anyone; ``None`` when the post is refused for that reason. At most
+        :data:`EMAIL_LIMIT` emails per draft in :data:`EMAIL_LIMIT_PER` (the options'
+        ``resume_email_limit``), however many people or addresses ask."""
         sender = self.options.resume_sender
         token = visit.request.form_value(RESUME_CODE_FIELD)
-        if sender is None or not self.tokens.holds(draft_id, token):
+        # When the link stops working, counted from its issue; None unless it is live and this
+        # session's draft's.
+        expires_at = self.tokens.expiry(draft_id, token) if sender is not None else None
+        if sender is None or expires_at is None:
             return None
         email = visit.request.form_value(EMAIL_FIELD)
         problem = None if email_is_valid(email) else ("invalid" if email else "missing")
         if problem is not None:
             return self.saved(visit, token, form_for, email=email, error=problem)
-        expires_at = self.clock() + self.tokens.lifetime
+        if not self.email_limit(f"resume-email {draft_id}"):
+            return self.saved(visit, token, form_for, email=email, error="too_many")
         try:
             sender.send_resume_link(
                 email=email, url=self.link(visit, token), expires_at=expires_at, reference=None

@@ -186,7 +186,8 @@ def saved_page(
     to copy; with ``email_form`` (the host has a sender), "Email me this link". The link holds
     its token in the fragment (``…/resume#fhr1_…``), never in the path or query.
 
-    :param email_error: ``"missing"``, ``"invalid"`` or ``"not_sent"`` (the sender failed):
+    :param email_error: ``"missing"``, ``"invalid"``, ``"not_sent"`` (the sender failed) or
+        ``"too_many"`` (over the draft's email limit):
         worded in the template.
     :param sent_to: the address the link was just sent to.
     """

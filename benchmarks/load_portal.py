@@ -70,6 +70,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._db import ensure_database
+from tests.helpers.journeys import LETTER_PDF
 
 from familyhubs_sdk.store import create_engine
 from familyhubs_sdk.store._schema import audit_events, outbox_jobs, support_requests
@@ -80,14 +81,6 @@ VENV_BIN = Path(sys.executable).parent
 OFFICE_ADDRESS = "198.51.100.20"  # what the proxy says every user came from
 THINK_S = 0.0  # --think-ms: pause before each request; 0 sends requests back to back
 
-LETTER_PDF = (
-    b"%PDF-1.7\n%\xbf\xf7\xa2\xfe\n1 0 obj\n<< /Pages 2 0 R /Type /Catalog >>\nendobj\n"
-    b"2 0 obj\n<< /Count 1 /Kids [ 3 0 R ] /Type /Pages >>\nendobj\n3 0 obj\n"
-    b"<< /MediaBox [ 0 0 595 842 ] /Parent 2 0 R /Resources << >> /Type /Page >>\nendobj\n"
-    b"xref\n0 4\n0000000000 65535 f \n0000000015 00000 n \n0000000064 00000 n \n"
-    b"0000000123 00000 n \ntrailer << /Root 1 0 R /ID [<abf02baead8c70533b8cb87c3b347001>"
-    b"<abf02baead8c70533b8cb87c3b347001>] >>\nstartxref\n213\n%%EOF\n"
-)
 
 # The shipped tree's path with one child; the journey saves after BEFORE_SAVE and resumes.
 BEFORE_SAVE: tuple[tuple[str, dict[str, Any]], ...] = (

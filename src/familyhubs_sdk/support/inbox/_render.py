@@ -135,16 +135,36 @@ def render_request_detail(
     """
     return (renderer or default_renderer()).render(
         "familyhubs/support/inbox_detail.html",
-        record=record,
-        colours=STATUS_TAG_COLOURS,
-        status_href=status_href if record.allowed_moves else None,
-        sections=request_sections(record.request, section_titles),
-        evidence=[
-            (e.display_name, size_text(e.size_bytes), evidence_href(e) if evidence_href else None)
-            for e in record.request.evidence
-        ],
-        history=[(change, person(change.changed_by)) for change in reversed(record.history)],
+        **detail_context(
+            record,
+            section_titles=section_titles,
+            status_href=status_href,
+            evidence_href=evidence_href,
+            person=person,
+        ),
         triage=None,
         done=None,
         reason_not_kept=False,
     )
+
+
+def detail_context(
+    record: RequestRecord,
+    *,
+    section_titles: Mapping[str, str],
+    status_href: str | None,
+    evidence_href: Callable[[EvidenceSummary], str] | None,
+    person: Callable[[str], str],
+) -> dict[str, Any]:
+    """What ``inbox_detail.html`` shows of any request: the same for the plain and triage views."""
+    return {
+        "record": record,
+        "colours": STATUS_TAG_COLOURS,
+        "status_href": status_href if record.allowed_moves else None,
+        "sections": request_sections(record.request, section_titles),
+        "evidence": [
+            (e.display_name, size_text(e.size_bytes), evidence_href(e) if evidence_href else None)
+            for e in record.request.evidence
+        ],
+        "history": [(change, person(change.changed_by)) for change in reversed(record.history)],
+    }

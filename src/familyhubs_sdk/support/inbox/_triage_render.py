@@ -39,10 +39,11 @@ from familyhubs_sdk.support.inbox._render import (
     _href,
     _pagination_items,
     default_renderer,
+    detail_context,
 )
 from familyhubs_sdk.support.inbox._triage import TriageFlag, child_age_text
 from familyhubs_sdk.support.inbox._triage_page import TriagePage, TriageRecord, TriageRow
-from familyhubs_sdk.support.requests._request import EvidenceSummary, request_sections, size_text
+from familyhubs_sdk.support.requests._request import EvidenceSummary
 
 __all__ = [
     "DONE_CODES",
@@ -255,15 +256,13 @@ def render_triage_detail(
     choice = choice or TriageChoice()
     return (renderer or default_renderer()).render(
         "familyhubs/support/inbox_detail.html",
-        record=record,
-        colours=STATUS_TAG_COLOURS,
-        status_href=status_href if record.allowed_moves else None,
-        sections=request_sections(record.request, section_titles),
-        evidence=[
-            (e.display_name, size_text(e.size_bytes), evidence_href(e) if evidence_href else None)
-            for e in record.request.evidence
-        ],
-        history=[(change, person(change.changed_by)) for change in reversed(record.history)],
+        **detail_context(
+            record,
+            section_titles=section_titles,
+            status_href=status_href,
+            evidence_href=evidence_href,
+            person=person,
+        ),
         triage={
             "flags": _flag_tags(triage.summary.flags),
             "assignee": (

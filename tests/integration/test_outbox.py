@@ -4,6 +4,7 @@ worker at a time, retried with backoff, reclaimed after a lost lease, dead-lette
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -236,6 +237,87 @@ def test_concurrent_workers_never_claim_the_same_job(store: sa.Engine) -> None:
         thread.join()
     keys = [m.idempotency_key for channel in channels for m in channel.messages]
     assert len(keys) == len(set(keys)) == 40
+    assert {job.status for job in _jobs(store)} == {"delivered"}
+
+
+def test_a_claim_takes_expired_leases_then_pending_jobs_oldest_first(store: sa.Engine) -> None:
+    clock = Clock()
+    _submit(store, clock, n=2)
+    lost = _worker(store, clock, CapturingChannel("a"), batch_size=2).claim()  # never finished
+    clock.advance(minutes=1)
+    due = _submit(store, clock, n=2)
+    clock.advance(minutes=1)
+    [later] = _submit(store, clock)
+    clock.advance(minutes=4)  # the first two jobs' lease has run out
+    claimed = _worker(store, clock, CapturingChannel("a"), batch_size=4).claim()
+    by_request = {job.request_id: job.id for job in _jobs(store)}
+    assert {job.id for job in claimed} == {job.id for job in lost} | {
+        by_request[request.id] for request in due
+    }
+    assert [job.status for job in _jobs(store) if job.request_id == later.id] == ["pending"]
+    assert {job.attempts for job in claimed if job.id in {j.id for j in lost}} == {2}
+
+
+def test_a_batch_of_fast_deliveries_is_recorded_in_one_commit(
+    store: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Outcomes that arrive within the window share a commit; a wide one keeps a busy test
+    # machine from splitting the batch.
+    monkeypatch.setattr("familyhubs_sdk.delivery._outbox._RECORD_WITHIN_S", 5.0)
+    clock = Clock()
+    _submit(store, clock, n=5)
+    worker = _worker(store, clock, CapturingChannel("a"), batch_size=5)
+    jobs = worker.claim()
+    commits: list[object] = []
+
+    def count(connection: object) -> None:
+        commits.append(connection)
+
+    sa.event.listen(store, "commit", count)
+    try:
+        report = worker.work(jobs)
+    finally:
+        sa.event.remove(store, "commit", count)
+    assert (report.claimed, report.delivered, len(commits)) == (5, 5, 1)
+    assert {job.status for job in _jobs(store)} == {"delivered"}
+    with store.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(delivery_attempts)) == 5
+
+
+class _HeldChannel(CapturingChannel):
+    """Delivers at once, except its second delivery, which waits until ``release`` is set."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.release = threading.Event()
+
+    def deliver(self, message: OutboundMessage) -> DeliveryResult:
+        result = super().deliver(message)
+        if len(self.messages) == 2:
+            self.release.wait(10)
+        return result
+
+
+def test_a_slow_delivery_does_not_hold_back_the_record_of_earlier_ones(
+    store: sa.Engine,
+) -> None:
+    clock = Clock()
+    _submit(store, clock, n=2)
+    channel = _HeldChannel("a")
+    worker = _worker(store, clock, channel, batch_size=2)
+    working = threading.Thread(target=worker.work, args=(worker.claim(),))
+    working.start()
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            statuses = sorted(job.status for job in _jobs(store))
+            if statuses == ["delivered", "in_flight"]:
+                break  # the first is recorded while the second is still being delivered
+            time.sleep(0.01)
+    finally:
+        channel.release.set()
+        working.join()
+    assert statuses == ["delivered", "in_flight"]
     assert {job.status for job in _jobs(store)} == {"delivered"}
 
 

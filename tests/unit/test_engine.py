@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from familyhubs_sdk.errors import ConfigurationError
 from familyhubs_sdk.store import create_engine
-from familyhubs_sdk.store._engine import SQLITE_BUSY_TIMEOUT_MS, normalise_url
+from familyhubs_sdk.store._engine import POOL_SIZE, SQLITE_BUSY_TIMEOUT_MS, normalise_url
 
 
 def test_sqlite_file_gets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
@@ -42,14 +42,23 @@ def test_bare_dialects_get_the_extras_driver(given: str, expected: str) -> None:
     assert normalise_url(given).drivername == expected
 
 
-def test_server_engines_pre_ping() -> None:
+def test_server_engines_keep_a_pool_and_ping_only_idle_connections() -> None:
     engine = create_engine("postgresql://user@127.0.0.1:1/none")
-    assert engine.pool._pre_ping is True
+    assert engine.pool._pre_ping is False  # not before every use: see the integration tests
+    assert engine.pool.size() == POOL_SIZE
+    assert sa.event.contains(engine, "checkout", _checkout_listener(engine))
 
 
 def test_engine_options_win() -> None:
-    engine = create_engine("postgresql://user@127.0.0.1:1/none", pool_pre_ping=False)
-    assert engine.pool._pre_ping is False
+    engine = create_engine("postgresql://user@127.0.0.1:1/none", pool_pre_ping=True, pool_size=3)
+    assert engine.pool._pre_ping is True
+    assert engine.pool.size() == 3
+    assert _checkout_listener(engine) is None  # the host chose its own disconnect handling
+
+
+def _checkout_listener(engine: sa.Engine) -> object:
+    listeners = list(engine.pool.dispatch.checkout)
+    return listeners[0] if listeners else None
 
 
 def test_invalid_url_is_a_configuration_error_without_the_url() -> None:

@@ -135,8 +135,16 @@ class SQLViewConnector(SourceConnector):
         if not isinstance(config, SQLViewConnectorConfig):
             raise TypeError("SQLViewConnector.from_config needs a SQLViewConnectorConfig")
         # No pre-ping: a dropped connection fails one read (shown as "source unavailable") and the
-        # pool is renewed, where a ping would cost a round trip on every read.
-        engine = create_engine(config.url.get_secret_value(), pool_pre_ping=False)
+        # pool is renewed, where a ping would cost a round trip on every read. Last in, first
+        # out: reads go to the few connections (and server processes) already warm, with their
+        # prepared statements, instead of turning through every connection the pool holds.
+        url = config.url.get_secret_value()
+        options: dict[str, Any] = {"pool_pre_ping": False, "pool_use_lifo": True}
+        if sa.make_url(url).get_backend_name() == "postgresql":
+            # This engine only reads: its connections stay in autocommit, so no read switches
+            # them in and out of it (see _Checkout).
+            options["isolation_level"] = "AUTOCOMMIT"
+        engine = create_engine(url, **options)
         _limit_statements(engine, config.statement_timeout_ms)
         return cls(
             engine, ViewCatalog.load(config.views), name=config.name, timeout_s=config.timeout_s
@@ -212,16 +220,20 @@ class SQLViewConnector(SourceConnector):
     def session(self) -> Iterator[None]:
         """Within the block, this thread's reads share one pooled connection, taken at the first
         read and returned at the end: one checkout per federated read, not one per statement."""
-        if getattr(self._local, "active", False):
+        local = self._local
+        if getattr(local, "active", False):
             yield
             return
-        self._local.active, self._local.conn = True, None
+        local.active, local.conn, local.direct = True, None, None
         try:
             yield
         finally:
-            conn, self._local.active, self._local.conn = self._local.conn, False, None
+            conn, direct = local.conn, local.direct
+            local.active, local.conn, local.direct = False, None, None
             if conn is not None:
                 conn.close()
+            if direct is not None:
+                direct.close()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -239,47 +251,99 @@ class SQLViewConnector(SourceConnector):
         self, model: type[R], statement: sa.Select[Any], params: Mapping[str, Any]
     ) -> list[R]:
         try:
-            if getattr(self._local, "active", False):
-                conn = self._local.conn
-                if conn is None:
-                    conn = self._local.conn = self.engine.connect()
-                names, rows = self._fetch(conn, statement, params)
+            direct = self._direct.get(statement) if self._direct is not None else None
+            if direct is not None:
+                names, rows = self._fetch_direct(direct, params)
             else:
-                with self.engine.connect() as conn:
-                    names, rows = self._fetch(conn, statement, params)
+                names, rows = self._fetch(statement, params)
         except sa.exc.DBAPIError as exc:
-            # The driver's message can carry SQL and data: name the failure's kind only.
-            raise ConnectorError(
-                f"source {self.name!r}: the database refused the {model.view} read "
-                f"({type(exc.orig).__name__})"
-            ) from None
-        return _validated(self.name, model, names, rows)
+            failure = type(exc.orig).__name__
+        except self._driver_error as exc:
+            failure = type(exc).__name__
+        else:
+            return _validated(self.name, model, names, rows)
+        # The driver's message can carry SQL and data: name the failure's kind only.
+        raise ConnectorError(
+            f"source {self.name!r}: the database refused the {model.view} read ({failure})"
+        ) from None
 
     def _fetch(
-        self, conn: sa.Connection, statement: sa.Select[Any], params: Mapping[str, Any]
+        self, statement: sa.Select[Any], params: Mapping[str, Any]
     ) -> tuple[tuple[str, ...], Sequence[Any]]:
-        """The statement's column names and rows. On psycopg, a statement whose parameters
-        need no conversion runs on the driver directly, as a prepared statement: SQLAlchemy's
-        per-execution work costs more than the round trip of a short indexed read."""
-        direct = self._direct.get(statement) if self._direct is not None else None
-        if direct is None:
+        """The statement's column names and rows, through SQLAlchemy."""
+        if getattr(self._local, "active", False):
+            conn = self._local.conn
+            if conn is None:
+                conn = self._local.conn = self.engine.connect()
             result = conn.execute(statement, params)
             return tuple(result.keys()), result.all()
-        compiled, names = direct
-        state = compiled.construct_expanded_state(dict(params))
-        try:
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(state.statement, state.parameters, prepare=True)
-                return names, cursor.fetchall()
-            finally:
-                cursor.close()
-        except self._driver_error as exc:
-            if getattr(exc, "sqlstate", None) is None:  # the connection itself failed
-                conn.invalidate()
-            # As SQLAlchemy would: the caller names the failure's kind only.
-            raise sa.exc.DBAPIError(None, None, exc) from None
+        with self.engine.connect() as conn:
+            result = conn.execute(statement, params)
+            return tuple(result.keys()), result.all()
 
+    def _fetch_direct(
+        self, direct: _DirectStatement, params: Mapping[str, Any]
+    ) -> tuple[tuple[str, ...], Sequence[Any]]:
+        """The statement's column names and rows, run on psycopg directly as a prepared
+        statement: SQLAlchemy's per-execution work (a ``Connection``, switching the isolation
+        level, expanding ``IN``) costs more than the round trip of a short indexed read. The
+        parameters stay bound; only the SQL text for this number of keys is kept."""
+        sql, values = direct.expand(params)
+        local = self._local
+        if getattr(local, "active", False):
+            checkout = local.direct
+            if checkout is None:
+                checkout = local.direct = _Checkout(self.engine)
+            return direct.names, checkout.run(sql, values, self._driver_error)
+        checkout = _Checkout(self.engine)
+        try:
+            return direct.names, checkout.run(sql, values, self._driver_error)
+        finally:
+            checkout.close()
+
+
+class _Checkout:
+    """One pooled psycopg connection, in autocommit while held (a read needs no transaction, and
+    autocommit saves the ``ROLLBACK`` the pool would send on return), with one cursor reused for
+    every statement."""
+
+    __slots__ = ("_cursor", "_driver", "_fairy", "_was_autocommit")
+
+    def __init__(self, engine: Engine) -> None:
+        self._fairy: Any = engine.raw_connection()
+        try:
+            driver: Any = self._fairy.driver_connection
+            self._was_autocommit: bool = driver.autocommit
+            if not self._was_autocommit:
+                driver.autocommit = True
+            self._driver = driver
+            self._cursor: Any = driver.cursor()
+        except BaseException:
+            self._fairy.invalidate()
+            self._fairy.close()
+            raise
+
+    def run(self, sql: str, values: Mapping[str, Any], error: type[Exception]) -> list[Any]:
+        try:
+            self._cursor.execute(sql, values, prepare=True)
+            return self._cursor.fetchall()  # type: ignore[no-any-return]
+        except error as exc:
+            if getattr(exc, "sqlstate", None) is None:  # the connection itself failed
+                self._fairy.invalidate()
+            raise
+
+    def close(self) -> None:
+        """Back to the pool as it came, or dropped if that fails."""
+        fairy = self._fairy
+        try:
+            if fairy.is_valid:
+                self._cursor.close()
+                if not self._was_autocommit:
+                    self._driver.autocommit = False
+        except Exception:
+            fairy.invalidate()
+        finally:
+            fairy.close()
 
 
 def _validated(source: str, model: type[R], names: tuple[str, ...], rows: Sequence[Any]) -> list[R]:
@@ -291,10 +355,10 @@ def _validated(source: str, model: type[R], names: tuple[str, ...], rows: Sequen
     repairs_end = "period_end" in fields
     records: list[R] = []
     faults: dict[tuple[str, str, bool], int] = {}
-    build = _builder(model)
+    build = _builder(model).for_fields(fields)
     for row in rows:
         # Built directly when the cheap per-field checks pass (its end, if any, is kept).
-        fast = build.fast_row(fields, row)
+        fast = build(row) if build is not None else None
         if fast is not None:
             records.append(fast)
             continue
@@ -317,26 +381,76 @@ def _validated(source: str, model: type[R], names: tuple[str, ...], rows: Sequen
     return records
 
 
-#: A statement compiled for the driver, and its column names.
-_Direct = tuple[Any, tuple[str, ...]]
+class _Slot:
+    """Stands for one parameter value (or one key of ``:keys``) while the SQL text for a
+    number of keys is worked out, so each bound name can be traced back to its value."""
+
+    __slots__ = ("index", "name")
+
+    def __init__(self, name: str, index: int | None) -> None:
+        self.name, self.index = name, index
+
+
+class _DirectStatement:
+    """A statement compiled once for the driver: its column names, and its SQL text with the
+    order of its bound values for each number of keys (at most ``MAX_KEYS`` texts)."""
+
+    __slots__ = ("_compiled", "_texts", "names")
+
+    def __init__(self, compiled: Any, names: tuple[str, ...]) -> None:
+        self._compiled = compiled
+        self.names = names
+        self._texts: dict[tuple[int, tuple[str, ...]], _Text] = {}
+
+    def expand(self, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The SQL text and its bound values for ``params`` (``:keys`` expanded)."""
+        keys = params.get("keys", ())
+        shape = (len(keys), tuple(params))
+        text = self._texts.get(shape)
+        if text is None:
+            text = self._texts[shape] = self._text(params)
+        sql, order = text
+        return sql, {
+            bound: (params[name] if index is None else params[name][index])
+            for bound, name, index in order
+        }
+
+    def _text(self, params: Mapping[str, Any]) -> _Text:
+        slots = {
+            name: (
+                [_Slot(name, i) for i in range(len(value))] if name == "keys" else _Slot(name, None)
+            )
+            for name, value in params.items()
+        }
+        state = self._compiled.construct_expanded_state(slots)
+        order = []
+        for bound, slot in state.parameters.items():
+            if not isinstance(slot, _Slot):  # pragma: no cover - every value is a caller's
+                raise TypeError(f"unexpected parameter {bound!r}")
+            order.append((bound, slot.name, slot.index))
+        return state.statement, tuple(order)
+
+
+#: SQL text, and each bound name with the parameter (and key index) its value comes from.
+_Text = tuple[str, tuple[tuple[str, str, int | None], ...]]
 
 
 class _DirectStatements:
-    """Statements compiled once for the driver with their column names, or ``None`` for one
-    whose parameters need SQLAlchemy's conversions (those go through SQLAlchemy)."""
+    """Statements compiled once for the driver, or ``None`` for one whose parameters need
+    SQLAlchemy's conversions (those go through SQLAlchemy)."""
 
     def __init__(self, dialect: Dialect) -> None:
         self._dialect = dialect
-        self._compiled: dict[int, tuple[sa.Select[Any], _Direct | None]] = {}
+        self._compiled: dict[int, tuple[sa.Select[Any], _DirectStatement | None]] = {}
 
-    def get(self, statement: sa.Select[Any]) -> _Direct | None:
+    def get(self, statement: sa.Select[Any]) -> _DirectStatement | None:
         found = self._compiled.get(id(statement))
         if found is not None and found[0] is statement:
             return found[1]
         compiled = statement.compile(dialect=self._dialect)
         # The column names, read once (the driver's description costs a column object each).
         names = tuple(statement.selected_columns.keys())
-        direct: _Direct | None = None if compiled._bind_processors else (compiled, names)
+        direct = None if compiled._bind_processors else _DirectStatement(compiled, names)
         self._compiled[id(statement)] = (statement, direct)  # keeps the statement alive
         return direct
 

@@ -23,7 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -197,6 +197,139 @@ class RunReport:
     lost_leases: int = 0  # finished after another worker had reclaimed the job
 
 
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """A worker's claim and finish statements, built once: each batch only binds its values
+    (``now``, ``lease``, ``limit``, ``ids``), so SQLAlchemy reuses one compiled form."""
+
+    due: sa.Select[Any]  # the due ids, oldest first, locked where the database can
+    # The same in two queries on PostgreSQL: jobs whose lease ran out, then pending ones. Each is
+    # one range of the (status, next_attempt_at) index that stops at the batch size, where ``due``
+    # sorts every due job for each batch. (MariaDB's locking reads also lock the rows they skip
+    # past, so there the in-flight scan would deadlock with other workers' finishes.)
+    expired: sa.Select[Any]
+    pending: sa.Select[Any]
+    take: sa.Update  # claims ``ids`` that are still due
+    take_returning: sa.Update  # the same, returning the claimed rows
+    take_due: sa.Update  # claims the due rows in one statement (SQLite: one writer at a time)
+    taken: sa.Select[Any]  # the rows of ``ids`` this claim's lease token won
+    finish_delivered: sa.Update  # marks ``ids`` still held under ``lease`` delivered
+    finish_one: sa.Update  # records one job's new state, if still held under ``lease``
+
+    @classmethod
+    def build(cls, channels: Sequence[str], *, lockable: bool) -> _Statements:
+        jobs = outbox_jobs.c
+        now = sa.bindparam("now", type_=jobs.next_attempt_at.type)
+        lease = sa.bindparam("lease", type_=jobs.lease_expires_at.type)
+        ids: sa.BindParameter[Any] = sa.bindparam("ids", expanding=True)
+        due = sa.or_(
+            sa.and_(jobs.status == JobStatus.PENDING.value, jobs.next_attempt_at <= now),
+            sa.and_(jobs.status == JobStatus.IN_FLIGHT.value, jobs.lease_expires_at < now),
+        )
+        limit = sa.bindparam("limit", type_=sa.Integer())
+
+        def oldest(*where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+            query = (
+                sa.select(jobs.id)
+                .where(*where, jobs.channel.in_(list(channels)))
+                .order_by(jobs.next_attempt_at)
+                .limit(limit)
+            )
+            return query.with_for_update(skip_locked=True) if lockable else query
+
+        candidates = oldest(due)
+        take = outbox_jobs.update().values(
+            status=JobStatus.IN_FLIGHT.value, lease_expires_at=lease, attempts=jobs.attempts + 1
+        )
+        detail = (jobs.id, jobs.request_id, jobs.channel, jobs.idempotency_key, jobs.attempts,
+                  jobs.created_at, jobs.message)  # fmt: skip
+        held = (jobs.status == JobStatus.IN_FLIGHT.value, jobs.lease_expires_at == lease)
+        status = sa.bindparam("new_status", type_=jobs.status.type)
+        return cls(
+            due=candidates,
+            expired=oldest(jobs.status == JobStatus.IN_FLIGHT.value, jobs.lease_expires_at < now),
+            pending=oldest(jobs.status == JobStatus.PENDING.value, jobs.next_attempt_at <= now),
+            take=take.where(jobs.id.in_(ids), due),
+            take_returning=take.where(jobs.id.in_(ids), due).returning(*detail),
+            take_due=take.where(jobs.id.in_(candidates.scalar_subquery()), due).returning(*detail),
+            taken=sa.select(*detail).where(jobs.id.in_(ids), *held),
+            finish_delivered=outbox_jobs.update()
+            .where(jobs.id.in_(ids), *held)
+            .values(
+                status=JobStatus.DELIVERED.value,
+                delivered_at=sa.bindparam("finished_at", type_=jobs.delivered_at.type),
+                lease_expires_at=None,
+                last_error=None,
+                message=None,
+            )
+            .returning(jobs.id),
+            finish_one=outbox_jobs.update()
+            .where(jobs.id == sa.bindparam("job_id"), *held)
+            .values(
+                status=status,
+                # unchanged where the new state has none (a dead job keeps its last due time)
+                next_attempt_at=sa.func.coalesce(
+                    sa.bindparam("new_next_attempt_at", type_=jobs.next_attempt_at.type),
+                    jobs.next_attempt_at,
+                ),
+                delivered_at=sa.func.coalesce(
+                    sa.bindparam("new_delivered_at", type_=jobs.delivered_at.type),
+                    jobs.delivered_at,
+                ),
+                lease_expires_at=None,
+                last_error=sa.bindparam("new_last_error", type_=jobs.last_error.type),
+                # a delivered message's address and link are no longer needed
+                message=sa.case(
+                    (status == JobStatus.DELIVERED.value, sa.null()), else_=jobs.message
+                ),
+            ),
+        )
+
+
+#: How long a delivered job's outcome may wait for more to commit with it (see
+#: :meth:`OutboxWorker.work`): far below any lease, long enough to gather a batch of fast ones.
+_RECORD_WITHIN_S = 0.02
+
+
+class _Outcomes:
+    """Delivery outcomes handed from the delivering thread to the recording one."""
+
+    def __init__(self, within_s: float) -> None:
+        self._within_s = within_s
+        self._waiting: list[tuple[ClaimedJob, DeliveryResult, int]] = []
+        self._first_at = 0.0
+        self._closed = False
+        self._changed = threading.Condition()
+
+    def add(self, outcome: tuple[ClaimedJob, DeliveryResult, int]) -> None:
+        with self._changed:
+            self._waiting.append(outcome)
+            if len(self._waiting) == 1:  # the recorder only waits for the first one
+                self._first_at = time.monotonic()
+                self._changed.notify()
+
+    def close(self) -> None:
+        """No more outcomes: :meth:`take` hands over the rest at once, then an empty list."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+
+    def take(self) -> list[tuple[ClaimedJob, DeliveryResult, int]]:
+        """The outcomes waiting once the batch is closed or the first of them has waited
+        ``within_s``; an empty list when the batch is closed and all are taken."""
+        with self._changed:
+            while not self._closed:
+                if self._waiting:
+                    left = self._first_at + self._within_s - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._changed.wait(left)
+                else:
+                    self._changed.wait()
+            taken, self._waiting = self._waiting, []
+            return taken
+
+
 class Composer(Protocol):
     """Builds the message for a job (see ``familyhubs_sdk.support.RequestComposer``). Raise
     :class:`~familyhubs_sdk.errors.DeliveryError` when it never can (the request is gone)."""
@@ -250,6 +383,7 @@ class OutboxWorker:
             "postgresql",
             "sqlite",
         )
+        self._sql = _Statements.build(list(self.channels), lockable=self._lockable)
 
     # -- claiming ----------------------------------------------------------------------------
 
@@ -257,53 +391,37 @@ class OutboxWorker:
         """Claim up to ``batch_size`` due jobs (pending and due, or in flight past their lease).
 
         The whole batch in one transaction: on PostgreSQL, ``SELECT … FOR UPDATE SKIP LOCKED``
-        then one ``UPDATE … RETURNING`` of exactly those rows; on SQLite (one writer at a time)
+        (jobs whose lease ran out first, then pending ones, oldest first) then one
+        ``UPDATE … RETURNING`` of exactly those rows; on SQLite (one writer at a time)
         one ``UPDATE … RETURNING``; on MariaDB and MySQL the locked ``SELECT``, one ``UPDATE``
         and a read of the rows this claim's lease token won.
         """
         now = self._clock()
         # A microsecond-unique lease time doubles as this claim's token.
         lease = now + self.lease + timedelta(microseconds=secrets.randbelow(1_000))
-        jobs = outbox_jobs.c
-        due = sa.or_(
-            sa.and_(jobs.status == JobStatus.PENDING.value, jobs.next_attempt_at <= now),
-            sa.and_(jobs.status == JobStatus.IN_FLIGHT.value, jobs.lease_expires_at < now),
-        )
-        candidates = (
-            sa.select(jobs.id)
-            .where(due, jobs.channel.in_(list(self.channels)))
-            .order_by(jobs.next_attempt_at)
-            .limit(self.batch_size)
-        )
-        if self._lockable:
-            candidates = candidates.with_for_update(skip_locked=True)
-        take = outbox_jobs.update().values(
-            status=JobStatus.IN_FLIGHT.value, lease_expires_at=lease, attempts=jobs.attempts + 1
-        )
-        detail = (jobs.id, jobs.request_id, jobs.channel, jobs.idempotency_key, jobs.attempts,
-                  jobs.created_at, jobs.message)  # fmt: skip
+        claims = self._sql
+        params = {"now": now, "lease": lease, "limit": self.batch_size}
         with self.engine.begin() as conn:
             if self._returning and not self._lockable:
-                rows = conn.execute(
-                    take.where(jobs.id.in_(candidates.scalar_subquery()), due).returning(*detail)
-                ).all()
+                rows = conn.execute(claims.take_due, params).all()
             else:
                 # The rows are locked by this transaction from here: the UPDATE takes exactly
                 # them (a locking subquery inside the UPDATE may be run again by the planner).
-                ids = list(conn.scalars(candidates))
+                if self._returning:  # PostgreSQL
+                    ids = list(conn.scalars(claims.expired, params))
+                    if len(ids) < self.batch_size:
+                        more = {**params, "limit": self.batch_size - len(ids)}
+                        ids += conn.scalars(claims.pending, more)
+                else:
+                    ids = list(conn.scalars(claims.due, params))
                 if not ids:
                     return []
-            if self._returning and self._lockable:
-                rows = conn.execute(take.where(jobs.id.in_(ids), due).returning(*detail)).all()
-            elif not self._returning:
-                conn.execute(take.where(jobs.id.in_(ids), due))
-                rows = conn.execute(
-                    sa.select(*detail).where(
-                        jobs.id.in_(ids),
-                        jobs.status == JobStatus.IN_FLIGHT.value,
-                        jobs.lease_expires_at == lease,
-                    )
-                ).all()
+                params["ids"] = ids
+                if self._returning:
+                    rows = conn.execute(claims.take_returning, params).all()
+                else:
+                    conn.execute(claims.take, params)
+                    rows = conn.execute(claims.taken, params).all()
         rows = sorted(rows, key=lambda row: row.created_at)
         return [
             ClaimedJob(
@@ -331,28 +449,33 @@ class OutboxWorker:
         meanwhile (another worker reclaimed it) is counted in ``lost_leases`` and left as the
         other worker leaves it."""
         report = RunReport(claimed=len(jobs))
-        # Outcomes are recorded on a second thread while the next jobs are delivered: each
-        # commit takes every outcome that arrived since the last one began (one commit for many
-        # fast deliveries), and a delivered job is recorded one commit after its delivery, never
-        # held back behind a slow one (where its lease could run out and it be sent again).
-        done: list[tuple[ClaimedJob, DeliveryResult, int]] = []
-        recording: Future[None] | None = None
-        for job in jobs:
-            done.append((job, *self._deliver(job)))
-            if recording is None or recording.done():
-                if recording is not None:
-                    recording.result()  # a failed commit stops the run, as before
-                recording = self._recorder().submit(self._finish_all, done, report)
-                done = []
-        if recording is not None:
-            recording.result()
-        self._finish_all(done, report)
+        if not jobs:
+            return report
+        # Outcomes are recorded on a second thread while the next jobs are delivered. Each commit
+        # takes every outcome that arrived by the end of the batch or within _RECORD_WITHIN_S of
+        # the first one waiting (one commit for a batch of fast deliveries), so a delivered job
+        # is never held back behind a slow one (where its lease could run out and it be sent
+        # again).
+        outcomes = _Outcomes(_RECORD_WITHIN_S)
+        recording = self._recorder().submit(self._record, outcomes, report)
+        try:
+            for job in jobs:
+                if recording.done():
+                    break  # recording failed: stop delivering; result() below raises
+                outcomes.add((job, *self._deliver(job)))
+        finally:
+            outcomes.close()
+            recording.result()  # a failed commit stops the run
         return report
 
     def _recorder(self) -> ThreadPoolExecutor:
         if self._recording is None:
             self._recording = ThreadPoolExecutor(1, thread_name_prefix="familyhubs-outbox")
         return self._recording
+
+    def _record(self, outcomes: _Outcomes, report: RunReport) -> None:
+        while done := outcomes.take():
+            self._finish_all(done, report)
 
     def run(self, stop: threading.Event, *, idle_s: float = 1.0) -> None:
         """Work until ``stop`` is set: drain what is due, then wait ``idle_s`` before looking
@@ -382,7 +505,6 @@ class OutboxWorker:
         if not done:
             return
         now = self._clock()
-        jobs = outbox_jobs.c
         changes = [(job, result, self._next_state(job, result, now)) for job, result, _ in done]
         with self.engine.begin() as conn:
             conn.execute(
@@ -398,21 +520,9 @@ class OutboxWorker:
                     for job, result, took_ms in done
                 ],
             )
-            owned = [
-                conn.execute(
-                    outbox_jobs.update()
-                    .where(
-                        jobs.id == job.id,
-                        jobs.status == JobStatus.IN_FLIGHT.value,
-                        jobs.lease_expires_at == job.lease,
-                    )
-                    .values(**values)
-                ).rowcount
-                == 1
-                for job, _result, values in changes
-            ]
-        for (job, result, values), mine in zip(changes, owned, strict=True):
-            if not mine:
+            owned = self._finish_jobs(conn, changes, now)
+        for job, result, values in changes:
+            if job.id not in owned:
                 report.lost_leases += 1  # another worker reclaimed it; its outcome stands
             elif result.outcome is DeliveryOutcome.DELIVERED:
                 report.delivered += 1
@@ -421,6 +531,46 @@ class OutboxWorker:
                 self._alert(job, result.detail[:500] or result.outcome.value)
             else:
                 report.retried += 1
+
+    def _finish_jobs(
+        self,
+        conn: Connection,
+        changes: Sequence[tuple[ClaimedJob, DeliveryResult, dict[str, object]]],
+        now: datetime,
+    ) -> set[str]:
+        """Write each job's new state where this worker still holds it; return those jobs' ids.
+
+        Where the database returns updated rows, the delivered jobs of one claim (one lease) are
+        finished by one statement; every other job by its own."""
+        owned: set[str] = set()
+        one_by_one = list(changes)
+        if self._returning:
+            delivered: dict[datetime, list[str]] = {}
+            one_by_one = []
+            for change in changes:
+                job, result, _values = change
+                if result.outcome is DeliveryOutcome.DELIVERED:
+                    delivered.setdefault(job.lease, []).append(job.id)
+                else:
+                    one_by_one.append(change)
+            for lease, ids in delivered.items():
+                owned.update(
+                    conn.scalars(
+                        self._sql.finish_delivered, {"ids": ids, "lease": lease, "finished_at": now}
+                    )
+                )
+        for job, _result, values in one_by_one:
+            params = {
+                "job_id": job.id,
+                "lease": job.lease,
+                "new_status": values["status"],
+                "new_next_attempt_at": values.get("next_attempt_at"),
+                "new_delivered_at": values.get("delivered_at"),
+                "new_last_error": values["last_error"],
+            }
+            if conn.execute(self._sql.finish_one, params).rowcount == 1:
+                owned.add(job.id)
+        return owned
 
     def _next_state(
         self, job: ClaimedJob, result: DeliveryResult, now: datetime

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from familyhubs_sdk.errors import RenderingError, TemplateNotFoundError
 from familyhubs_sdk.rendering._attributes import html_attributes
 from familyhubs_sdk.rendering._formatting import govuk_date, govuk_month
+from familyhubs_sdk.rendering._params import component_params
 from familyhubs_sdk.rendering._urls import safe_url
 
 __all__ = ["PACKAGE_LOADER", "Renderer", "make_environment", "render"]
@@ -32,6 +33,7 @@ _FILTERS: Mapping[str, Any] = {
     "html_attributes": html_attributes,
     "govuk_date": govuk_date,
     "govuk_month": govuk_month,
+    "component_params": component_params,
 }
 
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,26 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from familyhubs_sdk.errors import ConfigurationError
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "normalise_url"]
+__all__ = [
+    "PING_AFTER_IDLE_S",
+    "POOL_SIZE",
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "create_engine",
+    "normalise_url",
+]
 
 #: How long a SQLite writer waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+#: Connections a server database's pool keeps open (SQLAlchemy's default is 5, so a worker with
+#: 8 threads opened and closed a connection for most requests). Pass ``pool_size`` to change it.
+POOL_SIZE = 16
+
+#: A pooled connection unused for longer than this is tested with a round trip before it is
+#: handed out, and replaced if the server dropped it (failover, idle timeout). A connection used
+#: more recently is handed out as it is: a ping before every use doubled the round trips of
+#: every short transaction.
+PING_AFTER_IDLE_S = 5.0
 
 # Every engine this module made, so a forked child can drop the connections it inherited.
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -66,8 +83,11 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
 
     * SQLite: WAL journal (file databases), foreign keys enforced, a busy timeout so concurrent
       writers wait instead of failing; the database file's folder is created if missing.
-    * PostgreSQL, MySQL and MariaDB: ``pool_pre_ping`` so a connection dropped by a failover or an
-      idle timeout is replaced instead of failing a request; MySQL connections are recycled hourly.
+    * PostgreSQL, MySQL and MariaDB: a connection that sat unused for more than
+      :data:`PING_AFTER_IDLE_S` is tested before use, so one dropped by a failover or an idle
+      timeout is replaced instead of failing a request (``pool_pre_ping=True`` tests before every
+      use instead); a pool of :data:`POOL_SIZE` connections kept open; MySQL connections are
+      recycled hourly.
     * Every database: ``hide_parameters``, so bound values (names, identifiers, token hashes) never
       appear in an exception's text or in SQL echo logs.
     * Fork-safe: a process forked after the engine connected (gunicorn ``--preload`` workers)
@@ -85,7 +105,7 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
-        options["pool_pre_ping"] = True
+        options["pool_size"] = POOL_SIZE
         if backend in ("mysql", "mariadb"):
             options["pool_recycle"] = 3600
     options.update(engine_options)
@@ -93,7 +113,34 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
     _ENGINES.add(engine)
     if backend == "sqlite":
         _tune_sqlite(engine, wal=not in_memory)
+    elif "pool_pre_ping" not in engine_options:
+        _ping_when_idle(engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a connection before use only when it has been idle for :data:`PING_AFTER_IDLE_S`.
+
+    Raising :class:`~sqlalchemy.exc.DisconnectionError` from a ``checkout`` listener makes the
+    pool discard the connection and hand out a fresh one (SQLAlchemy's pessimistic disconnect
+    handling), as ``pool_pre_ping`` does.
+    """
+
+    @sa.event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["familyhubs_idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("familyhubs_idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # new, or used a moment ago
+        try:
+            if not engine.dialect.do_ping(dbapi_connection):
+                raise sa.exc.DisconnectionError("the database closed an idle connection")
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DisconnectionError("the database closed an idle connection") from exc
 
 
 def _tune_sqlite(engine: Engine, *, wal: bool) -> None:

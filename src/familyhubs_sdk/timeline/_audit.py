@@ -107,6 +107,9 @@ class AuditEvent(BaseModel):
         return self
 
 
+#: Servers where a single-statement write is committed by itself (see :meth:`AuditLog.record`).
+_AUTOCOMMIT_DIALECTS = frozenset({"postgresql", "mysql", "mariadb"})
+
 #: Columns of the CSV export, in order.
 EXPORT_COLUMNS = tuple(AuditEvent.model_fields)
 
@@ -124,6 +127,15 @@ class AuditLog:
         self._engine = engine
         self._key = key
         self._clock = clock
+        #: One statement for every row (its compiled form is cached by SQLAlchemy).
+        self._insert = audit_events.insert()
+        # On these servers one INSERT in autocommit is its own transaction, committed before
+        # the server answers: one round trip instead of BEGIN, INSERT and COMMIT.
+        self._autocommit = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name in _AUTOCOMMIT_DIALECTS
+            else None
+        )
 
     def subject_ref(self, subject_id: str) -> str:
         """The opaque reference stored for ``subject_id``: a keyed hash, not reversible."""
@@ -167,12 +179,15 @@ class AuditLog:
             break_glass=break_glass,
             justification=justification,
         )
-        statement = audit_events.insert().values(**event.model_dump())
+        row = event.model_dump()
         if connection is not None:
-            connection.execute(statement)
+            connection.execute(self._insert, row)
+        elif self._autocommit is not None:
+            with self._autocommit.connect() as own:
+                own.execute(self._insert, row)
         else:
             with self._engine.begin() as own:
-                own.execute(statement)
+                own.execute(self._insert, row)
         return event
 
     def record_each(

@@ -23,7 +23,7 @@ line), never their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -37,6 +37,9 @@ from familyhubs_sdk.views._canonical import Involvement, ProfessionalContactPoin
 from familyhubs_sdk.views._vocab import INVOLVEMENT_ROLES
 
 __all__ = ["DirectoryNamespace", "ProfessionalDirectory"]
+
+#: Contacts one connector was already asked for: the ids asked, and what it found.
+KnownContacts = tuple[frozenset[str], Sequence[ProfessionalContacts]]
 
 _Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
 _POINT_LABELS = {
@@ -109,15 +112,29 @@ class ProfessionalDirectory:
         space = self._by_source.get(source)
         return f"{space.name if space else source}:{professional_id}"
 
+    def looks_up_in_itself(self, source: str) -> bool:
+        """Whether ``source``'s professional ids are looked up in ``source``'s own connector (no
+        namespace sends them elsewhere): then its reader can fetch them with its records."""
+        space = self._by_source.get(source)
+        return space is None or space.directory == (source,)
+
     def cards(
         self,
         federated: FederatedSource,
         involvements: Iterable[Involvement],
         events: Iterable[TimelineEvent],
         today: date,
+        *,
+        known: Mapping[str, KnownContacts] | None = None,
     ) -> list[ContactCard]:
         """A card for everyone involved with the child or named on one of ``events``, each once,
-        looked up where their namespace says."""
+        looked up where their namespace says.
+
+        ``known`` holds, per connector, contacts already read with the source's records (the
+        ids asked for, and what was found): a connector asked for every id it is wanted for is
+        not asked again. Only the professionals that ``involvements`` and ``events`` name get a
+        card, whatever else ``known`` holds.
+        """
         latest = _latest_involvements(involvements, self.card_id)
         mentioned = [(i.source_system, i.professional_id) for i in latest.values()]
         mentioned += [(e.source_system, e.professional_id) for e in events if e.professional_id]
@@ -125,10 +142,21 @@ class ProfessionalDirectory:
         named_by: dict[str, str] = {}
         for source, professional in mentioned:
             named_by.setdefault(self.card_id(source, professional), source)
-        found = federated.gather(
-            wanted,
-            lambda connector, ids: _tagged(connector, ids),
-        ).items
+        ready: dict[str, list[ProfessionalContacts]] = {}
+        for connector, ids in wanted.items():
+            asked, found_there = (known or {}).get(connector, (frozenset(), ()))
+            if asked.issuperset(ids):
+                keep = set(ids)
+                ready[connector] = [
+                    c for c in found_there if c.professional.professional_id in keep
+                ]
+        rest = {connector: ids for connector, ids in wanted.items() if connector not in ready}
+        if rest:
+            for connector, contacts in federated.gather(rest, _tagged).items:
+                ready.setdefault(connector, []).append(contacts)
+        found = [
+            (connector, contacts) for connector in wanted for contacts in ready.get(connector, ())
+        ]
         merged: dict[str, ProfessionalContacts] = {}
         for connector, contacts in found:
             space = self._by_directory.get(connector)

@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from familyhubs_sdk._clock import Clock, utc_now
 from familyhubs_sdk.connectors._base import Capability, SourceConnector
+from familyhubs_sdk.connectors._faults import collect_row_faults
 from familyhubs_sdk.connectors._federated import (
     Federated,
     FederatedSource,
@@ -49,7 +50,7 @@ from familyhubs_sdk.connectors._federated import (
     SourceOutcome,
 )
 from familyhubs_sdk.timeline._audit import AuditAction, AuditEvent, AuditLog, AuditOutcome
-from familyhubs_sdk.timeline._directory import ProfessionalDirectory
+from familyhubs_sdk.timeline._directory import KnownContacts, ProfessionalDirectory
 from familyhubs_sdk.timeline._display import (
     ContactCard,
     FamilyMember,
@@ -192,6 +193,8 @@ class _Records:
     hidden: Mapping[str, int] = field(default_factory=dict)
     #: Sources that may hold events the viewer cannot see, of a sensitivity never counted.
     may_hold_hidden: frozenset[str] = frozenset()
+    #: Contacts each source's reader already read (see :meth:`ProfessionalDirectory.cards`).
+    contacts: Mapping[str, KnownContacts] = field(default_factory=dict)
 
 
 class TimelineService:
@@ -468,9 +471,12 @@ class TimelineService:
         family = self._family(subject.resolved, keys, decision, today) if read.reads_family else []
         if not read.reads_events:
             return _Records(keys=keys, family=family, outcomes=subject.people.outcomes)
+        # Who to contact is read by each source's own reader, after its records, where the
+        # directory looks its professionals up in that source: no second wave of reads.
+        contacts = self.directory if _shows_contacts(decision) else None
         found = self.federated.gather(
             self._with_family_keys(keys, family) if read.include_family else keys,
-            lambda c, k: [_SourceReads.of(c, k, keys.get(c.name, ()))],
+            lambda c, k: [_SourceReads.of(c, k, keys.get(c.name, ()), contacts)],
         )
         events = sorted(
             (e for bundle in found.items for e in bundle.events),
@@ -483,6 +489,11 @@ class TimelineService:
             events=events,
             involvements=[i for bundle in found.items for i in bundle.involvements],
             outcomes=found.outcomes,
+            contacts={
+                bundle.source: bundle.contacts
+                for bundle in found.items
+                if bundle.contacts is not None
+            },
         )
 
     def _filter(self, records: _Records, decision: AccessDecision) -> _Records:
@@ -509,9 +520,11 @@ class TimelineService:
     def _cards(self, records: _Records, decision: AccessDecision, today: date) -> list[ContactCard]:
         """Who to contact: everyone involved with the child or named on a permitted event, with
         only the contact points the decision permits."""
-        if not decision.rule or "contacts" not in decision.rule.views:
+        if not _shows_contacts(decision):
             return []
-        cards = self.directory.cards(self.federated, records.involvements, records.events, today)
+        cards = self.directory.cards(
+            self.federated, records.involvements, records.events, today, known=records.contacts
+        )
         return [self._reachable(card) for card in decision.redact_contacts(cards)]
 
     def _reachable(self, card: ContactCard) -> ContactCard:
@@ -707,16 +720,27 @@ class TimelineService:
         return notices
 
 
+def _shows_contacts(decision: AccessDecision) -> bool:
+    return decision.rule is not None and "contacts" in decision.rule.views
+
+
 @dataclass(frozen=True, slots=True)
 class _SourceReads:
-    """What one source returned for the timeline: events and involvements, in one worker."""
+    """What one source returned for the timeline, in one worker: events, involvements and, when
+    the page shows who to contact, the contacts of the professionals they name."""
 
+    source: str
     events: list[TimelineEvent]
     involvements: list[Involvement]
+    contacts: KnownContacts | None = None
 
     @classmethod
     def of(
-        cls, connector: SourceConnector, keys: Sequence[str], own_keys: Sequence[str]
+        cls,
+        connector: SourceConnector,
+        keys: Sequence[str],
+        own_keys: Sequence[str],
+        directory: ProfessionalDirectory | None,
     ) -> _SourceReads:
         events = (
             connector.read_timeline(keys, limit=EVENT_LIMIT)
@@ -728,7 +752,39 @@ class _SourceReads:
             if own_keys and Capability.INVOLVEMENTS in connector.capabilities
             else []
         )
-        return cls(events, involvements)
+        contacts = None
+        if (
+            directory is not None
+            and Capability.CONTACTS in connector.capabilities
+            and directory.looks_up_in_itself(connector.name)
+        ):
+            contacts = _contacts_named(connector, events, involvements)
+        return cls(connector.name, events, involvements, contacts)
+
+
+def _contacts_named(
+    connector: SourceConnector,
+    events: Sequence[TimelineEvent],
+    involvements: Sequence[Involvement],
+) -> KnownContacts | None:
+    """The contacts of every professional ``events`` and ``involvements`` name (cards are made
+    later, only for those on events the viewer may see), or ``None`` if the read failed: then
+    the cards ask again, and the source's records still count."""
+    ids = list(
+        dict.fromkeys(
+            [i.professional_id for i in involvements]
+            + [e.professional_id for e in events if e.professional_id]
+        )
+    )
+    if not ids:
+        return frozenset(), ()
+    try:
+        # Faults in these rows are the directory's, not the timeline's: kept out of its count.
+        with collect_row_faults():
+            found = connector.professional_contacts(ids)
+    except Exception:
+        return None
+    return frozenset(ids), found
 
 
 def _kind_counts(entries: Sequence[TimelineEntry]) -> list[tuple[str, str, int]]:

@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -65,7 +66,8 @@ class RowBuilder(Generic[R]):
         )
         self._defaulted = model._defaulted_fields()
         self._periods = "period_start" in model.model_fields and "period_end" in model.model_fields
-        self._plans: dict[tuple[str, ...], tuple[tuple[str, _Check, bool, bool], ...]] = {}
+        #: Per tuple of fields (one per statement, so few): the row function, or ``None``.
+        self._plans: dict[tuple[str, ...], Callable[[Sequence[Any]], R | None] | None] = {}
 
     def __call__(self, data: Mapping[str, Any]) -> R:
         """The record for ``data``: built directly when the cheap checks pass, else validated
@@ -76,41 +78,31 @@ class RowBuilder(Generic[R]):
     def fast_row(self, fields: tuple[str, ...], row: Sequence[Any]) -> R | None:
         """:meth:`fast` for a row of values in the order of ``fields`` (extra trailing values
         are ignored): the reader's path, without building a mapping first."""
-        plan = self._plans.get(fields)
-        if plan is None:
-            plan = self._plans[fields] = self._plan(fields)
-        if not plan:
-            return None
-        values: dict[str, Any] = {}
-        for (name, check, defaulted, required), value in zip(plan, row, strict=False):
-            if value is None:
-                if required:
-                    return None
-                if not defaulted:
-                    values[name] = None
-                continue
-            checked = check(value)
-            if checked is _UNSURE:
-                return None
-            values[name] = checked
-        self.model._derive(values)
-        return self._construct(values)
+        build = self.for_fields(fields)
+        return build(row) if build is not None else None
 
-    def _plan(self, fields: tuple[str, ...]) -> tuple[tuple[str, _Check, bool, bool], ...]:
-        """Each field's check, in ``fields``' order; empty when a field has none or a required
-        field is missing (every such row goes the slow way)."""
+    def for_fields(self, fields: tuple[str, ...]) -> Callable[[Sequence[Any]], R | None] | None:
+        """:meth:`fast_row` for ``fields``, worked out once for a whole result: ``None`` when
+        every row needs full validation (a field without a cheap check, a required field
+        missing)."""
+        build = self._plans.get(fields)
+        if build is None and fields not in self._plans:
+            build = self._plans[fields] = self._plan(fields)
+        return build
+
+    def _plan(self, fields: tuple[str, ...]) -> Callable[[Sequence[Any]], R | None] | None:
         if any(f not in self._checks for f in fields) or not self._required.issubset(fields):
-            return ()
-        return tuple(
-            (f, self._checks[f], f in self._defaulted, f in self._required) for f in fields
+            return None
+        return _row_function(
+            [(f, self._checks[f], f in self._defaulted, f in self._required) for f in fields],
+            self.model._derive,
+            self._construct,
         )
 
     def fast(self, data: Mapping[str, Any]) -> R | None:
         """The record built without validation, or ``None`` when a value needs full validation."""
         # As the model's before-validator does: a NULL in a defaulted field means the default.
-        values = {
-            k: v for k, v in data.items() if v is not None or k not in self._defaulted
-        }
+        values = {k: v for k, v in data.items() if v is not None or k not in self._defaulted}
         self.model._derive(values)
         checks = self._checks
         for name, value in values.items():
@@ -135,14 +127,61 @@ class RowBuilder(Generic[R]):
             end = values.get("period_end")
             if end is not None and end < values["period_start"]:
                 return None  # full validation drops the end, and the reader counts it
-        full = dict(self._defaults)
-        full.update(values)
         record = self.model.__new__(self.model)
-        _set(record, "__dict__", full)
+        _set(record, "__dict__", {**self._defaults, **values})
         _set(record, "__pydantic_fields_set__", set(values))
         _set(record, "__pydantic_extra__", None)
         _set(record, "__pydantic_private__", None)
         return record
+
+
+def _row_function(
+    plan: list[tuple[str, _Check, bool, bool]],
+    derive: Callable[[dict[str, Any]], None],
+    construct: Callable[[dict[str, Any]], Any],
+) -> Callable[[Sequence[Any]], Any]:
+    """One function for rows of ``plan``'s fields, written out field by field (as dataclasses
+    write ``__init__``): a loop over the plan, and a call per check, cost more than the checks
+    themselves. Only field positions, the plan's own names and the checks' bounds go into the
+    code; values stay arguments."""
+    lines = ["def build(row):", "    values = {}"]
+    scope: dict[str, Any] = {"_UNSURE": _UNSURE, "derive": derive, "construct": construct}
+    for index, (name, check, defaulted, required) in enumerate(plan):
+        scope[f"check_{index}"] = check
+        lines.append(f"    value = row[{index}]")
+        if required:
+            lines.append("    if value is None:")
+            lines.append("        return None")
+            indent = "    "
+        else:
+            if not defaulted:  # a NULL is kept as None; a defaulted field keeps its default
+                lines.append("    if value is None:")
+                lines.append(f"        values[{name!r}] = None")
+                lines.append("    else:")
+            else:
+                lines.append("    if value is not None:")
+            indent = "        "
+        if isinstance(check, _ExactType):  # the check itself, written in place
+            scope[f"type_{index}"] = check.exact
+            lines.append(f"{indent}if type(value) is not type_{index}:")
+            lines.append(f"{indent}    return None")
+        elif isinstance(check, _PlainString):
+            lines.append(
+                f"{indent}if type(value) is not str or not "
+                f"{check.low:d} <= len(value) <= {check.high:d}:"
+            )
+            lines.append(f"{indent}    return None")
+            if check.strip:
+                lines.append(f"{indent}if value.strip() is not value:")
+                lines.append(f"{indent}    return None")
+        else:
+            lines.append(f"{indent}value = check_{index}(value)")
+            lines.append(f"{indent}if value is _UNSURE:")
+            lines.append(f"{indent}    return None")
+        lines.append(f"{indent}values[{name!r}] = value")
+    lines += ["    derive(values)", "    return construct(values)"]
+    exec(compile("\n".join(lines), "<row function>", "exec"), scope)  # noqa: S102 - see above
+    return scope["build"]  # type: ignore[no-any-return]
 
 
 def _field_check(annotation: Any, metadata: list[Any]) -> _Check | None:
@@ -164,9 +203,38 @@ def _field_check(annotation: Any, metadata: list[Any]) -> _Check | None:
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return _enum_check(annotation)
     if annotation in (datetime, date, bool):
-        exact: type = annotation
-        return lambda value: value if type(value) is exact else _UNSURE
+        return _ExactType(annotation)
     return None
+
+
+class _ExactType:
+    """The check for a value the driver gives as the field's own type (a date, a bool)."""
+
+    __slots__ = ("exact",)
+
+    def __init__(self, exact: type) -> None:
+        self.exact = exact
+
+    def __call__(self, value: Any) -> Any:
+        return value if type(value) is self.exact else _UNSURE
+
+
+class _PlainString:
+    """The check for a string field with only lengths and stripping (keys, codes): its type,
+    surrounding space and length."""
+
+    __slots__ = ("high", "low", "strip")
+
+    def __init__(self, low: int, high: int, strip: bool) -> None:
+        self.low, self.high, self.strip = low, high, strip
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is not str or not self.low <= len(value) <= self.high:
+            return _UNSURE
+        # str.strip() returns the very same object when there is nothing to strip.
+        if self.strip and value.strip() is not value:
+            return _UNSURE  # pydantic would strip it: let it
+        return value
 
 
 def _string_check(metadata: list[Any]) -> _Check | None:
@@ -192,10 +260,13 @@ def _string_check(metadata: list[Any]) -> _Check | None:
         elif item is not PydanticUndefined:
             return None
 
+    if pattern is None and not after:
+        return _PlainString(low, high if high is not None else sys.maxsize, strip)
+
     def check(value: Any) -> Any:
         if type(value) is not str:
             return _UNSURE
-        if strip and value and (value[0].isspace() or value[-1].isspace()):
+        if strip and value.strip() is not value:
             return _UNSURE  # pydantic would strip it: let it
         if len(value) < low or (high is not None and len(value) > high):
             return _UNSURE

@@ -305,23 +305,33 @@ class AnalyticsRecorder(BaseAnalyticsSink):
 
     def write(self, event: AnalyticsEvent) -> None:
         with self._engine.begin() as connection:
-            connection.execute(analytics_events.insert().values(**event.model_dump()))
+            connection.execute(_INSERT, event.model_dump())
 
     def viewed_at(self, event: AnalyticsEvent) -> datetime | None:
-        table = analytics_events
         earliest = event.occurred_at - timedelta(milliseconds=MAX_DURATION_MS)
         with self._engine.connect() as connection:
             viewed: datetime | None = connection.scalar(
-                sa.select(sa.func.max(table.c.occurred_at)).where(
-                    # tree_id and occurred_at first: they are the table's index.
-                    table.c.tree_id == event.tree_id,
-                    table.c.occurred_at >= earliest,
-                    table.c.journey_key == event.journey_key,
-                    table.c.event == "question_viewed",
-                    table.c.question_id == event.question_id,
-                )
+                _LAST_VIEW,
+                {
+                    "tree_id": event.tree_id,
+                    "earliest": earliest,
+                    "journey_key": event.journey_key,
+                    "question_id": event.question_id,
+                },
             )
         return viewed
+
+
+# Built once, so each write finds its compiled statement by the object's remembered cache key.
+_INSERT = analytics_events.insert()
+_LAST_VIEW = sa.select(sa.func.max(analytics_events.c.occurred_at)).where(
+    # tree_id and occurred_at first: they are the table's index.
+    analytics_events.c.tree_id == sa.bindparam("tree_id"),
+    analytics_events.c.occurred_at >= sa.bindparam("earliest"),
+    analytics_events.c.journey_key == sa.bindparam("journey_key"),
+    analytics_events.c.event == "question_viewed",
+    analytics_events.c.question_id == sa.bindparam("question_id"),
+)
 
 
 def load_events(

@@ -19,6 +19,15 @@ __all__ = ["DRAFT_LIFETIME", "DraftStore", "InMemoryDraftStore", "SQLDraftStore"
 #: How long an untouched draft is kept before it may be purged.
 DRAFT_LIFETIME = timedelta(days=28)
 
+# Built once: SQLAlchemy then finds each compiled statement by the object's remembered cache key,
+# instead of building and keying a new statement on every request.
+_OPEN = (drafts.c.id == sa.bindparam("draft_id"), drafts.c.submitted_at.is_(None))
+_LOAD = sa.select(drafts.c.state).where(*_OPEN, drafts.c.expires_at > sa.bindparam("now"))
+_SAVE = drafts.update().where(*_OPEN)
+_SUBMITTED = sa.select(drafts.c.state, drafts.c.submitted_at).where(
+    drafts.c.id == sa.bindparam("draft_id")
+)
+
 
 class DraftStore(Protocol):
     """Keeps journey states by an opaque, random draft id."""
@@ -103,13 +112,8 @@ class SQLDraftStore:
     def load(self, draft_id: str) -> JourneyState | None:
         now = self._clock()
         with self._engine.connect() as connection:
-            row = connection.execute(
-                sa.select(drafts.c.state).where(
-                    drafts.c.id == draft_id,
-                    drafts.c.expires_at > now,
-                    drafts.c.submitted_at.is_(None),  # a sent request cannot be edited again
-                )
-            ).first()
+            # Open drafts only: a sent request cannot be edited again.
+            row = connection.execute(_LOAD, {"draft_id": draft_id, "now": now}).first()
         return None if row is None else JourneyState.model_validate(row.state)
 
     def save(self, draft_id: str, state: JourneyState) -> bool:
@@ -119,21 +123,19 @@ class SQLDraftStore:
             # row one after the other, and re-checks it on the row as it is then, so once the
             # send has committed no answer can overwrite the sent draft (rowcount 0).
             written = connection.execute(
-                drafts.update()
-                .where(drafts.c.id == draft_id, drafts.c.submitted_at.is_(None))
-                .values(
-                    state=state.model_dump(mode="json"),
-                    updated_at=now,
-                    expires_at=now + DRAFT_LIFETIME,
-                )
+                _SAVE,
+                {
+                    "draft_id": draft_id,
+                    "state": state.model_dump(mode="json"),
+                    "updated_at": now,
+                    "expires_at": now + DRAFT_LIFETIME,
+                },
             )
         return bool(written.rowcount == 1)
 
     def submitted(self, draft_id: str) -> str | None:
         with self._engine.connect() as connection:
-            row = connection.execute(
-                sa.select(drafts.c.state, drafts.c.submitted_at).where(drafts.c.id == draft_id)
-            ).first()
+            row = connection.execute(_SUBMITTED, {"draft_id": draft_id}).first()
         if row is None or row.submitted_at is None or not isinstance(row.state, dict):
             return None
         reference = row.state.get("reference")

@@ -43,9 +43,11 @@ Keys of ``--json``: ``users``, ``seconds`` (measured), ``journeys`` (completed, 
 ``errors`` (unexpected statuses, pages or transport errors), ``error_samples``, ``lost``,
 ``audit_missing``, ``resumes`` (links redeemed / tried), ``server``, ``workers``, ``threads``,
 ``behind_proxy``, ``think_ms``, ``cpus``, ``cpu_ms_per_request`` (CPU time per request of the
-portal's processes, of the PostgreSQL backends serving it and of this client: unlike latencies,
-these hardly move when the machine is busy with other work). The load generator shares the
-machine's cores with the server and PostgreSQL, so latencies include that contention.
+measured run, after the warm-up: the portal's processes, the PostgreSQL backends the portal and
+the outbox worker keep connected (read from /proc, so PostgreSQL must be on this machine) and this
+client; unlike latencies, these hardly move when the machine is busy with other work). The load
+generator shares the machine's cores with the server and PostgreSQL, so latencies include that
+contention.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ import tempfile
 import time
 import urllib.request
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -352,7 +354,7 @@ async def warm_up(base: str, results: Results, csrf: str, children: list[str], u
     templates and opens its pooled connections before the measured run, as after a deployment's
     health checks. Their requests are checked in the store like any others."""
     warm = Results()
-    await asyncio.gather(
+    outcomes = await asyncio.gather(
         *(request_journey(base, warm, csrf) for _ in range(users)),
         *(
             find_a_child_journey(base, warm, csrf, children[n % len(children)], "demo-sw")
@@ -360,12 +362,13 @@ async def warm_up(base: str, results: Results, csrf: str, children: list[str], u
         ),
         return_exceptions=True,
     )
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            results.error(f"warm-up: {type(outcome).__name__}: {outcome}")
     results.references += warm.references
     results.timeline_pages += warm.timeline_pages
     results.resumes_tried += warm.resumes_tried
     results.resumes_ok += warm.resumes_ok
-    if warm.resumes_ok < users or warm.timeline_pages < users:
-        results.error("warm-up: a journey failed before the measured run")
 
 
 # -- the tiny reverse proxy ------------------------------------------------------------------
@@ -573,23 +576,27 @@ def _group_pids(group: int) -> list[int]:
 
 
 def _database_pids(urls: list[str]) -> list[int]:
-    """The PostgreSQL backends serving ``urls``' databases (the portal's pooled connections)."""
+    """The PostgreSQL backends connected to ``urls``' databases: the portal's and the outbox
+    worker's pooled connections, not this query's own. Their CPU is read from /proc, so it
+    counts only when PostgreSQL runs on this machine, as the benchmark sets it up."""
     names = [u.rsplit("/", 1)[1] for u in urls]
     engine = create_engine(urls[0], pool_pre_ping=False)
+    query = sa.text(
+        "SELECT pid FROM pg_stat_activity WHERE datname IN :names AND pid <> pg_backend_pid()"
+    ).bindparams(sa.bindparam("names", expanding=True))
     with engine.connect() as connection:
-        pids = connection.execute(
-            sa.text("SELECT pid FROM pg_stat_activity WHERE datname IN :names").bindparams(
-                sa.bindparam("names", expanding=True)
-            ),
-            {"names": names},
-        ).scalars()
-        found = [int(pid) for pid in pids]
+        found = [int(pid) for pid in connection.execute(query, {"names": names}).scalars()]
     engine.dispose()
     return found
 
 
 def _cpu(pids: list[int]) -> dict[int, float]:
     return {pid: _cpu_s(pid) for pid in pids}
+
+
+def _cpu_since(pids: list[int], before: dict[int, float]) -> float:
+    """CPU seconds ``pids`` used since ``before`` was read (all of it for a newer process)."""
+    return sum(_cpu_s(pid) - before.get(pid, 0.0) for pid in pids)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -600,7 +607,13 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def run_load(
-    port: int, users: int, seconds: float, csrf: str, children: list[str], behind_proxy: bool
+    port: int,
+    users: int,
+    seconds: float,
+    csrf: str,
+    children: list[str],
+    behind_proxy: bool,
+    warmed: Callable[[], None],
 ) -> tuple[Results, float]:
     results = Results()
     target = port
@@ -613,6 +626,7 @@ async def run_load(
         target = proxy_port
     base = f"http://127.0.0.1:{target}"
     await warm_up(base, results, csrf, children, users=min(users, 8))
+    warmed()  # CPU counters start here, after the warm-up
     start = time.perf_counter()
     deadline = start + seconds
     await asyncio.gather(
@@ -676,17 +690,21 @@ def main() -> int:
     try:
         _wait_for(port)
         csrf = "csrfmiddlewaretoken" if args.portal == "django" else "csrf_token"
-        portal_before = _cpu(_group_pids(portal.pid))
-        client_before = time.process_time()
+        databases = [store_url, warehouse_url]
+        before: dict[str, Any] = {}
+
+        def warmed() -> None:
+            before["portal"] = _cpu(_group_pids(portal.pid))
+            before["database"] = _cpu(_database_pids(databases))
+            before["client"] = time.process_time()
+
         results, elapsed = asyncio.run(
-            run_load(port, args.users, args.seconds, csrf, children, args.behind_proxy)
+            run_load(port, args.users, args.seconds, csrf, children, args.behind_proxy, warmed)
         )
-        client_cpu = time.process_time() - client_before
-        portal_cpu = sum(
-            _cpu_s(pid) - portal_before.get(pid, 0.0) for pid in _group_pids(portal.pid)
-        )
+        client_cpu = time.process_time() - before["client"]
+        portal_cpu = _cpu_since(_group_pids(portal.pid), before["portal"])
         # Backends that served the run (pools keep them open; ones closed meanwhile are missed).
-        database_cpu = sum(_cpu(_database_pids([store_url, warehouse_url])).values())
+        database_cpu = _cpu_since(_database_pids(databases), before["database"])
     finally:
         for process in (portal, worker):
             with contextlib.suppress(ProcessLookupError):

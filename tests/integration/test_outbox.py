@@ -345,3 +345,12 @@ def test_jobs_for_channels_a_worker_lacks_are_left_alone(store: sa.Engine) -> No
     assert sorted(job.status for job in _jobs(store)) == ["delivered", "pending"]
     assert outbox_status(store, clock=clock).oldest_waiting_s == 0.0
     assert JobStatus.PENDING == "pending"
+
+
+def test_a_workers_channels_are_fixed_when_it_is_made(store: sa.Engine) -> None:
+    # Its claims name the channels it serves: changing them afterwards would claim jobs no
+    # channel delivers, or never claim a new channel's jobs.
+    worker = _worker(store, Clock(), CapturingChannel("email"))
+    with pytest.raises(TypeError):
+        worker.channels["webhook"] = CapturingChannel("webhook")  # type: ignore[index]
+    assert list(worker.channels) == ["email"]

@@ -46,7 +46,16 @@ def test_server_engines_keep_a_pool_and_ping_only_idle_connections() -> None:
     engine = create_engine("postgresql://user@127.0.0.1:1/none")
     assert engine.pool._pre_ping is False  # not before every use: see the integration tests
     assert engine.pool.size() == POOL_SIZE
+    assert engine.pool._pool.use_lifo  # warm connections first
     assert sa.event.contains(engine, "checkout", _checkout_listener(engine))
+
+
+@pytest.mark.parametrize("poolclass", [sa.pool.NullPool, sa.pool.StaticPool])
+def test_a_host_may_choose_its_own_pool(poolclass: type[sa.pool.Pool]) -> None:
+    # e.g. NullPool behind PgBouncer in transaction mode: no pool size is forced on it.
+    engine = create_engine("postgresql://user@127.0.0.1:1/none", poolclass=poolclass)
+    assert isinstance(engine.pool, poolclass)
+    assert _checkout_listener(engine) is not None  # idle connections are still tested
 
 
 def test_engine_options_win() -> None:

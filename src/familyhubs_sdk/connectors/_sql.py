@@ -45,7 +45,7 @@ from familyhubs_sdk.connectors._base import (
 )
 from familyhubs_sdk.connectors._faults import RowFault, report_row_faults
 from familyhubs_sdk.errors import ConnectorError
-from familyhubs_sdk.store._engine import create_engine
+from familyhubs_sdk.store._engine import create_engine, normalise_url
 from familyhubs_sdk.views._canonical import (
     END_BEFORE_START,
     CanonicalRecord,
@@ -117,8 +117,10 @@ class SQLViewConnector(SourceConnector):
         self._direct: _DirectStatements | None = (
             _DirectStatements(engine.dialect) if engine.dialect.driver == "psycopg" else None
         )
-        self._driver_error: type[Exception] = (
-            engine.dialect.loaded_dbapi.Error if self._direct is not None else Exception
+        #: What the driver raises when it runs a statement itself (psycopg, without SQLAlchemy
+        #: wrapping it in DBAPIError); nothing else is taken for a refused read.
+        self._driver_error: type[Exception] | tuple[()] = (
+            engine.dialect.loaded_dbapi.Error if self._direct is not None else ()
         )
         self.capabilities = frozenset(
             capability
@@ -140,7 +142,7 @@ class SQLViewConnector(SourceConnector):
         # prepared statements, instead of turning through every connection the pool holds.
         url = config.url.get_secret_value()
         options: dict[str, Any] = {"pool_pre_ping": False, "pool_use_lifo": True}
-        if sa.make_url(url).get_backend_name() == "postgresql":
+        if normalise_url(url).get_backend_name() == "postgresql":
             # This engine only reads: its connections stay in autocommit, so no read switches
             # them in and out of it (see _Checkout).
             options["isolation_level"] = "AUTOCOMMIT"
@@ -323,12 +325,16 @@ class _Checkout:
             self._fairy.close()
             raise
 
-    def run(self, sql: str, values: Mapping[str, Any], error: type[Exception]) -> list[Any]:
+    def run(
+        self, sql: str, values: Mapping[str, Any], error: type[Exception] | tuple[()]
+    ) -> list[Any]:
         try:
             self._cursor.execute(sql, values, prepare=True)
             return self._cursor.fetchall()  # type: ignore[no-any-return]
         except error as exc:
-            if getattr(exc, "sqlstate", None) is None:  # the connection itself failed
+            # The connection itself failed (no SQLSTATE), or the server ended the session
+            # (terminated, shut down, idle timeout): never hand it out again.
+            if getattr(exc, "sqlstate", None) is None or self._driver.closed or self._driver.broken:
                 self._fairy.invalidate()
             raise
 

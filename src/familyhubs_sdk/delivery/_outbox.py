@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -203,10 +204,12 @@ class _Statements:
     (``now``, ``lease``, ``limit``, ``ids``), so SQLAlchemy reuses one compiled form."""
 
     due: sa.Select[Any]  # the due ids, oldest first, locked where the database can
-    # The same in two queries on PostgreSQL: jobs whose lease ran out, then pending ones. Each is
-    # one range of the (status, next_attempt_at) index that stops at the batch size, where ``due``
-    # sorts every due job for each batch. (MariaDB's locking reads also lock the rows they skip
-    # past, so there the in-flight scan would deadlock with other workers' finishes.)
+    # The same in two queries on PostgreSQL: jobs whose lease ran out, then pending ones. Pending
+    # jobs are one range of the (status, next_attempt_at) index that stops at the batch size;
+    # expired leases are found among the jobs in flight (at most the workers' batches, plus any
+    # a crash left), where ``due`` sorted every due job for each batch. (MariaDB's locking reads
+    # also lock the rows they skip past, so there the in-flight scan would deadlock with other
+    # workers' finishes.)
     expired: sa.Select[Any]
     pending: sa.Select[Any]
     take: sa.Update  # claims ``ids`` that are still due
@@ -340,8 +343,12 @@ class Composer(Protocol):
 class OutboxWorker:
     """Delivers due outbox jobs through their channels.
 
+    One instance delivers on one thread at a time; for parallel delivery run several workers,
+    each its own instance (``familyhubs outbox run`` in several processes): their claims never
+    block each other.
+
     :param channels: the channels this worker serves, by name; jobs for other channels are left
-        for workers that have them.
+        for workers that have them. Fixed when the worker is made (its claims name them).
     :param compose: builds each job's message.
     :param lease: how long a claim lasts; longer than the slowest channel's timeout.
     :param on_dead_letter: called once per dead-lettered job, after it is recorded. Page someone.
@@ -367,7 +374,7 @@ class OutboxWorker:
         if not channels:
             raise DeliveryError("an outbox worker needs at least one channel")
         self.engine = engine
-        self.channels = dict(channels)
+        self.channels: Mapping[str, DeliveryChannel] = MappingProxyType(dict(channels))
         self.compose = compose
         self.retry = retry or RetryPolicy()
         self.lease = lease
@@ -376,7 +383,9 @@ class OutboxWorker:
         self._clock = clock
         self._rng = rng
         self._lockable = engine.dialect.name in ("postgresql", "mysql", "mariadb")
-        self._recording: ThreadPoolExecutor | None = None
+        # Records outcomes while the next jobs are delivered (see work()); its thread starts on
+        # first use.
+        self._recording = ThreadPoolExecutor(1, thread_name_prefix="familyhubs-outbox")
         #: Claims in one ``UPDATE … RETURNING`` (see :meth:`claim`) where the database has it:
         #: PostgreSQL, and SQLite from 3.35 (older system SQLite builds claim as MariaDB does).
         self._returning = bool(engine.dialect.update_returning) and engine.dialect.name in (
@@ -457,7 +466,7 @@ class OutboxWorker:
         # is never held back behind a slow one (where its lease could run out and it be sent
         # again).
         outcomes = _Outcomes(_RECORD_WITHIN_S)
-        recording = self._recorder().submit(self._record, outcomes, report)
+        recording = self._recording.submit(self._record, outcomes, report)
         try:
             for job in jobs:
                 if recording.done():
@@ -467,11 +476,6 @@ class OutboxWorker:
             outcomes.close()
             recording.result()  # a failed commit stops the run
         return report
-
-    def _recorder(self) -> ThreadPoolExecutor:
-        if self._recording is None:
-            self._recording = ThreadPoolExecutor(1, thread_name_prefix="familyhubs-outbox")
-        return self._recording
 
     def _record(self, outcomes: _Outcomes, report: RunReport) -> None:
         while done := outcomes.take():

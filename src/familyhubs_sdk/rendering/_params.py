@@ -3,7 +3,8 @@
 GOV.UK Frontend macros read many optional parameters; ``params.get("x")`` in Jinja is an attribute
 lookup and a runtime call each time. The filter copies the mapping once into a dict whose missing
 keys read as ``None``, so a macro reads ``p["x"]`` as it would ``params.get("x")`` at a fraction of
-the cost. The copy is shallow: nested mappings stay the caller's, to be passed on unchanged or read
+the cost. Each macro call copies its own parameters, and each nested mapping it reads; the copy is
+shallow: nested mappings stay the caller's, to be passed on unchanged or read
 through the filter again.
 
 >>> p = component_params({"text": "Day"})
@@ -59,7 +60,12 @@ def component_params(params: object, *, lenient: bool = False) -> ComponentParam
     if isinstance(params, ComponentParams):
         return params
     if isinstance(params, Mapping):
-        return ComponentParams(params)
+        # A subclass may read differently from what it stores (Django's QueryDict gives the last
+        # value of a list): copy what ``params[key]`` reads, as ``params.get`` did.
+        copied = params if type(params) is dict else {key: params[key] for key in params}
+        if lenient:  # ``| default(...)`` took an undefined value as missing: so do these
+            copied = {k: v for k, v in copied.items() if not isinstance(v, jinja2.Undefined)}
+        return ComponentParams(copied)
     if isinstance(params, jinja2.Undefined):
         params._fail_with_undefined_error()
     if lenient:

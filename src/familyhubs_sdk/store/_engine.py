@@ -31,14 +31,15 @@ __all__ = [
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 #: Connections a server database's pool keeps open (SQLAlchemy's default is 5, so a worker with
-#: 8 threads opened and closed a connection for most requests). Pass ``pool_size`` to change it.
+#: 8 threads opened and closed a connection for most requests); up to ``max_overflow`` (10) more
+#: are opened at a peak and closed after use. Pass ``pool_size`` to change it.
 POOL_SIZE = 16
 
 #: A pooled connection unused for longer than this is tested with a round trip before it is
 #: handed out, and replaced if the server dropped it (failover, idle timeout). A connection used
 #: more recently is handed out as it is: a ping before every use doubled the round trips of
-#: every short transaction.
-PING_AFTER_IDLE_S = 5.0
+#: every short transaction. (HikariCP skips its check for 0.5 s the same way.)
+PING_AFTER_IDLE_S = 1.0
 
 # Every engine this module made, so a forked child can drop the connections it inherited.
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -84,10 +85,13 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
     * SQLite: WAL journal (file databases), foreign keys enforced, a busy timeout so concurrent
       writers wait instead of failing; the database file's folder is created if missing.
     * PostgreSQL, MySQL and MariaDB: a connection that sat unused for more than
-      :data:`PING_AFTER_IDLE_S` is tested before use, so one dropped by a failover or an idle
-      timeout is replaced instead of failing a request (``pool_pre_ping=True`` tests before every
-      use instead); a pool of :data:`POOL_SIZE` connections kept open; MySQL connections are
-      recycled hourly.
+      :data:`PING_AFTER_IDLE_S` is tested before use, so one dropped by an idle timeout or a
+      failover while it was idle is replaced instead of failing a request, and the rest of the
+      pool with it; a failover in the second after a connection's last use fails that one
+      request, after which the pool is renewed (``pool_pre_ping=True`` tests before every use
+      instead, ``pool_pre_ping=False`` never); a last-in-first-out pool keeping up to
+      :data:`POOL_SIZE` connections open (unless ``poolclass`` or ``pool`` is given); MySQL
+      connections are recycled hourly.
     * Every database: ``hide_parameters``, so bound values (names, identifiers, token hashes) never
       appear in an exception's text or in SQL echo logs.
     * Fork-safe: a process forked after the engine connected (gunicorn ``--preload`` workers)
@@ -105,7 +109,9 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
-        options["pool_size"] = POOL_SIZE
+        chosen = engine_options.get("poolclass", sa.pool.QueuePool)
+        if "pool" not in engine_options and issubclass(chosen, sa.pool.QueuePool):
+            options.update(pool_size=POOL_SIZE, pool_use_lifo=True)
         if backend in ("mysql", "mariadb"):
             options["pool_recycle"] = 3600
     options.update(engine_options)
@@ -121,10 +127,11 @@ def create_engine(url: str | URL, **engine_options: Any) -> Engine:
 def _ping_when_idle(engine: Engine) -> None:
     """Test a connection before use only when it has been idle for :data:`PING_AFTER_IDLE_S`.
 
-    Raising :class:`~sqlalchemy.exc.DisconnectionError` from a ``checkout`` listener makes the
-    pool discard the connection and hand out a fresh one (SQLAlchemy's pessimistic disconnect
-    handling), as ``pool_pre_ping`` does.
+    Raising :class:`~sqlalchemy.exc.InvalidatePoolError` from a ``checkout`` listener makes the
+    pool discard the connection, and every connection older than now, and hand out a fresh one
+    (SQLAlchemy's pessimistic disconnect handling), as ``pool_pre_ping`` does on a failed ping.
     """
+    dialect = engine.dialect  # not the engine: the listener must not keep it alive
 
     @sa.event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
@@ -137,10 +144,11 @@ def _ping_when_idle(engine: Engine) -> None:
         if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
             return  # new, or used a moment ago
         try:
-            if not engine.dialect.do_ping(dbapi_connection):
-                raise sa.exc.DisconnectionError("the database closed an idle connection")
-        except engine.dialect.loaded_dbapi.Error as exc:
-            raise sa.exc.DisconnectionError("the database closed an idle connection") from exc
+            alive = dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.InvalidatePoolError("the database closed an idle connection") from exc
+        if not alive:
+            raise sa.exc.InvalidatePoolError("the database closed an idle connection")
 
 
 def _tune_sqlite(engine: Engine, *, wal: bool) -> None:

@@ -108,7 +108,7 @@ class AuditEvent(BaseModel):
 
 
 #: Servers where a single-statement write is committed by itself (see :meth:`AuditLog.record`).
-_AUTOCOMMIT_DIALECTS = frozenset({"postgresql", "mysql", "mariadb"})
+_AUTOCOMMIT_DIALECTS = frozenset({"postgresql"})
 
 #: Columns of the CSV export, in order.
 EXPORT_COLUMNS = tuple(AuditEvent.model_fields)

@@ -32,6 +32,7 @@ only what the policy permits, and write one audit event — allowed, denied or b
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -79,6 +80,8 @@ __all__ = [
     "TimelineService",
     "ViewedBy",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: From this age a subject is an adult to the screens' words.
 ADULT_AGE = 18
@@ -782,7 +785,12 @@ def _contacts_named(
         # Faults in these rows are the directory's, not the timeline's: kept out of its count.
         with collect_row_faults():
             found = connector.professional_contacts(ids)
-    except Exception:
+    except Exception as exc:  # the kind only: a driver's message can carry data
+        logger.warning(
+            "source %s: contacts not read with its records (%s); asked again for the cards",
+            connector.name,
+            type(exc).__name__,
+        )
         return None
     return frozenset(ids), found
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from tests.helpers.databases import fresh_database
 
 from familyhubs_sdk.connectors import SQLViewConnector
+from familyhubs_sdk.errors import ConnectorError
 from familyhubs_sdk.store import create_engine
 from familyhubs_sdk.synthetic import build_warehouse, connectors
 
@@ -51,5 +52,27 @@ def test_every_key_count_and_bound_reads_as_through_sqlalchemy(
             conn.rollback()
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT to_regclass('direct_probe')")).scalar() is None
+        lcs.close()
+        engine.dispose()
+
+
+def test_a_connection_the_server_ended_is_never_handed_out_again(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with fresh_database("postgresql", tmp_path_factory) as url:
+        engine = create_engine(url, pool_pre_ping=False, pool_size=1)
+        summary = build_warehouse(engine, children=20)
+        lcs = connectors(engine)[0]
+        person = [summary.subject_near(10).la_person_id]
+        assert lcs.read_timeline(person)
+        with engine.connect() as conn:  # the one pooled connection the read used
+            backend = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False)
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        admin.dispose()
+        with pytest.raises(ConnectorError, match="refused the timeline_event read"):
+            lcs.read_timeline(person)  # a terminated session has a SQLSTATE (57P01)
+        assert lcs.read_timeline(person)  # on a new connection, not the dead one
         lcs.close()
         engine.dispose()

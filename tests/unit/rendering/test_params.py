@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -98,3 +99,22 @@ def test_a_summary_row_given_as_objects_renders_as_it_always_has() -> None:
     )
     assert "Name" in html
     assert '<dd class="govuk-summary-list__value">\n      \n    </dd>' in html
+
+
+class _LastValue(dict[str, Any]):
+    """Stores lists and reads the last item, as Django's QueryDict does."""
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(key)[-1]
+
+
+def test_a_mapping_subclass_is_read_as_its_own_getitem_reads() -> None:
+    params = component_params(_LastValue({"text": ["first", "last"]}))
+    assert params["text"] == "last"
+
+
+def test_lenient_components_take_an_undefined_value_as_missing() -> None:
+    strict = jinja2.StrictUndefined(name="colour")
+    params = component_params({"text": "Open", "classes": strict}, lenient=True)
+    assert params["classes"] is None
+    assert params["text"] == "Open"

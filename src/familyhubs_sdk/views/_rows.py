@@ -75,16 +75,11 @@ class RowBuilder(Generic[R]):
         record = self.fast(data)
         return record if record is not None else self.model.model_validate(data)
 
-    def fast_row(self, fields: tuple[str, ...], row: Sequence[Any]) -> R | None:
-        """:meth:`fast` for a row of values in the order of ``fields`` (extra trailing values
-        are ignored): the reader's path, without building a mapping first."""
-        build = self.for_fields(fields)
-        return build(row) if build is not None else None
-
     def for_fields(self, fields: tuple[str, ...]) -> Callable[[Sequence[Any]], R | None] | None:
-        """:meth:`fast_row` for ``fields``, worked out once for a whole result: ``None`` when
-        every row needs full validation (a field without a cheap check, a required field
-        missing)."""
+        """:meth:`fast` for rows of values in the order of ``fields`` (extra trailing values are
+        ignored), worked out once for a whole result: the reader's path, without building a
+        mapping per row. ``None`` when every row needs full validation (a field without a cheap
+        check, a required field missing)."""
         build = self._plans.get(fields)
         if build is None and fields not in self._plans:
             build = self._plans[fields] = self._plan(fields)
